@@ -1,0 +1,38 @@
+# Partnerskabsaftaler. `make` sets up .venv and builds every agreement; `make test` tests.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+OUT    ?= build
+STAMP  := $(VENV)/.installed
+
+.PHONY: all build check test lint clean distclean reference-docx
+
+all: build
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+build: $(STAMP)
+	$(PY) build.py build --out $(OUT)
+
+check: $(STAMP)
+	$(PY) build.py validate
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check partnerskab tests tools build.py
+	$(PY) -m ruff format --check partnerskab tests tools build.py
+
+reference-docx: $(STAMP)
+	$(PY) tools/make_reference_docx.py
+
+clean:
+	rm -rf $(OUT)
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

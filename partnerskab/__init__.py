@@ -1,0 +1,1 @@
+"""Partnerskabsaftaler: check YAML partnership agreements and build PDF, DOCX and HTML."""

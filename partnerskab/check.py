@@ -1,0 +1,120 @@
+"""Check a loaded agreement against the JSON Schema and turn each error into a Problem
+that names the element in words and points at its line and column."""
+
+from __future__ import annotations
+
+import difflib
+
+from . import schema as schema_module
+from .load import Source
+from .messages import PATTERN_KINDS, SCHEMA, json_type, shown
+from .problems import Problem, dotted
+
+CODES = {
+    "required": "PA010",
+    "additionalProperties": "PA011",
+    "type": "PA012",
+    "format": "PA013",
+    "enum": "PA014",
+    "const": "PA014",
+    "minItems": "PA015",
+    "pattern": "PA016",
+    "minimum": "PA017",
+    "maximum": "PA017",
+    "exclusiveMinimum": "PA017",
+    "uniqueItems": "PA018",
+}
+
+
+def language(data) -> str:
+    """The agreement's language, used for its messages too; Danish unless it says `en`."""
+    return "en" if isinstance(data, dict) and data.get("language") == "en" else "da"
+
+
+def label(path, lang: str) -> str:
+    """A human name for the node at `path`: its title, with the item number for list items."""
+    path = tuple(path)
+    if not path:
+        return "Aftalen" if lang == "da" else "The agreement"
+    if isinstance(path[-1], int):
+        node = schema_module.node_at(path[:-1]) or {}
+        own = (node.get("items") or {}) if "title" in (node.get("items") or {}) else {}
+        name = (own.get("x-title-en") if lang == "en" else None) or own.get("title")
+        name = name or schema_module.title(path[:-1], lang)
+        return SCHEMA[lang]["item"].format(title=name, number=path[-1] + 1)
+    return schema_module.title(path, lang) or str(path[-1])
+
+
+def check_schema(source: Source) -> list[Problem]:
+    data, lang = source.data, language(source.data)
+    words = SCHEMA[lang]
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+
+    def add(at, kind, position, **params):
+        code = CODES.get(kind, "PA019")
+        message = words[params.pop("template", kind)].format(**params)
+        problems.append(Problem(source.path, *position, code, message, json_path=dotted(at)))
+
+    for error in schema_module.validator().iter_errors(data):
+        path = tuple(error.absolute_path)
+        kind = error.validator
+        value = error.instance
+        where = source.position(path)
+        common = {"title": label(path, lang), "path": dotted(path), "value": shown(value)}
+        if kind in ("required", "additionalProperties"):
+            if (kind, path) in seen:
+                continue
+            seen.add((kind, path))
+        if kind == "required":
+            for name in error.validator_value:
+                if name in value:
+                    continue
+                child = path + (name,)
+                template = "missing" if path else "missing_top"
+                add(child, kind, where, template=template, parent=label(path, lang),
+                    child=label(child, lang), path=dotted(child))
+        elif kind == "additionalProperties":
+            allowed = list(error.schema.get("properties", {}))
+            for key in value:
+                if key in allowed:
+                    continue
+                guess = difflib.get_close_matches(key, allowed, n=1)
+                hint = (words["unknown_hint"].format(guess=guess[0]) if guess
+                        else words["unknown_allowed"].format(allowed=", ".join(allowed)))
+                add(path + (key,), kind, source.key_position(path + (key,)), key=key,
+                    parent=label(path, lang), hint=hint)
+        elif kind == "type":
+            expected = error.validator_value
+            if expected == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                add(path, kind, where, template="type_quote", **common)
+            else:
+                add(path, kind, where, expected=words["words"][expected],
+                    actual=words["words"][json_type(value)], **common)
+        elif kind == "format":
+            template = "date" if error.validator_value == "date" else "email"
+            add(path, kind, where, template=template, **common)
+        elif kind in ("enum", "const"):
+            allowed = error.validator_value if kind == "enum" else [error.validator_value]
+            add(path, kind, where, allowed=", ".join(str(a) for a in allowed), **common)
+        elif kind == "minItems":
+            add(path, kind, where, template="min_items", limit=error.validator_value,
+                count=len(value), **common)
+        elif kind == "pattern":
+            template = PATTERN_KINDS.get(error.validator_value, "pattern")
+            add(path, kind, where, template=template, **common)
+        elif kind in ("minimum", "maximum", "exclusiveMinimum"):
+            template = {"exclusiveMinimum": "exclusive_minimum"}.get(kind, kind)
+            add(path, kind, where, template=template, limit=error.validator_value, **common)
+        elif kind == "uniqueItems":
+            add(path, kind, where, template="unique", **common)
+        else:
+            add(path, kind, where, template="other", detail=error.message, **common)
+    return problems
+
+
+def check(source: Source) -> list[Problem]:
+    """All problems in one agreement: those found while loading, then the schema's."""
+    if source.problems or source.data is None:
+        return sorted(source.problems)
+    return sorted(check_schema(source), key=lambda p: (p.line, p.column, p.message))

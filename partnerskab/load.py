@@ -1,0 +1,209 @@
+"""Load one agreement file: YAML text -> plain data plus the source position of every node.
+
+The data must be what an editor's YAML 1.2 language server sees, so we do not use PyYAML's
+constructors (YAML 1.1: `no` -> False, `2026-01-01` -> date). Instead we read PyYAML's event
+stream and build the data ourselves, resolving plain scalars by the YAML 1.2 core schema.
+Building from events also lets us refuse, with a position, everything an agreement never
+needs and an attacker might use: aliases (billion laughs), custom tags, deep nesting,
+several documents, duplicate keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 40
+MAX_NODES = 50_000
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_ALLOWED_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+Path_ = tuple  # a JSON path: keys (str) and list indexes (int)
+
+
+@dataclass
+class Source:
+    """One agreement as loaded: its data and where each value stands in the file."""
+
+    path: str
+    data: object = None
+    # JSON path -> (line, column), both 1-based, of the value node and of its key.
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, path: Path_) -> tuple[int, int]:
+        """The position of the node at `path`, or of its nearest ancestor that exists."""
+        path = tuple(path)
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def key_position(self, path: Path_) -> tuple[int, int]:
+        return self.key_positions.get(tuple(path)) or self.position(path)
+
+
+class LoadError(Exception):
+    def __init__(self, line: int, column: int, key: str, **params):
+        super().__init__(key)
+        self.line, self.column, self.key, self.params = line, column, key, params
+
+
+def _mark(event) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _scalar(event):
+    value = event.value
+    if event.style or not event.implicit[0]:
+        return value  # quoted, block or explicitly tagged !!str: always text
+    if _NULL.match(value):
+        return None
+    if _TRUE.match(value):
+        return True
+    if _FALSE.match(value):
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+def _check_text(raw: bytes) -> str:
+    if len(raw) > MAX_BYTES:
+        raise LoadError(1, 1, "too_large", limit=MAX_BYTES // 1_000_000)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise LoadError(1, 1, "bom")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(line, column, "not_utf8") from None
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        for column, char in enumerate(line_text, start=1):
+            if char in "\t\r":
+                continue
+            if unicodedata.category(char) in ("Cc", "Cs") or char in "\u2028\u2029\ufeff":
+                raise LoadError(number, column, "control_char", code=f"U+{ord(char):04X}")
+    return text
+
+
+def _build(events, source: Source):
+    """Turn the event stream of one document into data, recording positions."""
+    root = None
+    stack: list[list] = []  # frames: [container, path, pending_key, key_mark, seen_keys]
+    nodes = 0
+    documents = 0
+
+    def attach(value, event, mark):
+        nonlocal root
+        if not stack:
+            root = value
+            source.positions[()] = mark
+            return ()
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            child = path + (len(container),)
+            container.append(value)
+            source.positions[child] = mark
+            return child
+        if frame[2] is None:  # this scalar is a key
+            if not isinstance(event, yaml.ScalarEvent):
+                raise LoadError(*mark, "complex_key")
+            key = event.value  # as typed: an editor's JSON view has string keys too
+            if key in frame[4]:
+                raise LoadError(*mark, "duplicate_key", name=key, first=frame[4][key][0])
+            frame[4][key] = mark
+            frame[2], frame[3] = key, mark
+            return None
+        key = frame[2]
+        child = path + (key,)
+        container[key] = value
+        source.positions[child] = mark
+        source.key_positions[child] = frame[3]
+        frame[2] = None
+        return child
+
+    for event in events:
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise LoadError(*_mark(event), "several_documents")
+            continue
+        mark = _mark(event)
+        if isinstance(event, yaml.AliasEvent):
+            raise LoadError(*mark, "alias")
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            continue
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and tag not in _ALLOWED_TAGS:
+            raise LoadError(*mark, "tag", tag=tag)
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise LoadError(*mark, "too_many_nodes")
+        if isinstance(event, yaml.ScalarEvent):
+            attach(_scalar(event) if tag is None else event.value, event, mark)
+        else:
+            if len(stack) >= MAX_DEPTH:
+                raise LoadError(*mark, "too_deep", limit=MAX_DEPTH)
+            container = {} if isinstance(event, yaml.MappingStartEvent) else []
+            path = attach(container, event, mark)
+            stack.append([container, path, None, None, {}])
+    if documents == 0 or root is None:
+        raise LoadError(1, 1, "empty")
+    return root
+
+
+def load(path: str | Path, display: str | None = None) -> Source:
+    """Read and parse one agreement. Problems are collected on the Source, never raised."""
+    from .messages import load_message
+
+    source = Source(path=display or str(path))
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        reason = "filen findes ikke" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc))
+        source.problems.append(Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason)))
+        return source
+    try:
+        text = _check_text(raw)
+        data = _build(yaml.parse(text, Loader=_Parser), source)
+        if not isinstance(data, dict):
+            raise LoadError(*source.positions.get((), (1, 1)), "root_not_mapping")
+        source.data = data
+    except LoadError as exc:
+        code = "PA001" if exc.key in ("syntax",) else "PA002"
+        source.problems.append(
+            Problem(source.path, exc.line, exc.column, code, load_message(exc.key, "da", **exc.params))
+        )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        source.problems.append(
+            Problem(source.path, line, column, "PA001", load_message("syntax", "da", detail=exc.problem or ""))
+        )
+    except yaml.YAMLError as exc:  # e.g. a reader error without a mark
+        source.problems.append(
+            Problem(source.path, 1, 1, "PA001", load_message("syntax", "da", detail=str(exc)))
+        )
+    return source

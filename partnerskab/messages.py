@@ -1,0 +1,164 @@
+"""Every message a person editing an agreement may read, in Danish and English.
+
+Element names come from the schema's `title` (Danish) and `x-title-en` (English), so a
+message names an element exactly as the editor's tooltip and the document heading do.
+"""
+
+from __future__ import annotations
+
+import re
+
+LOAD = {
+    "da": {
+        "unreadable": "Filen kan ikke læses: {reason}",
+        "too_large": "Filen er for stor (over {limit} MB). En aftale fylder normalt under 50 kB",
+        "bom": "Filen starter med et byte-order mark (BOM). Gem den som UTF-8 uden BOM",
+        "not_utf8": "Filen er ikke gemt som UTF-8. Gem den som UTF-8 i din editor",
+        "control_char": "Filen indeholder et usynligt kontroltegn ({code}). Slet det",
+        "empty": "Filen er tom. Start med «python build.py new NAVN» eller kopiér et eksempel",
+        "several_documents": "Filen indeholder mere end ét YAML-dokument («---»). Der må kun være én aftale pr. fil",
+        "alias": "Ankre og henvisninger (&navn og *navn) kan ikke bruges i en aftale. Skriv værdien ud",
+        "tag": "YAML-mærket «{tag}» kan ikke bruges i en aftale. Fjern det",
+        "too_deep": "Strukturen er for dybt indlejret (over {limit} niveauer)",
+        "too_many_nodes": "Filen indeholder for mange værdier til at være en aftale",
+        "complex_key": "Et feltnavn skal være en enkel tekst",
+        "duplicate_key": "Feltet «{name}» står to gange i samme gruppe (første gang i linje {first}). Slet det ene",
+        "root_not_mapping": "Aftalen skal bestå af felter på formen «navn: værdi» øverst i filen",
+        "syntax": "YAML-syntaksfejl: {detail}",
+        "tab": "Tabulatortegn må ikke bruges til indrykning. Brug mellemrum",
+        "colon": "Et kolon står et sted, hvor det ikke er tilladt. Sæt teksten i anførselstegn, hvis den indeholder «: »",
+        "indent": "Indrykningen passer ikke. Felter på samme niveau skal stå lige under hinanden",
+        "missing_colon": "Der mangler et kolon efter et feltnavn, eller indrykningen passer ikke",
+        "unclosed_quote": "Et anførselstegn er ikke lukket",
+        "unclosed_bracket": "En parentes [ eller { er ikke lukket",
+    },
+    "en": {
+        "unreadable": "The file cannot be read: {reason}",
+        "too_large": "The file is too large (over {limit} MB). An agreement is usually under 50 kB",
+        "bom": "The file starts with a byte-order mark (BOM). Save it as UTF-8 without BOM",
+        "not_utf8": "The file is not saved as UTF-8. Save it as UTF-8 in your editor",
+        "control_char": "The file contains an invisible control character ({code}). Delete it",
+        "empty": "The file is empty. Start with «python build.py new NAME» or copy an example",
+        "several_documents": "The file holds more than one YAML document («---»). Keep one agreement per file",
+        "alias": "Anchors and aliases (&name and *name) cannot be used in an agreement. Write the value out",
+        "tag": "The YAML tag «{tag}» cannot be used in an agreement. Remove it",
+        "too_deep": "The structure is nested too deeply (over {limit} levels)",
+        "too_many_nodes": "The file holds too many values to be an agreement",
+        "complex_key": "A field name must be plain text",
+        "duplicate_key": "The field «{name}» appears twice in the same group (first on line {first}). Delete one",
+        "root_not_mapping": "The agreement must consist of fields of the form «name: value» at the top of the file",
+        "syntax": "YAML syntax error: {detail}",
+        "tab": "Tab characters cannot be used for indentation. Use spaces",
+        "colon": "A colon stands where it is not allowed. Put the text in quotes if it contains «: »",
+        "indent": "The indentation does not match. Fields on the same level must line up",
+        "missing_colon": "A colon is missing after a field name, or the indentation does not match",
+        "unclosed_quote": "A quotation mark is not closed",
+        "unclosed_bracket": "A bracket [ or { is not closed",
+    },
+}
+
+# PyYAML's problem texts, mapped to what they usually mean for a person writing an agreement.
+_SYNTAX_HINTS = [
+    ("that cannot start any token", "tab", lambda d: "'\\t'" in d),
+    ("mapping values are not allowed", "colon", None),
+    ("expected <block end>", "indent", None),
+    ("did not find expected key", "indent", None),
+    ("could not find expected ':'", "missing_colon", None),
+    ("found unexpected end of stream", "unclosed_quote", None),
+    ("did not find expected ',' or", "unclosed_bracket", None),
+    ("did not find expected '-' indicator", "indent", None),
+]
+
+
+def load_message(key: str, lang: str, **params) -> str:
+    if key == "syntax":
+        detail = params.get("detail", "")
+        for needle, hint, extra in _SYNTAX_HINTS:
+            if needle in detail and (extra is None or extra(detail)):
+                return LOAD[lang][hint]
+    return LOAD[lang][key].format(**params)
+
+
+SCHEMA = {
+    "da": {
+        "missing_top": "{child} mangler ({path})",
+        "missing": "{parent}: {child} mangler ({path})",
+        "unknown": "Ukendt felt «{key}» i {parent}{hint}",
+        "unknown_hint": ". Mente du «{guess}»?",
+        "unknown_allowed": ". Tilladte felter: {allowed}",
+        "type": "{title} skal være {expected}, ikke {actual} ({path})",
+        "type_quote": "{title} skal være en tekst. Sæt værdien i anførselstegn, fx \"{value}\" ({path})",
+        "date": "{title} skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2026-01-31, ikke «{value}» ({path})",
+        "email": "{title} skal være en e-mailadresse, fx navn@eksempel.dk, ikke «{value}» ({path})",
+        "enum": "{title} skal være en af: {allowed}, ikke «{value}» ({path})",
+        "const": "{title} skal være {allowed}, ikke «{value}» ({path})",
+        "min_items": "{title}: der skal være mindst {limit}, men der er {count} ({path})",
+        "empty": "{title} må ikke være tom ({path})",
+        "partner_id": "{title} må kun bestå af små bogstaver a-z, tal, bindestreg og understreg, ikke «{value}» ({path})",
+        "cvr": "{title} skal være 8 cifre, ikke «{value}» ({path})",
+        "pattern": "{title} har ikke den rigtige form: «{value}» ({path})",
+        "minimum": "{title} skal være mindst {limit}, ikke {value} ({path})",
+        "maximum": "{title} må højst være {limit}, ikke {value} ({path})",
+        "exclusive_minimum": "{title} skal være større end {limit}, ikke {value} ({path})",
+        "unique": "{title} nævner den samme værdi flere gange ({path})",
+        "other": "{title} er ikke gyldig: {detail} ({path})",
+        "item": "{title} nr. {number}",
+        "words": {
+            "string": "en tekst", "number": "et tal", "integer": "et helt tal", "array": "en liste",
+            "object": "en gruppe af felter (navn: værdi)", "boolean": "sand eller falsk (true/false)",
+            "null": "tom",
+        },
+    },
+    "en": {
+        "missing_top": "{child} is missing ({path})",
+        "missing": "{parent}: {child} is missing ({path})",
+        "unknown": "Unknown field «{key}» in {parent}{hint}",
+        "unknown_hint": ". Did you mean «{guess}»?",
+        "unknown_allowed": ". Allowed fields: {allowed}",
+        "type": "{title} must be {expected}, not {actual} ({path})",
+        "type_quote": "{title} must be text. Put the value in quotes, e.g. \"{value}\" ({path})",
+        "date": "{title} must be a date of the form YYYY-MM-DD, e.g. 2026-01-31, not «{value}» ({path})",
+        "email": "{title} must be an email address, e.g. name@example.org, not «{value}» ({path})",
+        "enum": "{title} must be one of: {allowed}, not «{value}» ({path})",
+        "const": "{title} must be {allowed}, not «{value}» ({path})",
+        "min_items": "{title}: there must be at least {limit}, but there are {count} ({path})",
+        "empty": "{title} must not be empty ({path})",
+        "partner_id": "{title} may only contain lower-case letters a-z, digits, hyphens and underscores, not «{value}» ({path})",
+        "cvr": "{title} must be 8 digits, not «{value}» ({path})",
+        "pattern": "{title} does not have the right form: «{value}» ({path})",
+        "minimum": "{title} must be at least {limit}, not {value} ({path})",
+        "maximum": "{title} must be at most {limit}, not {value} ({path})",
+        "exclusive_minimum": "{title} must be greater than {limit}, not {value} ({path})",
+        "unique": "{title} names the same value more than once ({path})",
+        "other": "{title} is not valid: {detail} ({path})",
+        "item": "{title} no. {number}",
+        "words": {
+            "string": "text", "number": "a number", "integer": "a whole number", "array": "a list",
+            "object": "a group of fields (name: value)", "boolean": "true or false", "null": "empty",
+        },
+    },
+}
+
+PATTERN_KINDS = {"\\S": "empty", "^[a-z0-9][a-z0-9_-]*$": "partner_id", "^[0-9]{8}$": "cvr"}
+
+
+def json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def shown(value, limit: int = 40) -> str:
+    """A value as the user typed it, shortened for a one-line message."""
+    text = re.sub(r"\s+", " ", str(value)) if value is not None else ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,46 @@
+"""The whole run for one agreement, top to bottom: load -> check -> render -> write."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import check, language
+from .load import load
+from .problems import Problem
+from .render import RenderError, render
+from .write import write_documents
+
+
+@dataclass
+class Outcome:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def validate_file(path: str) -> Outcome:
+    return Outcome(path, check(load(path)))
+
+
+def build_file(path: str, out_dir: Path) -> Outcome:
+    source = load(path)
+    outcome = Outcome(path, check(source))
+    if not outcome.ok:
+        return outcome
+    try:
+        with tempfile.TemporaryDirectory(prefix="partnerskab-") as workdir:
+            documents = render(source.data, Path(workdir))
+        outcome.written = write_documents(out_dir, Path(path).stem, documents)
+    except RenderError as exc:
+        word = "Dokumenterne kunne ikke dannes" if language(source.data) == "da" else "The documents could not be built"
+        outcome.problems.append(Problem(path, 1, 1, "PA090", f"{word}: {exc}"))
+    except OSError as exc:
+        word = "Filerne kunne ikke skrives" if language(source.data) == "da" else "The files could not be written"
+        outcome.problems.append(Problem(path, 1, 1, "PA091", f"{word}: {exc.strerror or exc}"))
+    return outcome

@@ -1,0 +1,131 @@
+"""Render one agreement: Jinja2 -> one Pandoc Markdown document -> HTML, DOCX and Typst,
+then the `typst` package compiles the PDF.
+
+User text reaches pandoc only inside the Markdown document (escaped, or as our own safe
+prose subset) and the metadata file (escaped). Pandoc runs with --sandbox and with the raw
+extensions off; Typst compiles with root= set to a directory holding only this build's files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import pypandoc
+import typst
+
+from .context import build_context, document_date
+from .i18n import LABELS
+from .markdown import Markdown, escape, prose
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+READER = "markdown-raw_html-raw_attribute-raw_tex-citations-yaml_metadata_block-pandoc_title_block"
+PANDOC_TIMEOUT = 120
+
+
+class RenderError(Exception):
+    """Pandoc or Typst failed on one agreement; the message says which and why."""
+
+
+@dataclass
+class Documents:
+    markdown: str
+    typst: str
+    html: bytes
+    docx: bytes
+    pdf: bytes
+
+
+@cache
+def _jinja() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        finalize=lambda value: value if isinstance(value, Markdown) else escape(value),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["prose"] = prose
+    return env
+
+
+def markdown_document(context: dict) -> str:
+    return _jinja().get_template("agreement.md.j2").render(context)
+
+
+def metadata(data: dict, context: dict) -> dict:
+    """Pandoc metadata. Values are Markdown, so user text is escaped like in the body."""
+    t = LABELS[context["lang"]]
+    return {
+        "title": escape(data["title"]),
+        "subtitle": escape(f"{t['between']} {context['partner_names']}"),
+        "lang": t["lang"],
+        "region": t["region"],
+        "status-text": escape(context["status_text"]),
+        "page-label": "Side" if context["lang"] == "da" else "Page",
+        "page-of": "af" if context["lang"] == "da" else "of",
+        "date": document_date(data).isoformat(),
+    }
+
+
+def pandoc(markdown: str, workdir: Path, to: str, *args: str) -> bytes:
+    command = [
+        pypandoc.get_pandoc_path(), "--sandbox", "--from", READER, "--to", to,
+        "--metadata-file", str(workdir / "metadata.json"), *args,
+    ]
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"}
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        env["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        result = subprocess.run(command, input=markdown.encode(), capture_output=True,
+                                timeout=PANDOC_TIMEOUT, env=env, cwd=workdir, check=False)
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"pandoc ({to}) took more than {PANDOC_TIMEOUT} s") from None
+    if result.returncode != 0:
+        raise RenderError(f"pandoc ({to}) failed: {result.stderr.decode(errors='replace').strip()}")
+    return result.stdout
+
+
+def timestamp(data: dict) -> int:
+    """SOURCE_DATE_EPOCH when set, else noon UTC on the agreement's own latest date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return int(epoch)
+    day = document_date(data)
+    return int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc).timestamp())
+
+
+def render(data: dict, workdir: Path) -> Documents:
+    """All three documents for one valid agreement. `workdir` is an empty private directory."""
+    context = build_context(data)
+    markdown = markdown_document(context)
+    meta = metadata(data, context)
+    (workdir / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    html = pandoc(markdown, workdir, "html5", "--standalone", "--number-sections",
+                  "--shift-heading-level-by=1", "--template", str(TEMPLATES / "pandoc" / "agreement.html"))
+    docx = pandoc(markdown, workdir, "docx", "--number-sections",
+                  "--reference-doc", str(TEMPLATES / "reference.docx"), "--output", "-")
+    typst_source = pandoc(markdown, workdir, "typst", "--standalone",
+                          "--template", str(TEMPLATES / "pandoc" / "agreement.typst")).decode()
+    pdf = compile_pdf(typst_source, workdir, timestamp(data))
+    return Documents(markdown, typst_source, html, docx, pdf)
+
+
+def compile_pdf(source: str, workdir: Path, stamp: int) -> bytes:
+    typ = workdir / "agreement.typ"
+    typ.write_text(source, encoding="utf-8")
+    try:
+        return typst.compile(
+            str(typ), root=str(workdir), format="pdf", font_paths=[], ignore_system_fonts=True,
+            pdf_standards=["a-2b", "ua-1"], timestamp=stamp,
+        )
+    except Exception as exc:  # typst raises its own TypstError types; report, don't crash
+        raise RenderError(f"typst failed: {exc}") from None

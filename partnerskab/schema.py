@@ -1,0 +1,53 @@
+"""The JSON Schema: the single source of truth for an agreement's structure and its labels."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "partnership-agreement.schema.json"
+
+
+@cache
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def validator() -> Draft202012Validator:
+    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def resolve(node: dict) -> dict:
+    """A subschema with its local `$ref` merged in; the node's own keywords win."""
+    while "$ref" in node:
+        target = schema()
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def node_at(path) -> dict | None:
+    """The (resolved) subschema that describes the value at a JSON path."""
+    node = resolve(schema())
+    for part in path:
+        if isinstance(part, int):
+            node = node.get("items")
+        else:
+            node = node.get("properties", {}).get(part)
+        if node is None:
+            return None
+        node = resolve(node)
+    return node
+
+
+def title(path, lang: str = "da") -> str:
+    """The name of the element at `path`, as a heading or a message names it."""
+    node = node_at(path) or {}
+    if lang == "en":
+        return node.get("x-title-en") or node.get("title", "")
+    return node.get("title", "")

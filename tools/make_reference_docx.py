@@ -1,0 +1,64 @@
+"""Regenerate templates/reference.docx: pandoc's default reference document on A4 paper.
+
+Run with `make reference-docx` after changing the page set-up here. The file is zipped with
+fixed timestamps so that it, and every DOCX built from it, is the same on every build.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pypandoc
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.shared import Cm, Pt, RGBColor
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
+FIXED = (1980, 1, 1, 0, 0, 0)
+
+
+def main() -> int:
+    default = subprocess.run(
+        [pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
+        check=True, capture_output=True,
+    ).stdout
+    document = Document(io.BytesIO(default))
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.4)
+        section.top_margin, section.bottom_margin = Cm(2.6), Cm(2.4)
+    styles = document.styles
+    for name in ("Normal", "Body Text", "First Paragraph", "Compact"):
+        if name in [s.name for s in styles if s.type == WD_STYLE_TYPE.PARAGRAPH]:
+            styles[name].font.name = "Calibri"
+            styles[name].font.size = Pt(11)
+    for name, size in (("Title", 24), ("Subtitle", 14), ("Heading 1", 16), ("Heading 2", 13)):
+        style = styles[name]
+        style.font.name = "Calibri"
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor(0x0B, 0x4F, 0x6C)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    OUT.write_bytes(_fixed_zip(buffer.getvalue()))
+    print(f"wrote {OUT}")
+    return 0
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same archive with every entry dated 1980-01-01, in a stable order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(source.namelist()):
+            info = zipfile.ZipInfo(name, date_time=FIXED)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
