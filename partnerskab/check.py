@@ -82,7 +82,7 @@ def check_schema(source: Source) -> list[Problem]:
                 guess = difflib.get_close_matches(key, allowed, n=1)
                 hint = (words["unknown_hint"].format(guess=guess[0]) if guess
                         else words["unknown_allowed"].format(allowed=", ".join(allowed)))
-                add(path + (key,), kind, source.key_position(path + (key,)), key=key,
+                add(path + (key,), kind, source.key_position(path + (key,)), template="unknown", key=key,
                     parent=label(path, lang), hint=hint)
         elif kind == "type":
             expected = error.validator_value

@@ -174,6 +174,12 @@ def _build(events, source: Source):
     return root
 
 
+def text_at(raw: bytes, index: int) -> str:
+    """The character at a mark's index (marks count characters, not bytes)."""
+    text = raw.decode("utf-8", errors="replace")
+    return text[index] if 0 <= index < len(text) else ""
+
+
 def load(path: str | Path, display: str | None = None) -> Source:
     """Read and parse one agreement. Problems are collected on the Source, never raised."""
     from .messages import load_message
@@ -199,9 +205,14 @@ def load(path: str | Path, display: str | None = None) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        source.problems.append(
-            Problem(source.path, line, column, "PA001", load_message("syntax", "da", detail=exc.problem or ""))
-        )
+        detail = exc.problem or ""
+        if mark and text_at(raw, mark.index) == "\t":
+            key, params = "tab", {}
+        elif "nesting depth" in detail:
+            key, params = "too_deep", {"limit": MAX_DEPTH}
+        else:
+            key, params = "syntax", {"detail": detail}
+        source.problems.append(Problem(source.path, line, column, "PA001", load_message(key, "da", **params)))
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         source.problems.append(
             Problem(source.path, 1, 1, "PA001", load_message("syntax", "da", detail=str(exc)))

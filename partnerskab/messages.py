@@ -59,22 +59,21 @@ LOAD = {
 
 # PyYAML's problem texts, mapped to what they usually mean for a person writing an agreement.
 _SYNTAX_HINTS = [
-    ("that cannot start any token", "tab", lambda d: "'\\t'" in d),
-    ("mapping values are not allowed", "colon", None),
-    ("expected <block end>", "indent", None),
-    ("did not find expected key", "indent", None),
-    ("could not find expected ':'", "missing_colon", None),
-    ("found unexpected end of stream", "unclosed_quote", None),
-    ("did not find expected ',' or", "unclosed_bracket", None),
-    ("did not find expected '-' indicator", "indent", None),
+    ("mapping values are not allowed", "colon"),
+    ("expected <block end>", "indent"),
+    ("did not find expected key", "indent"),
+    ("could not find expected ':'", "missing_colon"),
+    ("found unexpected end of stream", "unclosed_quote"),
+    ("did not find expected ',' or", "unclosed_bracket"),
+    ("did not find expected '-' indicator", "indent"),
 ]
 
 
 def load_message(key: str, lang: str, **params) -> str:
     if key == "syntax":
         detail = params.get("detail", "")
-        for needle, hint, extra in _SYNTAX_HINTS:
-            if needle in detail and (extra is None or extra(detail)):
+        for needle, hint in _SYNTAX_HINTS:
+            if needle in detail:
                 return LOAD[lang][hint]
     return LOAD[lang][key].format(**params)
 

@@ -1,0 +1,39 @@
+"""Shared fixtures. The examples are built once per test run, through the real CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "agreements").glob("*.yaml"))
+FJORDBY = ROOT / "agreements" / "fjordby-familievenner.yaml"
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """All examples built into one directory with `build.py build`."""
+    out = tmp_path_factory.mktemp("build")
+    result = run_cli("build", *map(str, EXAMPLES), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture
+def write_agreement(tmp_path):
+    """Write YAML text to a file in a temporary agreements folder and return its path."""
+
+    def write(text: str, name: str = "aftale.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

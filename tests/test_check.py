@@ -1,0 +1,159 @@
+"""Schema checks: every problem names the element in words and points at the right node."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from partnerskab.check import check
+from partnerskab.load import load
+from partnerskab.schema import resolve, schema
+
+from .conftest import EXAMPLES, FJORDBY, run_cli
+
+PROBLEM_LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (error|warning): \S.*$")
+
+
+def _required_paths(node=None, path=()):
+    """Every (parent path, required key) in the schema, with index 0 for list items."""
+    node = resolve(node or schema())
+    for key in node.get("required", []):
+        yield path, key
+    for key, child in node.get("properties", {}).items():
+        yield from _required_paths(child, path + (key,))
+    items = node.get("items")
+    if isinstance(items, dict):
+        yield from _required_paths(items, path + (0,))
+
+
+def _drop_key(text: str, source, path: tuple) -> str:
+    """Remove the key at `path` and its whole block from the YAML text."""
+    lines = text.split("\n")
+    line, column = source.key_positions[path]
+    start = line - 1
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) >= column):
+        end += 1
+    prefix = lines[start][: column - 1]
+    del lines[start:end]
+    if "-" in prefix:  # the key stood on the item's dash line: move the dash to the next key
+        assert start < len(lines) and lines[start][: column - 1].strip() == "", "item has one key only"
+        lines[start] = prefix + lines[start][column - 1 :]
+    return "\n".join(lines)
+
+
+def _expected_line(text: str, source, parent: tuple) -> int:
+    """The line a missing key is reported on: the first line of the mapping that lacks it."""
+    if not parent:
+        return next(i for i, ln in enumerate(text.split("\n"), 1) if ln.strip() and not ln.startswith("#"))
+    if isinstance(parent[-1], int):  # a list item: its dash line
+        return source.positions[parent][0]
+    return source.key_positions[parent][0] + 1  # a block mapping under its key
+
+
+FJORDBY_TEXT = FJORDBY.read_text(encoding="utf-8")
+FJORDBY_SOURCE = load(FJORDBY)
+CASES = [(parent, key) for parent, key in _required_paths() if parent + (key,) in FJORDBY_SOURCE.key_positions]
+
+
+def test_cases_cover_every_top_level_element():
+    assert {key for parent, key in CASES if not parent} == set(schema()["required"])
+    assert len(CASES) > 40
+
+
+@pytest.mark.parametrize("parent, key", CASES, ids=[".".join(map(str, p + (k,))) for p, k in CASES])
+def test_missing_required_element_is_reported_at_its_mapping(write_agreement, parent, key):
+    text = _drop_key(FJORDBY_TEXT, FJORDBY_SOURCE, parent + (key,))
+    path = write_agreement(text)
+    problems = [p for p in check(load(path)) if p.code == "PA010"]
+    assert len(problems) == 1, problems
+    [problem] = problems
+    assert problem.line == _expected_line(text, FJORDBY_SOURCE, parent)
+    assert "mangler" in problem.message and f"{key})" in problem.message
+
+
+def test_missing_duration_says_so_in_plain_danish(write_agreement):
+    text = _drop_key(FJORDBY_TEXT, FJORDBY_SOURCE, ("duration",))
+    [problem] = check(load(write_agreement(text)))
+    assert problem.message == "Aftalens varighed mangler (duration)"
+    assert (problem.line, problem.column) == (3, 1)
+
+
+def test_missing_end_date_names_the_element(write_agreement):
+    text = _drop_key(FJORDBY_TEXT, FJORDBY_SOURCE, ("duration", "end"))
+    [problem] = check(load(write_agreement(text)))
+    assert problem.message == "Aftalens varighed: Slutdato mangler (duration.end)"
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("      amount: 180000\n", "      amount: mange penge\n",
+         "Beløb skal være et helt tal, ikke en tekst (economy.budget[0].amount)"),
+        ("  start: 2026-01-01\n", "  start: 1. januar 2026\n",
+         "Startdato skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2026-01-31, ikke «1. januar 2026» (duration.start)"),
+        ("status: signed\n", "status: underskrevet\n",
+         "Status skal være en af: draft, signed, ended, ikke «underskrevet» (status)"),
+        ('    cvr: "12345674"\n', "    cvr: 12345674\n",
+         'CVR-nummer skal være en tekst. Sæt værdien i anførselstegn, fx "12345674" (partners[0].cvr)'),
+        ("    per: week\n", "    per: uge\n",
+         "Pr. skal være en af: week, month, year, period, ikke «uge» (resources[0].per)"),
+        ("  termination: Aftalen", "  terminaton: Aftalen",
+         "Ukendt felt «terminaton» i Aftalens varighed. Mente du «termination»?"),
+        ("    responsible: [fjordby]\n", "    responsible: fjordby\n",
+         "Ansvarlig skal være en liste, ikke en tekst (activities[1].responsible)"),
+        ("    minimum_hours: 4\n", "    minimum_hours: 0\n",
+         "Mindste antal timer skal være større end 0, ikke 0 (resources[0].minimum_hours)"),
+        ("      email: mae@fjordby.example\n", "      email: mae.fjordby.example\n",
+         "E-mail skal være en e-mailadresse, fx navn@eksempel.dk, ikke «mae.fjordby.example» "
+         "(partners[0].contact.email)"),
+        ("      year: 2026\n", "      year: 26\n", "År skal være mindst 2000, ikke 26 (economy.financing[0].year)"),
+        ("    contributors: [fjordby]\n", "    contributors: [fjordby, fjordby]\n",
+         "Bidrager nævner den samme værdi flere gange (activities[0].contributors)"),
+        ("  vision: Alle", "  vision: ' '\n  x: Alle", "Vision må ikke være tom (purpose.vision)"),
+        ("  - id: familiestotten\n", "  - id: Familiestøtten\n",
+         "Kort navn (id) må kun bestå af små bogstaver a-z, tal, bindestreg og understreg, "
+         "ikke «Familiestøtten» (partners[1].id)"),
+    ],
+)
+def test_wrong_values_are_explained_in_words(write_agreement, old, new, expected):
+    assert old in FJORDBY_TEXT
+    text = FJORDBY_TEXT.replace(old, new, 1)
+    line = FJORDBY_TEXT.split(old, 1)[0].count("\n") + 1
+    messages = [(p.line, p.message) for p in check(load(write_agreement(text)))]
+    assert (line, expected) in messages
+
+
+def test_english_agreement_gets_english_messages(write_agreement):
+    text = FJORDBY_TEXT.replace("language: da", "language: en")
+    text = _drop_key(text, FJORDBY_SOURCE, ("duration", "end"))
+    [problem] = check(load(write_agreement(text)))
+    assert problem.message == "Duration of the agreement: End date is missing (duration.end)"
+
+
+def test_examples_are_valid():
+    result = run_cli("validate")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip() == f"{len(EXAMPLES)} aftale(r) er i orden."
+
+
+def test_all_problems_in_all_files_in_one_run_with_path_line_column(tmp_path):
+    bad1 = tmp_path / "en.yaml"
+    bad1.write_text(FJORDBY_TEXT.replace("status: signed", "status: x").replace("amount: 180000", "amount: -1"),
+                    encoding="utf-8")
+    bad2 = tmp_path / "to.yaml"
+    bad2.write_text("a: 1\na: 2\n", encoding="utf-8")
+    result = run_cli("validate", str(bad1), str(FJORDBY), str(bad2))
+    assert result.returncode == 1
+    lines = result.stdout.strip().split("\n")
+    assert len(lines) == 3
+    for line in lines:
+        assert PROBLEM_LINE.match(line), line
+    assert [line.split(":")[0] for line in lines] == [str(bad1), str(bad1), str(bad2)]
+
+
+def test_usage_error_exits_2():
+    assert run_cli("validate", "--no-such-flag").returncode == 2
+    assert run_cli("frobnicate").returncode == 2
+    assert run_cli().returncode == 2

@@ -1,0 +1,89 @@
+"""No value can change a document's structure: hostile text comes out as literal text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+from pypdf import PdfReader
+
+from partnerskab.markdown import escape, prose
+
+from .conftest import FJORDBY, run_cli
+
+HOSTILE_NAME = "Evil <script>alert(1)</script> #set page(fill: red) $x$ @ref <lbl> {{ 7*7 }} \\LaTeX{}"
+HOSTILE_PROSE = (
+    "# Ny overskrift\\n\\n---\\ntitle: hacked\\n---\\n\\n"
+    "```{=typst}\\n#set page(fill: red)\\n```\\n\\n"
+    "<script>alert('x')</script>\\n\\n"
+    "![billede](/etc/passwd)\\n\\n"
+    "[klik](javascript:alert(1)) og [godt link](https://example.org/a) og *kursiv*"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    text = FJORDBY.read_text(encoding="utf-8")
+    text = text.replace("name: Familiestøtten Fjordby", f'name: "{HOSTILE_NAME}"')
+    text = text.replace("  vision: Alle småbørnsfamilier i Fjordby har et netværk at støtte sig til.",
+                        f'  vision: "{HOSTILE_PROSE}"')
+    path = folder / "ond.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("build", str(path), "--out", str(folder / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder / "out"
+
+
+def test_html_has_no_script_no_javascript_link_and_no_user_heading(hostile_build):
+    soup = BeautifulSoup((hostile_build / "ond.html").read_bytes(), "html5lib")
+    assert soup.find("script") is None
+    assert soup.find("img") is None
+    hrefs = [a["href"] for a in soup.find_all("a", href=True)]
+    assert "https://example.org/a" in hrefs
+    assert not any(h.lower().startswith("javascript") for h in hrefs)
+    headings = [h.get_text(" ", strip=True) for h in soup.find_all(re.compile("^h[1-6]$"))]
+    assert not any("Ny overskrift" in h for h in headings)
+    text = soup.get_text(" ")
+    assert "<script>alert(1)</script>" in text
+    assert "# Ny overskrift" in text and "#set page(fill: red)" in text and "{{ 7*7 }}" in text
+    assert soup.title.get_text() == "Frivillig familiestøtte i Fjordby"
+
+
+def test_docx_shows_the_literal_text(hostile_build):
+    document = Document(str(hostile_build / "ond.docx"))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert HOSTILE_NAME.replace("\\\\", "\\") in body or "Evil <script>alert(1)</script>" in body
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert not any("Ny overskrift" in h for h in headings)
+
+
+def test_pdf_shows_the_literal_text_and_is_not_restyled(hostile_build):
+    reader = PdfReader(hostile_build / "ond.pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "#set page(fill: red)" in text
+    assert "<script>alert(1)</script>" in text
+    assert "$x$" in text and "@ref" in text
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert not any("Ny overskrift" in t for t in outline)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["# x", "- x", "1. x", "> x", "| a | b |", "::: x", "<b>x</b>", "[a](b)", "`x`", "$x$", "x\n===", "***"],
+)
+def test_escape_makes_every_markdown_construct_literal(value):
+    escaped = escape(value)
+    assert "\n" not in escaped
+    # every character is a letter, a digit, a space, harmless punctuation, or escaped
+    assert all(ch.isalnum() or ch in " ,;?/%\\" or escaped[i - 1] == "\\" for i, ch in enumerate(escaped))
+
+
+def test_prose_keeps_the_subset_and_nothing_else():
+    out = prose("Et *ord* og **to** og [link](https://a.dk) og [ond](javascript:x)\n\n- en\n- to\n\n# ikke overskrift")
+    assert "*ord*" in out and "**to**" in out and "[link](https://a.dk)" in out
+    assert "](javascript" not in out and "\\[ond\\]\\(javascript" in out
+    assert "\n- en\n- to\n" in out
+    assert "\n\\# ikke overskrift" in out

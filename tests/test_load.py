@@ -1,0 +1,80 @@
+"""The loader gives what a YAML 1.2 editor sees, and refuses with a position what it must."""
+
+from __future__ import annotations
+
+import pytest
+
+from partnerskab.load import load
+
+
+def _load(write_agreement, text):
+    return load(write_agreement(text))
+
+
+def test_dates_stay_iso_strings_and_yes_no_on_off_stay_strings(write_agreement):
+    source = _load(write_agreement, "a: 2026-01-01\nb: [yes, no, on, off, Yes, NO]\nc: true\nd: 12\ne: 1.5\nf: ~\n")
+    assert source.problems == []
+    assert source.data == {"a": "2026-01-01", "b": ["yes", "no", "on", "off", "Yes", "NO"],
+                           "c": True, "d": 12, "e": 1.5, "f": None}
+
+
+def test_quoted_numbers_stay_strings(write_agreement):
+    source = _load(write_agreement, 'cvr: "12345674"\nphone: \'+45 1234\'\n')
+    assert source.data == {"cvr": "12345674", "phone": "+45 1234"}
+
+
+def test_positions_are_one_based_line_and_column(write_agreement):
+    source = _load(write_agreement, "# kommentar\ntop:\n  inner: 5\n  list:\n    - x\n")
+    assert source.positions[("top", "inner")] == (3, 10)
+    assert source.key_positions[("top", "inner")] == (3, 3)
+    assert source.positions[("top", "list", 0)] == (5, 7)
+    assert source.positions[()] == (2, 1)
+
+
+@pytest.mark.parametrize(
+    "text, line, column, words",
+    [
+        ("a: 1\nb: 2\na: 3\n", 3, 1, "står to gange"),
+        ("a: 1\n---\nb: 2\n", 2, 1, "mere end ét YAML-dokument"),
+        ("a: &x [1]\nb: *x\n", 2, 4, "Ankre og henvisninger"),
+        ("a: !!python/object:os.system x\n", 1, 4, "YAML-mærket"),
+        ("- a\n- b\n", 1, 1, "navn: værdi"),
+        ("", 1, 1, "tom"),
+        ("# kun en kommentar\n", 1, 1, "tom"),
+        ("a:\n\tb: 1\n", 2, 1, "Tabulatortegn"),
+        ("a: b: c\n", 1, 5, "kolon"),
+        ("a: 'uafsluttet\n", 2, 1, "anførselstegn"),
+        ("a: x\u0007y\n", 1, 5, "kontroltegn"),
+    ],
+)
+def test_refused_with_position(write_agreement, text, line, column, words):
+    source = _load(write_agreement, text)
+    assert source.data is None
+    [problem] = source.problems
+    assert (problem.line, problem.column) == (line, column)
+    assert words in problem.message
+
+
+def test_bom_and_non_utf8_are_refused(tmp_path):
+    bom = tmp_path / "bom.yaml"
+    bom.write_bytes(b"\xef\xbb\xbfa: 1\n")
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("a: 1\nb: S\u00f8ren\n".encode("latin-1"))
+    assert "byte-order mark" in load(bom).problems[0].message
+    problem = load(latin).problems[0]
+    assert (problem.line, problem.column) == (2, 5)
+    assert "UTF-8" in problem.message
+
+
+def test_alias_bomb_and_deep_nesting_are_refused_quickly(write_agreement):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9)
+    )
+    assert "Ankre" in _load(write_agreement, bomb).problems[0].message
+    deep = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+    assert "dybt" in _load(write_agreement, deep).problems[0].message
+
+
+def test_too_large_file_is_refused(write_agreement):
+    big = "a: |\n" + ("  " + "x" * 1000 + "\n") * 1100
+    assert "for stor" in _load(write_agreement, big).problems[0].message
