@@ -72,25 +72,48 @@ def check_schema(source: Source) -> list[Problem]:
                     continue
                 child = path + (name,)
                 template = "missing" if path else "missing_top"
-                add(child, kind, where, template=template, parent=label(path, lang),
-                    child=label(child, lang), path=dotted(child))
+                add(
+                    child,
+                    kind,
+                    where,
+                    template=template,
+                    parent=label(path, lang),
+                    child=label(child, lang),
+                    path=dotted(child),
+                )
         elif kind == "additionalProperties":
             allowed = list(error.schema.get("properties", {}))
             for key in value:
                 if key in allowed:
                     continue
                 guess = difflib.get_close_matches(key, allowed, n=1)
-                hint = (words["unknown_hint"].format(guess=guess[0]) if guess
-                        else words["unknown_allowed"].format(allowed=", ".join(allowed)))
-                add(path + (key,), kind, source.key_position(path + (key,)), template="unknown", key=key,
-                    parent=label(path, lang), hint=hint)
+                hint = (
+                    words["unknown_hint"].format(guess=guess[0])
+                    if guess
+                    else words["unknown_allowed"].format(allowed=", ".join(allowed))
+                )
+                add(
+                    path + (key,),
+                    kind,
+                    source.key_position(path + (key,)),
+                    template="unknown",
+                    key=key,
+                    parent=label(path, lang),
+                    hint=hint,
+                )
         elif kind == "type":
             expected = error.validator_value
             if expected == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
                 add(path, kind, where, template="type_quote", **common)
             else:
-                add(path, kind, where, expected=words["words"][expected],
-                    actual=words["words"][json_type(value)], **common)
+                add(
+                    path,
+                    kind,
+                    where,
+                    expected=words["words"][expected],
+                    actual=words["words"][json_type(value)],
+                    **common,
+                )
         elif kind == "format":
             template = "date" if error.validator_value == "date" else "email"
             add(path, kind, where, template=template, **common)
@@ -98,8 +121,15 @@ def check_schema(source: Source) -> list[Problem]:
             allowed = error.validator_value if kind == "enum" else [error.validator_value]
             add(path, kind, where, allowed=", ".join(str(a) for a in allowed), **common)
         elif kind == "minItems":
-            add(path, kind, where, template="min_items", limit=error.validator_value,
-                count=len(value), **common)
+            add(
+                path,
+                kind,
+                where,
+                template="min_items",
+                limit=error.validator_value,
+                count=len(value),
+                **common,
+            )
         elif kind == "pattern":
             template = PATTERN_KINDS.get(error.validator_value, "pattern")
             add(path, kind, where, template=template, **common)

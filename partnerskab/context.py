@@ -15,8 +15,19 @@ from .check import language
 from .i18n import LABELS
 
 SECTIONS = (
-    "partners", "purpose", "activities", "roles", "economy", "organisation", "resources",
-    "duration", "values", "changes", "communication", "anchoring", "signatures",
+    "partners",
+    "purpose",
+    "activities",
+    "roles",
+    "economy",
+    "organisation",
+    "resources",
+    "duration",
+    "values",
+    "changes",
+    "communication",
+    "anchoring",
+    "signatures",
 )
 
 
@@ -51,7 +62,8 @@ def _money_table(rows: list[dict], fmt: Formats) -> dict:
         "rows": [{**row, "amount_text": fmt.amount(row["amount"])} for row in rows],
         "has_years": bool(by_year),
         "years": [{"year": y, "total_text": fmt.amount(v)} for y, v in sorted(by_year.items())]
-        if len(by_year) > 1 else [],
+        if len(by_year) > 1
+        else [],
         "total": sum(row["amount"] for row in rows),
         "total_text": fmt.amount(sum(row["amount"] for row in rows)),
     }
@@ -87,26 +99,38 @@ def build_context(data: dict) -> dict:
         "status_text": t["status"][data["status"]],
         "partner_names": names_of([p["id"] for p in data["partners"]]),
         "partners": [
-            {**p, "sector_text": t["sector"][p["sector"]],
-             "contact_text": ", ".join(p["contact"].get(k) for k in ("name", "title", "email", "phone")
-                                       if p["contact"].get(k)) if p.get("contact") else ""}
+            {
+                **p,
+                "sector_text": t["sector"][p["sector"]],
+                "contact_text": ", ".join(
+                    p["contact"].get(k) for k in ("name", "title", "email", "phone") if p["contact"].get(k)
+                )
+                if p.get("contact")
+                else "",
+            }
             for p in data["partners"]
         ],
         "purpose": {
             **data["purpose"],
-            "goals": [{**g, "deadline_text": fmt.date(g.get("deadline"))}
-                      for g in data["purpose"]["goals"]],
+            "goals": [{**g, "deadline_text": fmt.date(g.get("deadline"))} for g in data["purpose"]["goals"]],
         },
         "activities": [
-            {**a, "responsible_text": names_of(a["responsible"]),
-             "contributors_text": names_of(a.get("contributors"))}
+            {
+                **a,
+                "responsible_text": names_of(a["responsible"]),
+                "contributors_text": names_of(a.get("contributors")),
+            }
             for a in data["activities"]
         ],
         "roles": [{**r, "partner_name": name_of(r["partner"])} for r in data["roles"]],
         "economy": {
             "financing": _money_table(
-                [{**f, "partner_name": name_of(f["partner"]) if "partner" in f else ""}
-                 for f in economy["financing"]], fmt),
+                [
+                    {**f, "partner_name": name_of(f["partner"]) if "partner" in f else ""}
+                    for f in economy["financing"]
+                ],
+                fmt,
+            ),
             "budget": _money_table(economy["budget"], fmt),
             "terms": economy.get("terms"),
         },
@@ -114,16 +138,21 @@ def build_context(data: dict) -> dict:
             **organisation,
             "model_text": t["model"][organisation["project_management"]["model"]],
             "leads_text": names_of(organisation["project_management"]["leads"]),
-            "steering_group": [{**m, "partner_name": name_of(m["partner"])}
-                               for m in organisation.get("steering_group", [])],
-            "meetings": [{**m, "frequency_text": t["frequency"][m["frequency"]],
-                          "participants_text": names_of(m["participants"])}
-                         for m in organisation.get("meetings", [])],
+            "steering_group": [
+                {**m, "partner_name": name_of(m["partner"])} for m in organisation.get("steering_group", [])
+            ],
+            "meetings": [
+                {
+                    **m,
+                    "frequency_text": t["frequency"][m["frequency"]],
+                    "participants_text": names_of(m["participants"]),
+                }
+                for m in organisation.get("meetings", [])
+            ],
             "decisions": organisation.get("decisions", {}),
         },
         "resources": [
-            {**r, "partner_name": name_of(r["partner"]),
-             "time_text": fmt.hours(r["minimum_hours"], r["per"])}
+            {**r, "partner_name": name_of(r["partner"]), "time_text": fmt.hours(r["minimum_hours"], r["per"])}
             for r in data["resources"]
         ],
         "duration": {
@@ -134,9 +163,10 @@ def build_context(data: dict) -> dict:
         "values": data.get("values", []),
         "changes": {
             **changes,
-            "amendments": [{**a, "date_text": fmt.date(a["date"])}
-                           for a in changes.get("amendments", [])],
-        } if changes else None,
+            "amendments": [{**a, "date_text": fmt.date(a["date"])} for a in changes.get("amendments", [])],
+        }
+        if changes
+        else None,
         "communication": data.get("communication"),
         "anchoring": data.get("anchoring"),
         "signatures": [

@@ -189,7 +189,9 @@ def load(path: str | Path, display: str | None = None) -> Source:
         raw = Path(path).read_bytes()
     except OSError as exc:
         reason = "filen findes ikke" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc))
-        source.problems.append(Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason)))
+        source.problems.append(
+            Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason))
+        )
         return source
     try:
         text = _check_text(raw)

@@ -38,9 +38,17 @@ def build_file(path: str, out_dir: Path) -> Outcome:
             documents = render(source.data, Path(workdir))
         outcome.written = write_documents(out_dir, Path(path).stem, documents)
     except RenderError as exc:
-        word = "Dokumenterne kunne ikke dannes" if language(source.data) == "da" else "The documents could not be built"
+        word = (
+            "Dokumenterne kunne ikke dannes"
+            if language(source.data) == "da"
+            else "The documents could not be built"
+        )
         outcome.problems.append(Problem(path, 1, 1, "PA090", f"{word}: {exc}"))
     except OSError as exc:
-        word = "Filerne kunne ikke skrives" if language(source.data) == "da" else "The files could not be written"
+        word = (
+            "Filerne kunne ikke skrives"
+            if language(source.data) == "da"
+            else "The files could not be written"
+        )
         outcome.problems.append(Problem(path, 1, 1, "PA091", f"{word}: {exc.strerror or exc}"))
     return outcome

@@ -78,15 +78,29 @@ def metadata(data: dict, context: dict) -> dict:
 
 def pandoc(markdown: str, workdir: Path, to: str, *args: str) -> bytes:
     command = [
-        pypandoc.get_pandoc_path(), "--sandbox", "--from", READER, "--to", to,
-        "--metadata-file", str(workdir / "metadata.json"), *args,
+        pypandoc.get_pandoc_path(),
+        "--sandbox",
+        "--from",
+        READER,
+        "--to",
+        to,
+        "--metadata-file",
+        str(workdir / "metadata.json"),
+        *args,
     ]
     env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"}
     if "SOURCE_DATE_EPOCH" in os.environ:
         env["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"]
     try:
-        result = subprocess.run(command, input=markdown.encode(), capture_output=True,
-                                timeout=PANDOC_TIMEOUT, env=env, cwd=workdir, check=False)
+        result = subprocess.run(
+            command,
+            input=markdown.encode(),
+            capture_output=True,
+            timeout=PANDOC_TIMEOUT,
+            env=env,
+            cwd=workdir,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise RenderError(f"pandoc ({to}) took more than {PANDOC_TIMEOUT} s") from None
     if result.returncode != 0:
@@ -100,7 +114,7 @@ def timestamp(data: dict) -> int:
     if epoch.isdigit():
         return int(epoch)
     day = document_date(data)
-    return int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp())
 
 
 def render(data: dict, workdir: Path) -> Documents:
@@ -109,12 +123,34 @@ def render(data: dict, workdir: Path) -> Documents:
     markdown = markdown_document(context)
     meta = metadata(data, context)
     (workdir / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    html = pandoc(markdown, workdir, "html5", "--standalone", "--number-sections",
-                  "--shift-heading-level-by=1", "--template", str(TEMPLATES / "pandoc" / "agreement.html"))
-    docx = pandoc(markdown, workdir, "docx", "--number-sections",
-                  "--reference-doc", str(TEMPLATES / "reference.docx"), "--output", "-")
-    typst_source = pandoc(markdown, workdir, "typst", "--standalone",
-                          "--template", str(TEMPLATES / "pandoc" / "agreement.typst")).decode()
+    html = pandoc(
+        markdown,
+        workdir,
+        "html5",
+        "--standalone",
+        "--number-sections",
+        "--shift-heading-level-by=1",
+        "--template",
+        str(TEMPLATES / "pandoc" / "agreement.html"),
+    )
+    docx = pandoc(
+        markdown,
+        workdir,
+        "docx",
+        "--number-sections",
+        "--reference-doc",
+        str(TEMPLATES / "reference.docx"),
+        "--output",
+        "-",
+    )
+    typst_source = pandoc(
+        markdown,
+        workdir,
+        "typst",
+        "--standalone",
+        "--template",
+        str(TEMPLATES / "pandoc" / "agreement.typst"),
+    ).decode()
     pdf = compile_pdf(typst_source, workdir, timestamp(data))
     return Documents(markdown, typst_source, html, docx, pdf)
 
@@ -124,8 +160,13 @@ def compile_pdf(source: str, workdir: Path, stamp: int) -> bytes:
     typ.write_text(source, encoding="utf-8")
     try:
         return typst.compile(
-            str(typ), root=str(workdir), format="pdf", font_paths=[], ignore_system_fonts=True,
-            pdf_standards=["a-2b", "ua-1"], timestamp=stamp,
+            str(typ),
+            root=str(workdir),
+            format="pdf",
+            font_paths=[],
+            ignore_system_fonts=True,
+            pdf_standards=["a-2b", "ua-1"],
+            timestamp=stamp,
         )
     except Exception as exc:  # typst raises its own TypstError types; report, don't crash
         raise RenderError(f"typst failed: {exc}") from None

@@ -33,7 +33,9 @@ def _drop_key(text: str, source, path: tuple) -> str:
     line, column = source.key_positions[path]
     start = line - 1
     end = start + 1
-    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) >= column):
+    while end < len(lines) and (
+        not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) >= column
+    ):
         end += 1
     prefix = lines[start][: column - 1]
     del lines[start:end]
@@ -54,7 +56,9 @@ def _expected_line(text: str, source, parent: tuple) -> int:
 
 FJORDBY_TEXT = FJORDBY.read_text(encoding="utf-8")
 FJORDBY_SOURCE = load(FJORDBY)
-CASES = [(parent, key) for parent, key in _required_paths() if parent + (key,) in FJORDBY_SOURCE.key_positions]
+CASES = [
+    (parent, key) for parent, key in _required_paths() if parent + (key,) in FJORDBY_SOURCE.key_positions
+]
 
 
 def test_cases_cover_every_top_level_element():
@@ -89,32 +93,70 @@ def test_missing_end_date_names_the_element(write_agreement):
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        ("      amount: 180000\n", "      amount: mange penge\n",
-         "Beløb skal være et helt tal, ikke en tekst (economy.budget[0].amount)"),
-        ("  start: 2026-01-01\n", "  start: 1. januar 2026\n",
-         "Startdato skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2026-01-31, ikke «1. januar 2026» (duration.start)"),
-        ("status: signed\n", "status: underskrevet\n",
-         "Status skal være en af: draft, signed, ended, ikke «underskrevet» (status)"),
-        ('    cvr: "12345674"\n', "    cvr: 12345674\n",
-         'CVR-nummer skal være en tekst. Sæt værdien i anførselstegn, fx "12345674" (partners[0].cvr)'),
-        ("    per: week\n", "    per: uge\n",
-         "Pr. skal være en af: week, month, year, period, ikke «uge» (resources[0].per)"),
-        ("  termination: Aftalen", "  terminaton: Aftalen",
-         "Ukendt felt «terminaton» i Aftalens varighed. Mente du «termination»?"),
-        ("    responsible: [fjordby]\n", "    responsible: fjordby\n",
-         "Ansvarlig skal være en liste, ikke en tekst (activities[1].responsible)"),
-        ("    minimum_hours: 4\n", "    minimum_hours: 0\n",
-         "Mindste antal timer skal være større end 0, ikke 0 (resources[0].minimum_hours)"),
-        ("      email: mae@fjordby.example\n", "      email: mae.fjordby.example\n",
-         "E-mail skal være en e-mailadresse, fx navn@eksempel.dk, ikke «mae.fjordby.example» "
-         "(partners[0].contact.email)"),
-        ("      year: 2026\n", "      year: 26\n", "År skal være mindst 2000, ikke 26 (economy.financing[0].year)"),
-        ("    contributors: [fjordby]\n", "    contributors: [fjordby, fjordby]\n",
-         "Bidrager nævner den samme værdi flere gange (activities[0].contributors)"),
+        (
+            "      amount: 180000\n",
+            "      amount: mange penge\n",
+            "Beløb skal være et helt tal, ikke en tekst (economy.budget[0].amount)",
+        ),
+        (
+            "  start: 2026-01-01\n",
+            "  start: 1. januar 2026\n",
+            "Startdato skal være en dato på formen ÅÅÅÅ-MM-DD, fx 2026-01-31, "
+            "ikke «1. januar 2026» (duration.start)",
+        ),
+        (
+            "status: signed\n",
+            "status: underskrevet\n",
+            "Status skal være en af: draft, signed, ended, ikke «underskrevet» (status)",
+        ),
+        (
+            '    cvr: "12345674"\n',
+            "    cvr: 12345674\n",
+            'CVR-nummer skal være en tekst. Sæt værdien i anførselstegn, fx "12345674" (partners[0].cvr)',
+        ),
+        (
+            "    per: week\n",
+            "    per: uge\n",
+            "Pr. skal være en af: week, month, year, period, ikke «uge» (resources[0].per)",
+        ),
+        (
+            "  termination: Aftalen",
+            "  terminaton: Aftalen",
+            "Ukendt felt «terminaton» i Aftalens varighed. Mente du «termination»?",
+        ),
+        (
+            "    responsible: [fjordby]\n",
+            "    responsible: fjordby\n",
+            "Ansvarlig skal være en liste, ikke en tekst (activities[1].responsible)",
+        ),
+        (
+            "    minimum_hours: 4\n",
+            "    minimum_hours: 0\n",
+            "Mindste antal timer skal være større end 0, ikke 0 (resources[0].minimum_hours)",
+        ),
+        (
+            "      email: mae@fjordby.example\n",
+            "      email: mae.fjordby.example\n",
+            "E-mail skal være en e-mailadresse, fx navn@eksempel.dk, ikke «mae.fjordby.example» "
+            "(partners[0].contact.email)",
+        ),
+        (
+            "      year: 2026\n",
+            "      year: 26\n",
+            "År skal være mindst 2000, ikke 26 (economy.financing[0].year)",
+        ),
+        (
+            "    contributors: [fjordby]\n",
+            "    contributors: [fjordby, fjordby]\n",
+            "Bidrager nævner den samme værdi flere gange (activities[0].contributors)",
+        ),
         ("  vision: Alle", "  vision: ' '\n  x: Alle", "Vision må ikke være tom (purpose.vision)"),
-        ("  - id: familiestotten\n", "  - id: Familiestøtten\n",
-         "Kort navn (id) må kun bestå af små bogstaver a-z, tal, bindestreg og understreg, "
-         "ikke «Familiestøtten» (partners[1].id)"),
+        (
+            "  - id: familiestotten\n",
+            "  - id: Familiestøtten\n",
+            "Kort navn (id) må kun bestå af små bogstaver a-z, tal, bindestreg og understreg, "
+            "ikke «Familiestøtten» (partners[1].id)",
+        ),
     ],
 )
 def test_wrong_values_are_explained_in_words(write_agreement, old, new, expected):
@@ -140,8 +182,10 @@ def test_examples_are_valid():
 
 def test_all_problems_in_all_files_in_one_run_with_path_line_column(tmp_path):
     bad1 = tmp_path / "en.yaml"
-    bad1.write_text(FJORDBY_TEXT.replace("status: signed", "status: x").replace("amount: 180000", "amount: -1"),
-                    encoding="utf-8")
+    bad1.write_text(
+        FJORDBY_TEXT.replace("status: signed", "status: x").replace("amount: 180000", "amount: -1"),
+        encoding="utf-8",
+    )
     bad2 = tmp_path / "to.yaml"
     bad2.write_text("a: 1\na: 2\n", encoding="utf-8")
     result = run_cli("validate", str(bad1), str(FJORDBY), str(bad2))

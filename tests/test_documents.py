@@ -81,8 +81,20 @@ def test_docx_has_headings_and_signatories(built, example):
     lang = language(data)
     document = Document(str(built / f"{example.stem}.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
-    expected = [title((key,), lang) for key in ("partners", "purpose", "activities", "roles", "economy",
-                                                  "organisation", "resources", "duration", "signatures")]
+    expected = [
+        title((key,), lang)
+        for key in (
+            "partners",
+            "purpose",
+            "activities",
+            "roles",
+            "economy",
+            "organisation",
+            "resources",
+            "duration",
+            "signatures",
+        )
+    ]
     for heading in expected:
         assert any(h.endswith(heading) for h in headings), (heading, headings)
     # in the guidance's order
@@ -132,8 +144,11 @@ def test_english_example_is_english(built):
     [example] = [e for e in EXAMPLES if language(_data(e)) == "en"]
     text = _pdf_text(built / f"{example.stem}.pdf")
     assert "Partners to the agreement" in text and "Aftalens partnere" not in text
-    assert re.search(r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|"
-                     r"November|December) 20\d\d", text)
+    assert re.search(
+        r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|"
+        r"November|December) 20\d\d",
+        text,
+    )
 
 
 def test_reference_docx_is_a4():

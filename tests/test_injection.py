@@ -28,8 +28,10 @@ def hostile_build(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     text = FJORDBY.read_text(encoding="utf-8")
     text = text.replace("name: Familiestøtten Fjordby", f'name: "{HOSTILE_NAME}"')
-    text = text.replace("  vision: Alle småbørnsfamilier i Fjordby har et netværk at støtte sig til.",
-                        f'  vision: "{HOSTILE_PROSE}"')
+    text = text.replace(
+        "  vision: Alle småbørnsfamilier i Fjordby har et netværk at støtte sig til.",
+        f'  vision: "{HOSTILE_PROSE}"',
+    )
     path = folder / "ond.yaml"
     path.write_text(text, encoding="utf-8")
     result = run_cli("build", str(path), "--out", str(folder / "out"))
@@ -82,7 +84,9 @@ def test_escape_makes_every_markdown_construct_literal(value):
 
 
 def test_prose_keeps_the_subset_and_nothing_else():
-    out = prose("Et *ord* og **to** og [link](https://a.dk) og [ond](javascript:x)\n\n- en\n- to\n\n# ikke overskrift")
+    out = prose(
+        "Et *ord* og **to** og [link](https://a.dk) og [ond](javascript:x)\n\n- en\n- to\n\n# ikke overskrift"
+    )
     assert "*ord*" in out and "**to**" in out and "[link](https://a.dk)" in out
     assert "](javascript" not in out and "\\[ond\\]\\(javascript" in out
     assert "\n- en\n- to\n" in out

@@ -12,14 +12,22 @@ def _load(write_agreement, text):
 
 
 def test_dates_stay_iso_strings_and_yes_no_on_off_stay_strings(write_agreement):
-    source = _load(write_agreement, "a: 2026-01-01\nb: [yes, no, on, off, Yes, NO]\nc: true\nd: 12\ne: 1.5\nf: ~\n")
+    source = _load(
+        write_agreement, "a: 2026-01-01\nb: [yes, no, on, off, Yes, NO]\nc: true\nd: 12\ne: 1.5\nf: ~\n"
+    )
     assert source.problems == []
-    assert source.data == {"a": "2026-01-01", "b": ["yes", "no", "on", "off", "Yes", "NO"],
-                           "c": True, "d": 12, "e": 1.5, "f": None}
+    assert source.data == {
+        "a": "2026-01-01",
+        "b": ["yes", "no", "on", "off", "Yes", "NO"],
+        "c": True,
+        "d": 12,
+        "e": 1.5,
+        "f": None,
+    }
 
 
 def test_quoted_numbers_stay_strings(write_agreement):
-    source = _load(write_agreement, 'cvr: "12345674"\nphone: \'+45 1234\'\n')
+    source = _load(write_agreement, "cvr: \"12345674\"\nphone: '+45 1234'\n")
     assert source.data == {"cvr": "12345674", "phone": "+45 1234"}
 
 

@@ -32,7 +32,8 @@ def _properties(node, path=()):
 
 def test_every_property_has_danish_title_description_and_english_title():
     missing = [
-        ".".join(map(str, path)) for path, node in _properties(schema())
+        ".".join(map(str, path))
+        for path, node in _properties(schema())
         if not (node.get("title") and node.get("description") and node.get("x-title-en"))
     ]
     assert missing == []
@@ -40,15 +41,26 @@ def test_every_property_has_danish_title_description_and_english_title():
 
 def test_unknown_keys_are_rejected_everywhere():
     open_objects = [
-        ".".join(map(str, path)) for path, node in _properties(schema())
+        ".".join(map(str, path))
+        for path, node in _properties(schema())
         if resolve(node).get("type") == "object" and resolve(node).get("additionalProperties") is not False
     ]
     assert schema()["additionalProperties"] is False
     assert open_objects == []
 
 
-KEY_ELEMENTS = ["partners", "purpose", "roles", "economy", "organisation", "resources", "duration",
-                "values", "changes", "signatures"]
+KEY_ELEMENTS = [
+    "partners",
+    "purpose",
+    "roles",
+    "economy",
+    "organisation",
+    "resources",
+    "duration",
+    "values",
+    "changes",
+    "signatures",
+]
 
 
 @pytest.mark.parametrize("name", KEY_ELEMENTS + ["activities", "communication", "anchoring"])
@@ -66,5 +78,13 @@ def test_sketch_top_level_names_are_kept():
 def test_optional_elements_are_the_optional_ones():
     required = set(schema()["required"])
     assert {"values", "changes", "language"}.isdisjoint(required)
-    assert {"partners", "purpose", "roles", "economy", "organisation", "resources", "duration",
-            "signatures"} <= required
+    assert {
+        "partners",
+        "purpose",
+        "roles",
+        "economy",
+        "organisation",
+        "resources",
+        "duration",
+        "signatures",
+    } <= required

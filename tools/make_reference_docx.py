@@ -24,7 +24,8 @@ FIXED = (1980, 1, 1, 0, 0, 0)
 def main() -> int:
     default = subprocess.run(
         [pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     ).stdout
     document = Document(io.BytesIO(default))
     for section in document.sections:
@@ -51,7 +52,10 @@ def main() -> int:
 def _fixed_zip(data: bytes) -> bytes:
     """The same archive with every entry dated 1980-01-01, in a stable order."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for name in sorted(source.namelist()):
             info = zipfile.ZipInfo(name, date_time=FIXED)
             info.compress_type = zipfile.ZIP_DEFLATED
