@@ -39,10 +39,14 @@ class Formats:
         self.locale = self.t["locale"]
 
     def date(self, iso: str | None) -> str:
-        return format_date(dt.date.fromisoformat(iso), "long", locale=self.locale) if iso else ""
+        """1. januar 2026, with no-break spaces so a date never splits across lines."""
+        if not iso:
+            return ""
+        return format_date(dt.date.fromisoformat(iso), "long", locale=self.locale).replace(" ", "\u00a0")
 
     def amount(self, value: int) -> str:
-        return self.t["currency"].format(amount=format_decimal(value, locale=self.locale))
+        text = self.t["currency"].format(amount=format_decimal(value, locale=self.locale))
+        return text.replace(" ", "\u00a0")
 
     def hours(self, hours: float, per: str) -> str:
         number = format_decimal(hours, locale=self.locale)

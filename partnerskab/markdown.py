@@ -14,7 +14,7 @@ import re
 # Punctuation that cannot change structure anywhere inside a line stays readable.
 _KEEP = set(",;?/%")
 _PUNCTUATION = {c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"} - _KEEP
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[^\S\xa0]+")  # whitespace, but a no-break space stays
 
 
 class Markdown(str):
