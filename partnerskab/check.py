@@ -144,7 +144,11 @@ def check_schema(source: Source) -> list[Problem]:
 
 
 def check(source: Source) -> list[Problem]:
-    """All problems in one agreement: those found while loading, then the schema's."""
+    """All problems in one agreement: those found while loading, else the schema's, and
+    once the structure is right, the rules beyond it (rules.py)."""
+    from .rules import check_rules
+
     if source.problems or source.data is None:
         return sorted(source.problems)
-    return sorted(check_schema(source), key=lambda p: (p.line, p.column, p.message))
+    problems = check_schema(source) or check_rules(source)
+    return sorted(problems, key=lambda p: (p.line, p.column, p.message))

@@ -19,18 +19,22 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
 
+    strict: bool = False
+
     @property
     def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+        """No errors; and with --strict, no warnings either."""
+        failing = ("error", "warning") if self.strict else ("error",)
+        return not any(p.severity in failing for p in self.problems)
 
 
-def validate_file(path: str) -> Outcome:
-    return Outcome(path, check(load(path)))
+def validate_file(path: str, strict: bool = False) -> Outcome:
+    return Outcome(path, check(load(path)), strict=strict)
 
 
-def build_file(path: str, out_dir: Path) -> Outcome:
+def build_file(path: str, out_dir: Path, strict: bool = False) -> Outcome:
     source = load(path)
-    outcome = Outcome(path, check(source))
+    outcome = Outcome(path, check(source), strict=strict)
     if not outcome.ok:
         return outcome
     try:

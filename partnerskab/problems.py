@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, order=True)
@@ -38,5 +38,31 @@ def format_text(problems: list[Problem]) -> str:
     return "".join(p.text() + "\n" for p in problems)
 
 
+def _github_escape(text: str, property_: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_ else text
+
+
+def format_github(problems: list[Problem]) -> str:
+    """GitHub Actions workflow commands, so a pull request shows each problem on its line."""
+    return "".join(
+        f"::{p.severity} file={_github_escape(p.file, True)},line={p.line},col={p.column},"
+        f"title={p.code}::{_github_escape(p.message)}\n"
+        for p in problems
+    )
+
+
 def format_json(problems: list[Problem]) -> str:
-    return json.dumps({"problems": [asdict(p) for p in problems]}, ensure_ascii=False, indent=2) + "\n"
+    rows = [
+        {
+            "file": p.file,
+            "line": p.line,
+            "column": p.column,
+            "path": p.json_path,
+            "severity": p.severity,
+            "code": p.code,
+            "message": p.message,
+        }
+        for p in problems
+    ]
+    return json.dumps({"problems": rows}, ensure_ascii=False, indent=2) + "\n"
