@@ -71,3 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "validate" and not failed:
         print(f"{len(files)} aftale(r) er i orden.")
     return 1 if failed else 0
+
+
+def validate_main() -> int:
+    """`partnerskab-validate FILE ...`: the pre-commit hook's entry point."""
+    return main(["validate", *sys.argv[1:]])

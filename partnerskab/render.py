@@ -67,7 +67,8 @@ def metadata(data: dict, context: dict) -> dict:
     return {
         "title": escape(data["title"]),
         "subtitle": escape(f"{t['between']} {context['partner_names']}"),
-        "lang": t["lang"],
+        "lang": f"{t['lang']}-{t['region']}",  # BCP 47 for HTML and Word: da-DK, en-GB
+        "typst-lang": t["lang"],  # Typst wants language and region apart
         "region": t["region"],
         "status-text": escape(context["status_text"]),
         "page-label": "Side" if context["lang"] == "da" else "Page",

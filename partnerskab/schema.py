@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "partnership-agreement.schema.json"
+SCHEMA_NAME = "partnership-agreement.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / SCHEMA_NAME
 
 
 @cache
 def schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    """The schema from the checkout, or, when installed elsewhere, from the package."""
+    if SCHEMA_PATH.exists():
+        return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    packaged = resources.files("partnerskab.schema_files") / SCHEMA_NAME
+    return json.loads(packaged.read_text(encoding="utf-8"))
 
 
 @cache
