@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check, language
 from .load import load
 from .problems import Problem
-from .render import RenderError, render
+from .render import RenderError, render_isolated
 from .write import write_documents
 
 
@@ -38,8 +37,7 @@ def build_file(path: str, out_dir: Path, strict: bool = False) -> Outcome:
     if not outcome.ok:
         return outcome
     try:
-        with tempfile.TemporaryDirectory(prefix="partnerskab-") as workdir:
-            documents = render(source.data, Path(workdir))
+        documents = render_isolated(source.data)
         outcome.written = write_documents(out_dir, Path(path).stem, documents)
     except RenderError as exc:
         word = (

@@ -1,0 +1,89 @@
+"""Bad input and failing tools: a clear one-line message, exit 1, no traceback, no half files,
+and never another agreement's build."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .conftest import FJORDBY, ROOT, run_cli
+
+PROBLEM = re.compile(r"^[^\n]+:\d+:\d+: error: \S[^\n]*$")
+
+HOSTILE = {
+    "syntaks": b"title: [uafsluttet\n",
+    "tabulator": b"title: x\n\tstatus: draft\n",
+    "dubleret": b"title: a\ntitle: b\n",
+    "alias-bombe": b"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n",
+    "dyb": b"a: " + b"[" * 20000 + b"]" * 20000 + b"\n",
+    "dyb-blok": b"".join(b"  " * i + b"k:\n" for i in range(300)),
+    "stor": b"a: |\n" + (b"  " + b"x" * 998 + b"\n") * 1100,
+    "latin1": "title: S\u00f8ren\n".encode("latin-1"),
+    "bom": b"\xef\xbb\xbftitle: x\n",
+    "flere-dokumenter": b"title: a\n---\ntitle: b\n",
+    "python-tag": b"title: !!python/object/apply:os.system [echo hacked]\n",
+    "andet-tag": b"title: !hemmelig x\n",
+    "liste-rod": b"- a\n- b\n",
+    "tekst-rod": b"bare en tekst\n",
+    "tom": b"",
+    "kontroltegn": b"title: a\x1bb\n",
+    "nul-tegn": b"title: a\x00b\n",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_input_gets_one_line_and_exit_1(tmp_path, name):
+    path = tmp_path / f"{name}.yaml"
+    path.write_bytes(HOSTILE[name])
+    started = time.monotonic()
+    result = run_cli("validate", str(path))
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stdout.strip().split("\n")
+    assert len(lines) == 1 and PROBLEM.match(lines[0]), result.stdout
+    assert lines[0].startswith(f"{path}:")
+    assert elapsed < 10  # generous: it is about not hanging, the real figure is far below a second
+
+
+def test_a_failing_tool_costs_only_its_own_agreement(tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", str(FJORDBY), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PARTNERSKAB_RENDER_TIMEOUT": "0.01"},
+        cwd=ROOT,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"error: Dokumenterne kunne ikke dannes: det tog mere end 0\.01 s", result.stdout)
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_write_failure_costs_only_its_own_agreement(tmp_path):
+    english = ROOT / "agreements" / "norreby-reading-friends.yaml"
+    out = tmp_path / "out"
+    (out / "fjordby-familievenner.pdf").mkdir(parents=True)  # cannot be replaced by a file
+    result = run_cli("build", str(FJORDBY), str(english), "--out", str(out))
+    assert result.returncode == 1
+    assert "Filerne kunne ikke skrives" in result.stdout
+    assert (out / "norreby-reading-friends.pdf").stat().st_size > 1000
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_a_failed_rebuild_leaves_the_previous_files_intact(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", str(FJORDBY), "--out", str(out)).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    broken = tmp_path / "fjordby-familievenner.yaml"
+    broken.write_text(
+        FJORDBY.read_text(encoding="utf-8").replace("status: signed", "status: ?"), encoding="utf-8"
+    )
+    assert run_cli("build", str(broken), "--out", str(out)).returncode == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
