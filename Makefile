@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 OUT    ?= build
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build check test lint clean distclean reference-docx
+.PHONY: all build check test lint docs clean distclean reference-docx
 
 all: build
 
@@ -27,6 +27,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check partnerskab tests tools build.py
 	$(PY) -m ruff format --check partnerskab tests tools build.py
+
+docs: $(STAMP)
+	$(PY) tools/schema_docs.py
 
 reference-docx: $(STAMP)
 	$(PY) tools/make_reference_docx.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -10,6 +11,13 @@ from .conftest import ROOT
 
 
 def test_wheel_ships_schema_and_validator_entry_point(tmp_path):
+    # Build from a copy: setuptools leaves build/lib behind, and build/ is where our documents go.
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for name in ("partnerskab", "schema"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     result = subprocess.run(
         [
             sys.executable,
@@ -22,11 +30,12 @@ def test_wheel_ships_schema_and_validator_entry_point(tmp_path):
             "-q",
             "-w",
             str(tmp_path),
-            str(ROOT),
+            str(source),
         ],
         capture_output=True,
         text=True,
         timeout=300,
+        cwd=source,
     )
     assert result.returncode == 0, result.stderr
     [wheel] = tmp_path.glob("partnerskab-*.whl")

@@ -19,7 +19,8 @@ HOSTILE = {
     "syntaks": b"title: [uafsluttet\n",
     "tabulator": b"title: x\n\tstatus: draft\n",
     "dubleret": b"title: a\ntitle: b\n",
-    "alias-bombe": b"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n",
+    "alias-bombe": b"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+    b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n",
     "dyb": b"a: " + b"[" * 20000 + b"]" * 20000 + b"\n",
     "dyb-blok": b"".join(b"  " * i + b"k:\n" for i in range(300)),
     "stor": b"a: |\n" + (b"  " + b"x" * 998 + b"\n") * 1100,

@@ -1,0 +1,215 @@
+"""The files around the tool: the GitHub workflow, the pre-commit hooks and the VS Code settings."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import EXAMPLES, ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "agreements.yml"
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+PRE_COMMIT_CONFIG = ROOT / ".pre-commit-config.yaml"
+VSCODE = ROOT / ".vscode"
+SCHEMA = ROOT / "schema" / "partnership-agreement.schema.json"
+MODELINE = "# yaml-language-server: $schema=../schema/partnership-agreement.schema.json"
+
+# Any attempt to reach the network goes to a closed local port, so the check runs offline:
+# the github-workflows schema ships inside check-jsonschema.
+OFFLINE = {
+    **os.environ,
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "",
+}
+
+
+def _check_workflow(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)],
+        cwd=ROOT,
+        env=OFFLINE,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def _triggers(workflow: dict) -> dict:
+    """The `on:` mapping. PyYAML reads YAML 1.1, where the key `on` is the boolean True."""
+    return workflow["on"] if "on" in workflow else workflow[True]
+
+
+def _steps() -> list[dict]:
+    [job] = _workflow()["jobs"].values()
+    return job["steps"]
+
+
+def _step_running(text: str) -> tuple[int, dict]:
+    [(index, step)] = [(i, s) for i, s in enumerate(_steps()) if text in s.get("run", "")]
+    return index, step
+
+
+def _argv(step: dict) -> list[str]:
+    return shlex.split(step["run"])
+
+
+# (a), (b): the workflow is valid for GitHub, and the check would notice if it were not.
+
+
+def test_workflow_matches_github_schema():
+    result = _check_workflow(WORKFLOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param("    runs-on: ubuntu-latest\n", "", id="runs-on-removed"),
+        pytest.param("\non:\n", "\non: 42\nnot_on:\n", id="on-not-an-event"),
+        pytest.param("    timeout-minutes: 20\n", "    timeout-minutes: [20]\n", id="timeout-a-list"),
+    ],
+)
+def test_workflow_check_catches_broken_workflow(tmp_path, old, new):
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    broken = tmp_path / "agreements.yml"
+    broken.write_text(text.replace(old, new), encoding="utf-8")
+    result = _check_workflow(broken)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Schema validation errors" in result.stdout
+
+
+# (c): what the workflow does.
+
+
+def test_workflow_triggers_permissions_and_limits():
+    workflow = _workflow()
+    triggers = _triggers(workflow)
+    assert set(triggers) == {"pull_request", "push", "workflow_dispatch"}
+    assert triggers["push"]["branches"] == ["main"]
+    for pattern in triggers["pull_request"]["paths"]:  # every filter names something that exists
+        assert (ROOT / pattern.removesuffix("/**")).exists(), pattern
+    assert "agreements/**" in triggers["pull_request"]["paths"]
+    assert workflow["permissions"] == {"contents": "read"}
+    assert "pull_request" in workflow["concurrency"]["cancel-in-progress"]
+    [job] = workflow["jobs"].values()
+    assert job["runs-on"] == "ubuntu-latest"
+    assert isinstance(job["timeout-minutes"], int)
+
+
+def test_workflow_installs_like_make():
+    [checkout] = [s for s in _steps() if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["fetch-depth"] == 0
+    [python] = [s for s in _steps() if s.get("uses", "").startswith("actions/setup-python@")]
+    assert str(python["with"]["python-version"]) == "3.11"
+    assert python["with"]["cache"] == "pip"
+    _, install = _step_running("pip install")
+    assert "-e '.[test]'" in install["run"]
+
+
+def test_workflow_validates_with_annotations_and_fails_the_job():
+    _, step = _step_running("build.py validate")
+    argv = _argv(step)
+    assert argv[:3] == [".venv/bin/python", "build.py", "validate"]
+    assert argv[argv.index("--format") + 1] == "github"
+    assert "continue-on-error" not in step and "if" not in step
+    assert "|| true" not in step["run"]
+
+
+def test_workflow_builds_into_build_only_after_validation():
+    validate_at, _ = _step_running("build.py validate")
+    build_at, step = _step_running("build.py build")
+    assert build_at > validate_at
+    assert "if" not in step or step["if"] == "success()"  # skipped when validation failed
+    argv = _argv(step)
+    assert argv[:3] == [".venv/bin/python", "build.py", "build"]
+    assert argv[argv.index("--out") + 1] == "build"
+
+
+def test_workflow_uploads_build_folder():
+    build_at, _ = _step_running("build.py build")
+    [(upload_at, upload)] = [
+        (i, s) for i, s in enumerate(_steps()) if s.get("uses", "").startswith("actions/upload-artifact@")
+    ]
+    assert upload_at > build_at
+    assert upload["uses"] == "actions/upload-artifact@v4"
+    assert upload["with"]["path"].rstrip("/") == "build"
+    assert upload["with"]["name"] == "partnerskabsaftaler"
+    assert upload["with"]["if-no-files-found"] == "warn"
+    assert upload["with"]["retention-days"] == 30
+
+
+# (d): pre-commit, for other repositories and for this one.
+
+
+def _matches(pattern: str, path: str) -> bool:
+    return re.search(pattern, path) is not None  # pre-commit uses re.search
+
+
+def test_pre_commit_hook_for_other_repositories():
+    hooks = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
+    [hook] = [h for h in hooks if h["id"] == "partnerskab-validate"]
+    assert hook["name"] and hook["entry"] == "partnerskab-validate"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is True
+    assert _matches(hook["files"], "agreements/fjordby.yaml")
+    assert _matches(hook["files"], "agreements/fjordby.yml")
+    assert not _matches(hook["files"], "schema/partnership-agreement.schema.json")
+    assert not _matches(hook["files"], "other/agreements/fjordby.yaml")
+    # `language: python` installs this package; the entry must be one of its console scripts.
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert hook["entry"] in scripts
+
+
+def test_pre_commit_config_for_this_repository():
+    config = yaml.safe_load(PRE_COMMIT_CONFIG.read_text(encoding="utf-8"))
+    hooks = [h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]]
+    assert len(hooks) == sum(len(repo["hooks"]) for repo in config["repos"])  # nothing downloaded
+    assert all(h["language"] == "system" for h in hooks)
+    [validate] = [h for h in hooks if "build.py validate" in h["entry"]]
+    assert shlex.split(validate["entry"]) == [".venv/bin/python", "build.py", "validate"]
+    assert all(_matches(validate["files"], str(p.relative_to(ROOT))) for p in EXAMPLES)
+    [ruff] = [h for h in hooks if "ruff" in h["entry"]]
+    assert shlex.split(ruff["entry"]) == [".venv/bin/ruff", "check"]
+    assert ruff["types"] == ["python"]
+
+
+# (e): the editor finds the schema for every agreement.
+
+
+def test_vscode_maps_schema_to_agreements():
+    settings = json.loads((VSCODE / "settings.json").read_text(encoding="utf-8"))
+    schemas = settings["yaml.schemas"]
+    [(schema_path, globs)] = [(k, v) for k, v in schemas.items() if (ROOT / k).resolve() == SCHEMA]
+    assert EXAMPLES
+    for agreement in EXAMPLES:
+        relative = agreement.relative_to(ROOT).as_posix()
+        assert any(fnmatch.fnmatch(relative, glob) for glob in globs), (relative, schema_path)
+    assert settings["[yaml]"]["editor.tabSize"] == 2
+    assert settings["[yaml]"]["editor.insertSpaces"] is True
+    assert settings["files.eol"] == "\n"
+    extensions = json.loads((VSCODE / "extensions.json").read_text(encoding="utf-8"))
+    assert "redhat.vscode-yaml" in extensions["recommendations"]
+
+
+@pytest.mark.parametrize("agreement", EXAMPLES, ids=lambda p: p.name)
+def test_agreement_names_its_schema(agreement):
+    first = agreement.read_text(encoding="utf-8").split("\n", 1)[0]
+    assert first == MODELINE
+    target = first.split("$schema=", 1)[1]
+    assert (agreement.parent / target).resolve() == SCHEMA
