@@ -84,6 +84,16 @@ def _scalar(event):
     return value
 
 
+def _control_char(text: str) -> int:
+    """Index of the first character no agreement may hold (tab and line breaks are fine), or -1."""
+    for index, char in enumerate(text):
+        if char not in "\t\n\r" and (
+            unicodedata.category(char) in ("Cc", "Cs") or char in "\u2028\u2029\ufeff"
+        ):
+            return index
+    return -1
+
+
 def _check_text(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise LoadError(1, 1, "too_large", limit=MAX_BYTES // 1_000_000)
@@ -95,12 +105,11 @@ def _check_text(raw: bytes) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise LoadError(line, column, "not_utf8") from None
-    for number, line_text in enumerate(text.split("\n"), start=1):
-        for column, char in enumerate(line_text, start=1):
-            if char in "\t\r":
-                continue
-            if unicodedata.category(char) in ("Cc", "Cs") or char in "\u2028\u2029\ufeff":
-                raise LoadError(number, column, "control_char", code=f"U+{ord(char):04X}")
+    index = _control_char(text)
+    if index >= 0:
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        raise LoadError(line, column, "control_char", code=f"U+{ord(text[index]):04X}")
     return text
 
 
@@ -162,6 +171,9 @@ def _build(events, source: Source):
         if nodes > MAX_NODES:
             raise LoadError(*mark, "too_many_nodes")
         if isinstance(event, yaml.ScalarEvent):
+            index = _control_char(event.value)  # also those written as escapes: "\x07", "\u2028"
+            if index >= 0:
+                raise LoadError(*mark, "control_char", code=f"U+{ord(event.value[index]):04X}")
             attach(_scalar(event) if tag is None else event.value, event, mark)
         else:
             if len(stack) >= MAX_DEPTH:

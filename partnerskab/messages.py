@@ -78,6 +78,19 @@ def load_message(key: str, lang: str, **params) -> str:
     return LOAD[lang][key].format(**params)
 
 
+BUILD = {
+    "da": {
+        "render_failed": "Dokumenterne kunne ikke dannes: {detail}",
+        "write_failed": "Filerne kunne ikke skrives: {detail}",
+        "missing_glyph": "Tegnet «{text}» ({codes}) kan ikke vises i PDF'en, fordi skrifttypen ikke har det. Erstat eller fjern det{where}",
+    },
+    "en": {
+        "render_failed": "The documents could not be built: {detail}",
+        "write_failed": "The files could not be written: {detail}",
+        "missing_glyph": "The character «{text}» ({codes}) cannot be shown in the PDF because the font lacks it. Replace or remove it{where}",
+    },
+}
+
 SCHEMA = {
     "da": {
         "missing_top": "{child} mangler ({path})",

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from .check import check, language
 from .load import load
-from .problems import Problem
-from .render import RenderError, render_isolated
+from .messages import BUILD
+from .problems import Problem, dotted
+from .render import MissingGlyph, RenderError, render_isolated
 from .write import write_documents
 
 
@@ -36,21 +37,37 @@ def build_file(path: str, out_dir: Path, strict: bool = False) -> Outcome:
     outcome = Outcome(path, check(source), strict=strict)
     if not outcome.ok:
         return outcome
+    lang = language(source.data)
     try:
         documents = render_isolated(source.data)
         outcome.written = write_documents(out_dir, Path(path).stem, documents)
+    except MissingGlyph as exc:
+        where = _find_text(source.data, exc.text)
+        line, column = source.position(where) if where is not None else (1, 1)
+        codes = ", ".join(f"U+{ord(c):04X}" for c in exc.text)
+        message = BUILD[lang]["missing_glyph"].format(
+            text=exc.text, codes=codes, where=f" ({dotted(where)})" if where else ""
+        )
+        outcome.problems.append(Problem(path, line, column, "PA092", message, json_path=dotted(where or ())))
     except RenderError as exc:
-        word = (
-            "Dokumenterne kunne ikke dannes"
-            if language(source.data) == "da"
-            else "The documents could not be built"
-        )
-        outcome.problems.append(Problem(path, 1, 1, "PA090", f"{word}: {exc}"))
+        outcome.problems.append(Problem(path, 1, 1, "PA090", BUILD[lang]["render_failed"].format(detail=exc)))
     except OSError as exc:
-        word = (
-            "Filerne kunne ikke skrives"
-            if language(source.data) == "da"
-            else "The files could not be written"
+        detail = exc.strerror or str(exc)
+        outcome.problems.append(
+            Problem(path, 1, 1, "PA091", BUILD[lang]["write_failed"].format(detail=detail))
         )
-        outcome.problems.append(Problem(path, 1, 1, "PA091", f"{word}: {exc.strerror or exc}"))
     return outcome
+
+
+def _find_text(value, text: str, path: tuple = ()) -> tuple | None:
+    """The path of the first string value that contains `text`."""
+    if isinstance(value, str):
+        return path if text in value else None
+    children = (
+        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    )
+    for key, child in children:
+        found = _find_text(child, text, path + (key,))
+        if found is not None:
+            return found
+    return None

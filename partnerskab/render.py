@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -31,7 +32,9 @@ from .markdown import Markdown, escape, prose
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-READER = "markdown-raw_html-raw_attribute-raw_tex-citations-yaml_metadata_block-pandoc_title_block"
+# No raw blocks, no citations, no metadata blocks in the body, and no "smart" typography:
+# what a person typed, quotes and dashes included, is what the documents show.
+READER = "markdown-raw_html-raw_attribute-raw_tex-citations-yaml_metadata_block-pandoc_title_block-smart"
 PANDOC_TIMEOUT = 120
 RENDER_TIMEOUT = 300
 _FORK = multiprocessing.get_context("fork")
@@ -39,6 +42,18 @@ _FORK = multiprocessing.get_context("fork")
 
 class RenderError(Exception):
     """Pandoc or Typst failed on one agreement; the message says which and why."""
+
+
+class MissingGlyph(RenderError):
+    """The PDF fonts cannot show some text. PDF/A forbids a blank box in its place, so Typst
+    stops; the pipeline then points the person at the YAML value that holds the text."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+_MISSING_GLYPH = re.compile(r'the text `"(.+?)"` could not be displayed with font', re.S)
 
 
 @dataclass
@@ -188,7 +203,7 @@ def render_isolated(data: dict, timeout: float | None = None) -> Documents:
         child.join()
         receiver.close()
     if not ok:
-        raise RenderError(result)
+        raise result if isinstance(result, RenderError) else RenderError(result)
     return result
 
 
@@ -210,7 +225,7 @@ def _render_child(data: dict, sender) -> None:
         with tempfile.TemporaryDirectory(prefix="partnerskab-") as workdir:
             sender.send((True, render(data, Path(workdir))))
     except RenderError as exc:
-        sender.send((False, str(exc)))
+        sender.send((False, exc))
     except Exception as exc:  # anything else is a bug, but still only this agreement's
         sender.send((False, f"{type(exc).__name__}: {exc}"))
     finally:
@@ -231,4 +246,7 @@ def compile_pdf(source: str, workdir: Path, stamp: int) -> bytes:
             timestamp=stamp,
         )
     except Exception as exc:  # typst raises its own TypstError types; report, don't crash
+        missing = _MISSING_GLYPH.search(str(exc))
+        if missing:
+            raise MissingGlyph(missing.group(1)) from None
         raise RenderError(f"typst failed: {exc}") from None

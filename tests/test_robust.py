@@ -34,6 +34,8 @@ HOSTILE = {
     "tom": b"",
     "kontroltegn": b"title: a\x1bb\n",
     "nul-tegn": b"title: a\x00b\n",
+    "kontroltegn-escape": b'title: "a\\x07b"\n',
+    "linjeskift-unicode": b'title: "a\\u2028b"\n',
 }
 
 
@@ -88,3 +90,17 @@ def test_a_failed_rebuild_leaves_the_previous_files_intact(tmp_path):
     )
     assert run_cli("build", str(broken), "--out", str(out)).returncode == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_character_the_pdf_cannot_show_is_pointed_out_at_its_line(tmp_path):
+    text = FJORDBY.read_text(encoding="utf-8").replace("  vision: Alle små", "  vision: Alle 🙂 små")
+    path = tmp_path / "emoji.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("build", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    line = text.split("  vision: Alle 🙂")[0].count("\n") + 1
+    assert result.stdout.startswith(
+        f"{path}:{line}:11: error: Tegnet «🙂» (U+1F642) kan ikke vises i PDF'en, "
+        "fordi skrifttypen ikke har det."
+    )
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
