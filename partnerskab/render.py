@@ -27,6 +27,7 @@ import typst
 
 from .check import language
 from .context import build_context, document_date
+from .docx import DocxFrame, finish_docx
 from .i18n import LABELS
 from .markdown import Markdown, escape, prose
 
@@ -95,11 +96,13 @@ def metadata(data: dict, context: dict) -> dict:
         "status-text": escape(context["status_text"]),
         "page-label": "Side" if context["lang"] == "da" else "Page",
         "page-of": "af" if context["lang"] == "da" else "of",
-        "date": document_date(data).isoformat(),
+        "draft": data["status"] == "draft",
+        "draft-mark": t["draft_mark"],
     }
 
 
-def pandoc(markdown: str, workdir: Path, to: str, *args: str) -> bytes:
+def pandoc(markdown: str, workdir: Path, stamp: int, to: str, *args: str) -> bytes:
+    """One pandoc run. SOURCE_DATE_EPOCH is always set, so DOCX dates and zip entries are fixed."""
     command = [
         pypandoc.get_pandoc_path(),
         "--sandbox",
@@ -109,11 +112,11 @@ def pandoc(markdown: str, workdir: Path, to: str, *args: str) -> bytes:
         to,
         "--metadata-file",
         str(workdir / "metadata.json"),
+        "--lua-filter",
+        str(TEMPLATES / "pandoc" / "layout.lua"),
         *args,
     ]
-    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"}
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        env["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"]
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "SOURCE_DATE_EPOCH": str(stamp)}
     try:
         result = subprocess.run(
             command,
@@ -145,10 +148,12 @@ def render(data: dict, workdir: Path) -> Documents:
     context = build_context(data)
     markdown = markdown_document(context)
     meta = metadata(data, context)
+    stamp = timestamp(data)
     (workdir / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     html = pandoc(
         markdown,
         workdir,
+        stamp,
         "html5",
         "--standalone",
         "--number-sections",
@@ -159,6 +164,7 @@ def render(data: dict, workdir: Path) -> Documents:
     docx = pandoc(
         markdown,
         workdir,
+        stamp,
         "docx",
         "--number-sections",
         "--reference-doc",
@@ -169,12 +175,26 @@ def render(data: dict, workdir: Path) -> Documents:
     typst_source = pandoc(
         markdown,
         workdir,
+        stamp,
         "typst",
         "--standalone",
         "--template",
         str(TEMPLATES / "pandoc" / "agreement.typst"),
     ).decode()
-    pdf = compile_pdf(typst_source, workdir, timestamp(data))
+    pdf = compile_pdf(typst_source, workdir, stamp)
+    t = LABELS[context["lang"]]
+    docx = finish_docx(
+        docx,
+        DocxFrame(
+            title=data["title"],
+            mark=t["draft_mark"] if data["status"] == "draft" else context["status_text"],
+            draft=data["status"] == "draft",
+            page_label=meta["page-label"],
+            page_of=meta["page-of"],
+            language=meta["lang"],
+        ),
+        stamp,
+    )
     return Documents(markdown, typst_source, html, docx, pdf)
 
 

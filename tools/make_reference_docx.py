@@ -42,6 +42,17 @@ def main() -> int:
         style.font.name = "Calibri"
         style.font.size = Pt(size)
         style.font.color.rgb = RGBColor(0x0B, 0x4F, 0x6C)
+    # Paragraph styles that templates/pandoc/layout.lua assigns through custom-style.
+    signature = styles.add_style("Signatur", WD_STYLE_TYPE.PARAGRAPH)
+    signature.base_style = styles["Normal"]
+    signature.paragraph_format.keep_with_next = True  # a signature block never splits across pages
+    signature.paragraph_format.keep_together = True
+    signature.paragraph_format.space_before = Pt(6)
+    status = styles.add_style("Statusmarkering", WD_STYLE_TYPE.PARAGRAPH)
+    status.base_style = styles["Normal"]
+    status.font.size = Pt(12)
+    status.font.color.rgb = RGBColor(0xA0, 0x1C, 0x1C)
+    status.paragraph_format.space_after = Pt(12)
     buffer = io.BytesIO()
     document.save(buffer)
     OUT.write_bytes(_fixed_zip(buffer.getvalue()))

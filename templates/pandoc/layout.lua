@@ -1,0 +1,47 @@
+-- Layout that Markdown cannot say, per output format. Works on the document tree, keyed
+-- on classes that only our own template sets; user text is never turned into raw output.
+
+local function wrap_typst(el, opening)
+  local out = { pandoc.RawBlock("typst", opening) }
+  for _, block in ipairs(el.content) do
+    table.insert(out, block)
+  end
+  table.insert(out, pandoc.RawBlock("typst", "]"))
+  return out
+end
+
+function Div(el)
+  if el.classes:includes("signature") then
+    if FORMAT == "typst" then
+      return wrap_typst(el, "#block(breakable: false, above: 1.8em, below: 1.2em)[")
+    elseif FORMAT == "docx" then
+      el.attributes["custom-style"] = "Signatur"
+      return el
+    end
+  elseif el.classes:includes("status-banner") then
+    if FORMAT == "typst" then
+      return wrap_typst(el, "#block(width: 100%, inset: 8pt, fill: luma(235), stroke: (left: 3pt + luma(90)))[")
+    elseif FORMAT == "docx" then
+      el.attributes["custom-style"] = "Statusmarkering"
+      return el
+    end
+  end
+end
+
+function Header(el)
+  -- The signatures start on a page of their own, so the signing page stands alone.
+  if el.classes:includes("signatures") then
+    if FORMAT == "typst" then
+      return { pandoc.RawBlock("typst", "#pagebreak(weak: true)"), el }
+    elseif FORMAT == "docx" then
+      return { pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'), el }
+    end
+  end
+end
+
+function Span(el)
+  -- The line to sign on: in the PDF a ruled space tall enough for a hand-written signature.
+  if el.classes:includes("signature-line") and FORMAT == "typst" then
+    return pandoc.RawInline("typst", "#box(width: 9cm, height: 3em, stroke: (bottom: 0.6pt))")
+  end
+end
