@@ -29,6 +29,7 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _TRUE = re.compile(r"^(?:true|True|TRUE)$")
 _FALSE = re.compile(r"^(?:false|False|FALSE)$")
 _INT = re.compile(r"^[-+]?[0-9]+$")
+_HEX_OCT = re.compile(r"^0(?:x[0-9a-fA-F]+|o[0-7]+)$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _ALLOWED_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
@@ -79,6 +80,8 @@ def _scalar(event):
         return False
     if _INT.match(value):
         return int(value)
+    if _HEX_OCT.match(value):
+        return int(value, 0)
     if _FLOAT.match(value):
         return float(value)
     return value

@@ -98,3 +98,26 @@ def test_prose_keeps_the_subset_and_nothing_else():
     assert "](javascript" not in out and "\\[ond\\]\\(javascript" in out
     assert "\n- en\n- to\n" in out
     assert "\n\\# ikke overskrift" in out
+
+
+LINE_STARTS = ["- a", "+ b", "= c", "/ d: e", "1. f"]
+
+
+def test_typst_line_start_markers_stay_literal_in_lists_and_tables(tmp_path):
+    """Pandoc's Typst writer leaves these unescaped at the start of list items and table cells."""
+    text = FJORDBY.read_text(encoding="utf-8")
+    values = "".join(f"  - '{v}'\n" for v in LINE_STARTS)
+    text = text.replace("values:\n  - Vi møder familierne som ligeværdige.\n", f"values:\n{values}")
+    text = text.replace(
+        "    - item: Kurser og supervision af frivillige\n      amount: 45000",
+        "    - item: '- Kurser'\n      amount: 45000",
+    )
+    path = tmp_path / "linjestart.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert run_cli("build", str(path), "--out", str(tmp_path)).returncode == 0
+    pdf_text = _flat(" ".join(page.extract_text() for page in PdfReader(tmp_path / "linjestart.pdf").pages))
+    for value in LINE_STARTS:
+        assert value in pdf_text
+    assert "- Kurser" in pdf_text
+    document = Document(str(tmp_path / "linjestart.docx"))
+    assert [p.text for p in document.paragraphs if p.text in LINE_STARTS] == LINE_STARTS

@@ -86,3 +86,9 @@ def test_alias_bomb_and_deep_nesting_are_refused_quickly(write_agreement):
 def test_too_large_file_is_refused(write_agreement):
     big = "a: |\n" + ("  " + "x" * 1000 + "\n") * 1100
     assert "for stor" in _load(write_agreement, big).problems[0].message
+
+
+def test_yaml_1_2_numbers_include_exponents_without_a_dot(write_agreement):
+    # YAML 1.1 (PyYAML) reads `1e3` as text; YAML 1.2, like an editor, reads a number.
+    source = _load(write_agreement, "a: 1e3\nb: 0E0\nc: '1e3'\nd: 0x1F\ne: 0o17\nf: 017\ng: 1_000\n")
+    assert source.data == {"a": 1000.0, "b": 0.0, "c": "1e3", "d": 31, "e": 15, "f": 17, "g": "1_000"}

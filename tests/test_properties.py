@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -41,6 +42,20 @@ TEXT = st.text(CHARS, min_size=1, max_size=30).filter(lambda s: s.strip())
 MARKDOWNISH = st.text(st.one_of(CHARS, st.sampled_from(list("*_[]()#-+>:|`{}$@<!\\=~^\n 1."))), max_size=80)
 PROSE = st.one_of(TEXT, MARKDOWNISH.filter(lambda s: s.strip()))
 DATE = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)).map(dt.date.isoformat)
+
+
+# More examples hunt for more bugs: PARTNERSKAB_RENDER_EXAMPLES=500 make test
+RENDER_EXAMPLES = int(os.environ.get("PARTNERSKAB_RENDER_EXAMPLES", "25"))
+
+
+class QuotingDumper(yaml.SafeDumper):
+    """PyYAML writes YAML 1.1, where `0E0` or `1e5` is a string it may leave unquoted; in YAML 1.2
+    (editors, and our loader) that is a number. Quoting every string keeps text text."""
+
+
+QuotingDumper.add_representer(
+    str, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+)
 
 
 def _folded(text: str) -> str:
@@ -110,7 +125,9 @@ def agreements(draw):
 def test_random_valid_agreements_render_with_their_text_intact(data):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "aftale.yaml"
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(
+            yaml.dump(data, Dumper=QuotingDumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         source = load(path)
         assert source.data == data
         assert [p for p in check(source) if p.severity == "error"] == []

@@ -45,3 +45,24 @@ function Span(el)
     return pandoc.RawInline("typst", "#box(width: 9cm, height: 3em, stroke: (bottom: 0.6pt))")
   end
 end
+
+-- Pandoc's Typst writer (3.9) escapes a paragraph that starts with "-", "+", "/", "=" or
+-- "1." but not the same text at the start of a list item or a table cell, where Typst would
+-- read it as a nested list, a term or a heading. An empty string expression in front keeps
+-- the text literal and shows nothing.
+local function starts_like_typst_markup(text)
+  return text:match("^[-+/=]") or text:match("^%d+%.")
+end
+
+local function guard_typst_line_start(el)
+  if FORMAT == "typst" then
+    local first = el.content[1]
+    if first and first.t == "Str" and starts_like_typst_markup(first.text) then
+      table.insert(el.content, 1, pandoc.RawInline("typst", '#""'))
+      return el
+    end
+  end
+end
+
+Plain = guard_typst_line_start
+Para = guard_typst_line_start
