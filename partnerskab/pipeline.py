@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assets import find_logo
 from .check import check, language
 from .load import load
 from .messages import BUILD
@@ -39,7 +40,7 @@ def build_file(path: str, out_dir: Path, strict: bool = False) -> Outcome:
         return outcome
     lang = language(source.data)
     try:
-        documents = render_isolated(source.data)
+        documents = render_isolated(source.data, logos(Path(path), source.data))
         outcome.written = write_documents(out_dir, Path(path).stem, documents)
     except MissingGlyph as exc:
         where = _find_text(source.data, exc.text)
@@ -57,6 +58,16 @@ def build_file(path: str, out_dir: Path, strict: bool = False) -> Outcome:
             Problem(path, 1, 1, "PA091", BUILD[lang]["write_failed"].format(detail=detail))
         )
     return outcome
+
+
+def logos(agreement: Path, data: dict) -> dict[str, bytes]:
+    """Each partner's logo file, read by the parent: the render child gets bytes, not paths."""
+    found = {}
+    for partner in data["partners"]:
+        if "logo" in partner:
+            target, _ = find_logo(agreement, partner["logo"]["path"])
+            found[partner["id"]] = target.read_bytes()  # the rules have checked it already
+    return found
 
 
 def _find_text(value, text: str, path: tuple = ()) -> tuple | None:

@@ -8,6 +8,7 @@ extensions off; Typst compiles with root= set to a directory holding only this b
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import json
@@ -25,6 +26,7 @@ import jinja2
 import pypandoc
 import typst
 
+from .assets import media_type
 from .check import language
 from .context import build_context, document_date
 from .docx import DocxFrame, finish_docx
@@ -35,7 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 # No raw blocks, no citations, no metadata blocks in the body, and no "smart" typography:
 # what a person typed, quotes and dashes included, is what the documents show.
-READER = "markdown-raw_html-raw_attribute-raw_tex-citations-yaml_metadata_block-pandoc_title_block-smart"
+READER = (
+    "markdown-raw_html-raw_attribute-raw_tex-citations-yaml_metadata_block-pandoc_title_block-smart"
+    "-implicit_figures"
+)
 PANDOC_TIMEOUT = 120
 RENDER_TIMEOUT = 300
 _FORK = multiprocessing.get_context("fork")
@@ -143,9 +148,24 @@ def timestamp(data: dict) -> int:
     return int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp())
 
 
-def render(data: dict, workdir: Path) -> Documents:
+def logo_context(data: dict, logos: dict[str, bytes], workdir: Path) -> list[dict]:
+    """Logos for the title block. HTML and DOCX embed them from a data: URI (pandoc's sandbox
+    reads no files); Typst reads a copy in its own root, named by typst-src (layout.lua)."""
+    out = []
+    for number, partner in enumerate(p for p in data["partners"] if p["id"] in logos):
+        content = logos[partner["id"]]
+        kind = media_type(content[:8])
+        name = f"logo-{number}.{kind.split('/')[1]}"
+        (workdir / name).write_bytes(content)
+        uri = f"data:{kind};base64,{base64.b64encode(content).decode()}"
+        out.append({"alt": partner["logo"]["alt"], "uri": Markdown(uri), "file": Markdown(name)})
+    return out
+
+
+def render(data: dict, workdir: Path, logos: dict[str, bytes] | None = None) -> Documents:
     """All three documents for one valid agreement. `workdir` is an empty private directory."""
     context = build_context(data)
+    context["logos"] = logo_context(data, logos or {}, workdir)
     markdown = markdown_document(context)
     meta = metadata(data, context)
     stamp = timestamp(data)
@@ -198,7 +218,9 @@ def render(data: dict, workdir: Path) -> Documents:
     return Documents(markdown, typst_source, html, docx, pdf)
 
 
-def render_isolated(data: dict, timeout: float | None = None) -> Documents:
+def render_isolated(
+    data: dict, logos: dict[str, bytes] | None = None, timeout: float | None = None
+) -> Documents:
     """`render` in a forked child with a time limit, in its own empty work directory.
 
     A hung or crashing pandoc or Typst run then costs only its own agreement: the child is
@@ -206,7 +228,7 @@ def render_isolated(data: dict, timeout: float | None = None) -> Documents:
     """
     timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
     receiver, sender = multiprocessing.Pipe(duplex=False)
-    child = _FORK.Process(target=_render_child, args=(data, sender), daemon=True)
+    child = _FORK.Process(target=_render_child, args=(data, logos or {}, sender), daemon=True)
     words = _STOPPED[language(data)]
     child.start()
     sender.close()
@@ -239,11 +261,11 @@ _STOPPED = {
 }
 
 
-def _render_child(data: dict, sender) -> None:
+def _render_child(data: dict, logos: dict[str, bytes], sender) -> None:
     os.setpgrp()  # its own process group, so a time-out can stop pandoc too
     try:
         with tempfile.TemporaryDirectory(prefix="partnerskab-") as workdir:
-            sender.send((True, render(data, Path(workdir))))
+            sender.send((True, render(data, Path(workdir), logos)))
     except RenderError as exc:
         sender.send((False, exc))
     except Exception as exc:  # anything else is a bug, but still only this agreement's

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 
+from .assets import find_logo
 from .check import language
 from .context import Formats
 from .load import Source
@@ -30,6 +32,12 @@ MESSAGES = {
         "PA110": "Finansieringen ({financing}) svarer ikke til budgettet ({budget}){year} ({path})",
         "PA110_year": " for {year}",
         "PA111": "CVR-nummeret {cvr} er ikke gyldigt: kontrolcifferet passer ikke. Tjek det på virk.dk ({path})",
+        "PA112": "Logoet «{file}» kan ikke bruges: {why} ({path})",
+        "PA112_not_relative": "skriv stien til en fil i repositoriet set fra aftalens mappe, fx ../logos/logo.png",
+        "PA112_outside": "stien fører uden for repositoriet",
+        "PA112_missing": "filen findes ikke",
+        "PA112_too_large": "filen er større end 2 MB",
+        "PA112_not_image": "filen er ikke et PNG- eller JPEG-billede",
         "PA201": "Alle partnere er fra samme sektor ({sector}). Ifølge vejledningen går partnerskaber på tværs af sektorer (partners)",
         "PA202": "Der er ingen faste møder. Vejledningen anbefaler regelmæssig kommunikation og hyppige statusmøder (organisation.meetings)",
         "PA203": "Der står ikke, hvilke beslutninger der træffes i fællesskab, og hvilke hver partner træffer selv (organisation.decisions)",
@@ -48,6 +56,12 @@ MESSAGES = {
         "PA110": "The funding ({financing}) does not match the budget ({budget}){year} ({path})",
         "PA110_year": " for {year}",
         "PA111": "The CVR number {cvr} is not valid: its check digit does not match. Check it on virk.dk ({path})",
+        "PA112": "The logo «{file}» cannot be used: {why} ({path})",
+        "PA112_not_relative": "give the path of a file in the repository, seen from the agreement's folder, e.g. ../logos/logo.png",
+        "PA112_outside": "the path leads outside the repository",
+        "PA112_missing": "the file does not exist",
+        "PA112_too_large": "the file is larger than 2 MB",
+        "PA112_not_image": "the file is not a PNG or JPEG image",
         "PA201": "All partners are from the same sector ({sector}). The guidance says partnerships cross sectors (partners)",
         "PA202": "There are no regular meetings. The guidance recommends regular communication and frequent status meetings (organisation.meetings)",
         "PA203": "The agreement does not say which decisions are made jointly and which by each partner (organisation.decisions)",
@@ -55,7 +69,20 @@ MESSAGES = {
     },
 }
 
-ERRORS = ["PA101", "PA102", "PA103", "PA104", "PA105", "PA106", "PA107", "PA108", "PA109", "PA110", "PA111"]
+ERRORS = [
+    "PA101",
+    "PA102",
+    "PA103",
+    "PA104",
+    "PA105",
+    "PA106",
+    "PA107",
+    "PA108",
+    "PA109",
+    "PA110",
+    "PA111",
+    "PA112",
+]
 WARNINGS = ["PA201", "PA202", "PA203", "PA204"]
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 
@@ -164,6 +191,17 @@ def check_rules(source: Source, today: dt.date | None = None) -> list[Problem]:
     for i, partner in enumerate(partners):
         if "cvr" in partner and not cvr_is_valid(partner["cvr"]):
             add("PA111", ("partners", i, "cvr"), cvr=partner["cvr"])
+
+    for i, partner in enumerate(partners):
+        if "logo" in partner:
+            _, why = find_logo(Path(source.path), partner["logo"]["path"])
+            if why:
+                add(
+                    "PA112",
+                    ("partners", i, "logo", "path"),
+                    file=partner["logo"]["path"],
+                    why=words[f"PA112_{why}"],
+                )
 
     sectors = {p["sector"] for p in partners}
     if len(sectors) == 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,12 +37,22 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
+def agreements_folder(base: Path) -> Path:
+    """base/agreements beside a copy of logos/, like the repository, so the examples' logo
+    paths (../logos/...) hold when their text is written there."""
+    folder = base / "agreements"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (base / "logos").exists():
+        shutil.copytree(ROOT / "logos", base / "logos")
+    return folder
+
+
 @pytest.fixture
 def write_agreement(tmp_path):
     """Write YAML text to a file in a temporary agreements folder and return its path."""
 
     def write(text: str, name: str = "aftale.yaml") -> Path:
-        path = tmp_path / name
+        path = agreements_folder(tmp_path) / name
         path.write_text(text, encoding="utf-8")
         return path
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from partnerskab.markdown import escape, prose
 
-from .conftest import FJORDBY, run_cli
+from .conftest import FJORDBY, agreements_folder, run_cli
 
 HOSTILE_NAME = "Evil <script>alert(1)</script> #set page(fill: red) $x$ @ref <lbl> {{ 7*7 }} \\LaTeX{}"
 HOSTILE_PROSE = (
@@ -25,7 +25,7 @@ HOSTILE_PROSE = (
 
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hostile")
+    folder = agreements_folder(tmp_path_factory.mktemp("hostile"))
     text = FJORDBY.read_text(encoding="utf-8")
     text = text.replace(
         "name: Familiestøtten Fjordby", f"name: '{HOSTILE_NAME}'"
@@ -48,7 +48,12 @@ def _flat(text: str) -> str:
 def test_html_has_no_script_no_javascript_link_and_no_user_heading(hostile_build):
     soup = BeautifulSoup((hostile_build / "ond.html").read_bytes(), "html5lib")
     assert soup.find("script") is None
-    assert soup.find("img") is None
+    # the only images are the partners' logos, embedded by us
+    assert [img["alt"] for img in soup.find_all("img")] == [
+        "Fjordby Kommunes logo",
+        "Familiestøtten Fjordbys logo",
+    ]
+    assert all(img["src"].startswith("data:image/png;base64,") for img in soup.find_all("img"))
     hrefs = [a["href"] for a in soup.find_all("a", href=True)]
     assert "https://example.org/a" in hrefs
     assert not any(h.lower().startswith("javascript") for h in hrefs)
@@ -112,7 +117,7 @@ def test_typst_line_start_markers_stay_literal_in_lists_and_tables(tmp_path):
         "    - item: Kurser og supervision af frivillige\n      amount: 45000",
         "    - item: '- Kurser'\n      amount: 45000",
     )
-    path = tmp_path / "linjestart.yaml"
+    path = agreements_folder(tmp_path) / "linjestart.yaml"
     path.write_text(text, encoding="utf-8")
     assert run_cli("build", str(path), "--out", str(tmp_path)).returncode == 0
     pdf_text = _flat(" ".join(page.extract_text() for page in PdfReader(tmp_path / "linjestart.pdf").pages))

@@ -136,7 +136,7 @@ def test_random_valid_agreements_render_with_their_text_intact(data):
         documents = render(source.data, workdir)
     assert documents.pdf.startswith(b"%PDF-") and documents.docx.startswith(b"PK")
     html = BeautifulSoup(documents.html, "html5lib")
-    text = _folded(html.get_text(" "))
+    text = _folded(html.get_text(" ").replace("\ufe0e", ""))  # pandoc adds VS15 after ↩
     for partner in data["partners"]:
         assert _folded(partner["name"]) in text
     assert html.title.get_text() == _folded(data["title"])

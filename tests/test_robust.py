@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from .conftest import FJORDBY, ROOT, run_cli
+from .conftest import FJORDBY, ROOT, agreements_folder, run_cli
 
 PROBLEM = re.compile(r"^[^\n]+:\d+:\d+: error: \S[^\n]*$")
 
@@ -84,7 +84,7 @@ def test_a_failed_rebuild_leaves_the_previous_files_intact(tmp_path):
     out = tmp_path / "out"
     assert run_cli("build", str(FJORDBY), "--out", str(out)).returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    broken = tmp_path / "fjordby-familievenner.yaml"
+    broken = agreements_folder(tmp_path) / "fjordby-familievenner.yaml"
     broken.write_text(
         FJORDBY.read_text(encoding="utf-8").replace("status: signed", "status: ?"), encoding="utf-8"
     )
@@ -94,7 +94,7 @@ def test_a_failed_rebuild_leaves_the_previous_files_intact(tmp_path):
 
 def test_a_character_the_pdf_cannot_show_is_pointed_out_at_its_line(tmp_path):
     text = FJORDBY.read_text(encoding="utf-8").replace("  vision: Alle små", "  vision: Alle 🙂 små")
-    path = tmp_path / "emoji.yaml"
+    path = agreements_folder(tmp_path) / "emoji.yaml"
     path.write_text(text, encoding="utf-8")
     result = run_cli("build", str(path), "--out", str(tmp_path / "out"))
     assert result.returncode == 1

@@ -114,8 +114,32 @@ def test_rule_fires_at_its_node(write_agreement, code, edits, at):
     assert all(p.severity == ("warning" if code in WARNINGS else "error") for p in problems)
 
 
+LOGO = "      path: ../logos/fjordby-kommune.png\n"
+
+
+@pytest.mark.parametrize(
+    "logo, words",
+    [
+        ("../logos/findes-ikke.png", "filen findes ikke"),
+        ("../../../../etc/hostname", "stien fører uden for repositoriet"),
+        ("/etc/hostname", "skriv stien til en fil i repositoriet"),
+        ("https://example.org/logo.png", "skriv stien til en fil i repositoriet"),
+        ("file:///etc/passwd", "skriv stien til en fil i repositoriet"),
+        ("../agreements/aftale.yaml", "ikke et PNG- eller JPEG-billede"),
+        ("../logos/link.png", "stien fører uden for repositoriet"),
+    ],
+)
+def test_logo_paths_stay_inside_the_repository(write_agreement, logo, words):
+    path = write_agreement(TEXT.replace(LOGO, f"      path: {logo}\n"))
+    (path.parent.parent / "logos" / "link.png").symlink_to("/etc/hostname")
+    problems = check(load(path))
+    assert [p.code for p in problems] == ["PA112"], problems
+    assert words in problems[0].message
+    assert problems[0].line == _line_of(f"      path: {logo}", path.read_text(encoding="utf-8"))
+
+
 def test_every_rule_has_a_test_and_a_readme_entry():
-    tested = {case[0] for case in CASES}
+    tested = {case[0] for case in CASES} | {"PA112"}
     assert tested == set(ERRORS) | set(WARNINGS)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code in ERRORS + WARNINGS:

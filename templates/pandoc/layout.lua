@@ -66,3 +66,16 @@ end
 
 Plain = guard_typst_line_start
 Para = guard_typst_line_start
+
+-- Logos: Typst reads the copy in its root (the attribute typst-src, set by our template), and
+-- gets the alt text that PDF/UA requires, written as a Typst string literal.
+function Image(el)
+  local file = el.attributes["typst-src"]
+  if FORMAT == "typst" and file then
+    local alt = pandoc.utils.stringify(el.caption):gsub("\\", "\\\\"):gsub('"', '\\"')
+    local height = el.attributes["height"] or "1.4cm"
+    return pandoc.RawInline("typst", string.format('#box(image("%s", height: %s, alt: "%s"))', file, height, alt))
+  end
+  el.attributes["typst-src"] = nil
+  return el
+end

@@ -1,0 +1,45 @@
+"""Partner logos: files inside the repository, found from the agreement's own folder.
+
+A logo path may not be absolute, a URL, or lead outside the repository (also not through a
+symbolic link), and the file must really be a PNG or JPEG of reasonable size. Both the rules
+(which report problems) and the pipeline (which reads the bytes) use `find_logo`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+MAX_LOGO_BYTES = 2_000_000
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def repository_root(agreement: Path) -> Path:
+    """The nearest folder above the agreement that holds .git, else the agreement folder's parent."""
+    folder = agreement.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder.parent
+
+
+def find_logo(agreement: Path, logo: str) -> tuple[Path | None, str | None]:
+    """(resolved file, None) when the logo is usable, else (None, problem key for messages)."""
+    if _SCHEME.match(logo) or logo.startswith(("/", "\\")):
+        return None, "not_relative"
+    root = repository_root(agreement)
+    target = (agreement.resolve().parent / logo).resolve()
+    if not target.is_relative_to(root):
+        return None, "outside"
+    if not target.is_file():
+        return None, "missing"
+    if target.stat().st_size > MAX_LOGO_BYTES:
+        return None, "too_large"
+    if media_type(target.read_bytes()[:8]) is None:
+        return None, "not_image"
+    return target, None
+
+
+def media_type(head: bytes) -> str | None:
+    return next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
