@@ -80,8 +80,10 @@ def finish_docx(data: bytes, frame: DocxFrame, stamp: int) -> bytes:
     for run in footer.runs:
         run.font.size = Pt(9)
 
-    document.core_properties.language = frame.language
-    document.core_properties.title = frame.title
+    core = document.core_properties
+    core.language = frame.language
+    core.title = frame.title
+    core.created = core.modified = dt.datetime.fromtimestamp(stamp, dt.UTC).replace(tzinfo=None)
     buffer = io.BytesIO()
     document.save(buffer)
     return fixed_zip(buffer.getvalue(), stamp)

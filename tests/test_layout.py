@@ -1,0 +1,256 @@
+"""What a reader sees in all three formats: title block, numbered sections, running header and
+footer, tables across pages, the signature page, the status, logos, fonts, and builds that give
+the same bytes every time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+from pypdf import PdfReader
+
+from partnerskab.load import load
+
+from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, run_cli
+
+FJORDBY_TEXT = FJORDBY.read_text(encoding="utf-8")
+AABY = ROOT / "agreements" / "aaby-ungementor.yaml"
+NORREBY = ROOT / "agreements" / "norreby-reading-friends.yaml"
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _pages(pdf) -> list[str]:
+    return [_flat(page.extract_text()) for page in PdfReader(pdf).pages]
+
+
+def _html(path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_bytes(), "html5lib")
+
+
+def _build(tmp_path, name: str, text: str, *extra_env: tuple[str, str]):
+    path = agreements_folder(tmp_path) / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, **dict(extra_env)}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", str(path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out / f"{name}.pdf", out / f"{name}.docx", out / f"{name}.html"
+
+
+def test_title_block_names_agreement_and_partners(built):
+    data = load(FJORDBY).data
+    between = "Partnerskabsaftale mellem Fjordby Kommune og Familiestøtten Fjordby"
+    first = _pages(built / "fjordby-familievenner.pdf")[0]
+    assert first.startswith(f"{data['title']} {between}")
+    soup = _html(built / "fjordby-familievenner.html")
+    assert soup.select_one("header h1").get_text() == data["title"]
+    assert _flat(soup.select_one("header .subtitle").get_text()) == between
+    document = Document(str(built / "fjordby-familievenner.docx"))
+    styled = {p.style.name: p.text for p in document.paragraphs[:3]}
+    assert styled["Title"] == data["title"] and _flat(styled["Subtitle"]) == between
+
+
+def test_sections_are_numbered_in_all_three_formats(built):
+    pdf = " ".join(_pages(built / "fjordby-familievenner.pdf"))
+    for number, heading in [
+        (1, "Aftalens partnere"),
+        (5, "Økonomi: finansiering og budget"),
+        (13, "Underskrift"),
+    ]:
+        assert f"{number} {heading}" in pdf
+    soup = _html(built / "fjordby-familievenner.html")
+    numbers = [h.select_one(".header-section-number").get_text() for h in soup.find_all("h2")]
+    assert numbers == [str(n) for n in range(1, 14)]
+    headings = [
+        p.text
+        for p in Document(str(built / "fjordby-familievenner.docx")).paragraphs
+        if p.style.name == "Heading 1"
+    ]
+    assert [h.split("\t")[0] for h in headings] == [str(n) for n in range(1, 14)]
+
+
+def test_pdf_running_header_has_the_title_and_footer_page_x_of_y(built):
+    pages = _pages(built / "norreby-reading-friends.pdf")
+    title = load(NORREBY).data["title"]
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        if number > 1:
+            assert text.startswith(f"{title} Signed")
+
+
+def test_docx_header_and_footer(built):
+    section = Document(str(built / "fjordby-familievenner.docx")).sections[0]
+    assert section.header.paragraphs[0].text == "Frivillig familiestøtte i Fjordby\tUnderskrevet"
+    footer = section.footer.paragraphs[0]
+    assert footer.text.startswith("Side ") and " af " in footer.text
+    instructions = [node.text.strip() for node in footer._p.iter() if node.tag.endswith("instrText")]
+    assert instructions == ["PAGE", "NUMPAGES"]
+
+
+LONG_BUDGET = "".join(f"    - item: Post nummer {n}\n      amount: 1000\n" for n in range(1, 81))
+
+
+def test_long_tables_repeat_their_header_on_the_next_page(tmp_path):
+    text = FJORDBY_TEXT
+    budget = text[text.index("  budget:\n") : text.index("  terms:")]
+    financing = text[text.index("  financing:\n") : text.index("  budget:\n")]
+    text = text.replace(budget, "  budget:\n" + LONG_BUDGET)
+    text = text.replace(financing, "  financing:\n    - source: Fjordby Kommune\n      amount: 80000\n")
+    pdf, docx, html = _build(tmp_path, "lang", text)
+    pages = _pages(pdf)
+    spanning = [i for i, page in enumerate(pages) if "Post nummer" in page]
+    assert len(spanning) >= 2
+    for i in spanning[1:]:  # every continuation page starts the table with its header row
+        body = pages[i].split("Post nummer", 1)[0]
+        assert body.rstrip().endswith("Post Beløb"), pages[i][:200]
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
+    assert xml.count("<w:tblHeader") == xml.count("<w:tbl>")
+    assert all(table.find("thead") for table in _html(html).find_all("table"))
+
+
+def test_signature_page_has_one_unbroken_block_per_signatory(tmp_path):
+    many = "".join(
+        f"  - partner: {pid}\n    name: Underskriver {n}\n    title: Stilling {n}\n    place: Fjordby\n"
+        for n, pid in enumerate(["fjordby", "familiestotten"] * 5, start=1)
+    )
+    text = FJORDBY_TEXT[: FJORDBY_TEXT.index("signatures:\n")] + "signatures:\n" + many
+    text = text.replace("status: signed", "status: draft")
+    pdf, docx, html = _build(tmp_path, "mange", text)
+    pages = _pages(pdf)
+    first_signature_page = next(i for i, page in enumerate(pages) if "13 Underskrift" in page)
+    assert "12 Forankring" not in pages[first_signature_page]  # the signatures start a page
+    for n in range(1, 11):
+        [page] = [p for p in pages if f"Underskriver {n} " in p + " "]
+        block = page.split(f"Underskriver {n} ", 1)[0]
+        assert re.search(
+            r"For (Fjordby Kommune|Familiestøtten Fjordby) Sted og dato: Fjordby, _+ \S*$", block
+        )
+        assert f"Underskriver {n} Stilling {n}" in page
+    assert len({i for i, p in enumerate(pages) if "Underskriver" in p}) >= 2
+    signature_styles = {p.style.name for p in Document(str(docx)).paragraphs if "Underskriver" in p.text}
+    assert signature_styles == {"Signatur"}
+    style = Document(str(docx)).styles["Signatur"].paragraph_format
+    assert style.keep_with_next and style.keep_together
+    assert len(_html(html).select(".signature")) == 10
+
+
+def test_draft_is_marked_on_every_page_in_the_header_and_as_a_banner(built):
+    for page in _pages(built / "aaby-ungementor.pdf"):
+        assert "UDKAST" in page
+    header = Document(str(built / "aaby-ungementor.docx")).sections[0].header.paragraphs[0]
+    assert header.text.endswith("\tUDKAST") and any(r.bold and r.text == "UDKAST" for r in header.runs)
+    banner = _html(built / "aaby-ungementor.html").select_one(".status-banner.draft")
+    assert banner and _flat(banner.get_text()).startswith("UDKAST – Aftalen er ikke underskrevet")
+    assert not _html(built / "fjordby-familievenner.html").select(".status-banner")
+
+
+def test_english_draft_says_draft(tmp_path):
+    text = NORREBY.read_text(encoding="utf-8").replace("status: signed", "status: draft")
+    pdf, docx, html = _build(tmp_path, "draft", text)
+    assert all("DRAFT" in page for page in _pages(pdf))
+    assert Document(str(docx)).sections[0].header.paragraphs[0].text.endswith("\tDRAFT")
+    assert _flat(_html(html).select_one(".status-banner.draft").get_text()).startswith(
+        "DRAFT – This agreement"
+    )
+
+
+def test_signed_agreement_shows_the_signature_dates(built):
+    last = _pages(built / "fjordby-familievenner.pdf")[-1]
+    assert "Sted og dato: Fjordby, 10. december 2025" in last
+    assert "Sted og dato: Fjordby, 12. december 2025" in last
+
+
+def test_ended_agreement_is_marked_with_its_end_date(tmp_path):
+    text = (
+        FJORDBY_TEXT.replace("status: signed", "status: ended")
+        .replace("start: 2026-01-01", "start: 2024-01-01")
+        .replace("end: 2027-12-31", "end: 2025-06-30")
+        .replace("date: 2026-09-01", "date: 2024-09-01")
+        .replace("date: 2025-12-10", "date: 2023-12-10")
+        .replace("date: 2025-12-12", "date: 2023-12-12")
+    )
+    pdf, docx, html = _build(tmp_path, "slut", text)
+    assert "AFSLUTTET – Aftalen sluttede 30. juni 2025." in _pages(pdf)[0]
+    assert all(page.startswith("Frivillig familiestøtte i Fjordby Afsluttet") for page in _pages(pdf)[1:])
+    assert _flat(_html(html).select_one(".status-banner.ended").get_text()) == (
+        "AFSLUTTET – Aftalen sluttede 30. juni 2025."
+    )
+    document = Document(str(docx))
+    assert document.sections[0].header.paragraphs[0].text.endswith("\tAfsluttet")
+    assert any(_flat(p.text) == "AFSLUTTET – Aftalen sluttede 30. juni 2025." for p in document.paragraphs)
+
+
+def test_logos_with_alt_text_in_all_three_formats(built):
+    reader = PdfReader(built / "fjordby-familievenner.pdf")
+    assert len(reader.pages[0].images) == 2
+    images = _html(built / "fjordby-familievenner.html").find_all("img")
+    assert [i["alt"] for i in images] == ["Fjordby Kommunes logo", "Familiestøtten Fjordbys logo"]
+    xml = zipfile.ZipFile(built / "fjordby-familievenner.docx").read("word/document.xml").decode()
+    assert 'descr="Fjordby Kommunes logo"' in xml and 'descr="Familiestøtten Fjordbys logo"' in xml
+
+
+def test_docx_carries_title_and_language(built):
+    for example in EXAMPLES:
+        data = load(example).data
+        core = Document(str(built / f"{example.stem}.docx")).core_properties
+        assert core.title == data["title"]
+        assert core.language == ("en-GB" if data.get("language") == "en" else "da-DK")
+
+
+def test_pdf_uses_only_the_fonts_bundled_with_typst(built):
+    fonts = set()
+    for example in EXAMPLES:
+        for page in PdfReader(built / f"{example.stem}.pdf").pages:
+            for font in (page["/Resources"].get("/Font") or {}).values():
+                fonts.add(re.sub(r"^/[A-Z]{6}\+", "/", str(font.get_object()["/BaseFont"])))
+    assert fonts and all(f.startswith(("/LibertinusSerif", "/NewCM", "/DejaVuSansMono")) for f in fonts), (
+        fonts
+    )
+
+
+def test_building_twice_gives_the_same_bytes(tmp_path, built):
+    again = tmp_path / "again"
+    assert run_cli("build", "--out", str(again)).returncode == 0
+    for example in EXAMPLES:
+        for suffix in ("pdf", "docx", "html"):
+            assert (again / f"{example.stem}.{suffix}").read_bytes() == (
+                built / f"{example.stem}.{suffix}"
+            ).read_bytes()
+
+
+def test_source_date_epoch_is_honoured_and_otherwise_the_agreement_gives_the_date(tmp_path):
+    epoch = 1_800_000_000  # 2027-01-15 08:00:00 UTC
+    pdf, docx, _ = _build(tmp_path / "a", "epoch", FJORDBY_TEXT, ("SOURCE_DATE_EPOCH", str(epoch)))
+    when = dt.datetime.fromtimestamp(epoch, dt.UTC)
+    assert PdfReader(pdf).metadata.creation_date == when
+    assert Document(str(docx)).core_properties.created == when
+    assert {info.date_time for info in zipfile.ZipFile(docx).infolist()} == {when.timetuple()[:6]}
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    os.environ.pop("SOURCE_DATE_EPOCH", None)
+    pdf, docx, _ = _build(tmp_path / "b", "uden", FJORDBY_TEXT, *env.items())
+    latest = dt.datetime(2026, 9, 1, 12, tzinfo=dt.UTC)  # the amendment, the latest date in the agreement
+    assert PdfReader(pdf).metadata.creation_date == latest
+    assert Document(str(docx)).core_properties.created == latest
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.stem for e in EXAMPLES])
+def test_html_banner_and_meta_are_accessible_landmarks(built, example):
+    soup = _html(built / f"{example.stem}.html")
+    assert soup.find("main") and soup.find("header")
+    assert len(soup.find_all("h1")) == 1
