@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 OUT    ?= build
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build check test lint docs clean distclean reference-docx
+.PHONY: all build check test lint docs preview clean distclean reference-docx
 
 all: build
 
@@ -30,6 +30,9 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) tools/schema_docs.py
+
+preview: $(STAMP)
+	$(PY) tools/preview.py
 
 reference-docx: $(STAMP)
 	$(PY) tools/make_reference_docx.py
