@@ -119,7 +119,9 @@ def agreements(draw):
 
 
 @settings(
-    max_examples=RENDER_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=RENDER_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(agreements())
 def test_random_valid_agreements_render_with_their_text_intact(data):
