@@ -29,8 +29,16 @@ class Outcome:
         return not any(p.severity in failing for p in self.problems)
 
 
-def validate_file(path: str, strict: bool = False) -> Outcome:
-    return Outcome(path, check(load(path)), strict=strict)
+def validate_file(path: str, strict: bool = False, base: str | None = None) -> Outcome:
+    """Check one agreement; with `base`, also that a signed agreement changed since that git
+    revision records the change as an amendment (history.py)."""
+    source = load(path)
+    outcome = Outcome(path, check(source), strict=strict)
+    if base and outcome.ok:
+        from .history import amendment_problems
+
+        outcome.problems += amendment_problems(path, source, base)
+    return outcome
 
 
 def build_file(path: str, out_dir: Path, strict: bool = False) -> Outcome:

@@ -1,0 +1,141 @@
+"""The catalogue of all agreements: build/index.html for people, and build/agreements.csv and
+build/agreements.json for spreadsheets and other systems.
+
+Written by `build` when it builds the whole agreements/ folder. Days left are counted from
+today, or from SOURCE_DATE_EPOCH when that is set, so a test or an archive build can fix it.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+
+import jinja2
+
+from .check import check, language
+from .context import Formats
+from .i18n import LABELS
+from .load import load
+from .render import TEMPLATES
+from .write import write_atomic
+
+FIELDS = [
+    "file",
+    "title",
+    "status",
+    "language",
+    "start",
+    "end",
+    "days_left",
+    "partners",
+    "sectors",
+    "budget_total",
+    "financing_total",
+    "pdf",
+    "docx",
+    "html",
+]
+
+
+def today() -> dt.date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch.isdigit() else dt.date.today()
+
+
+def entry(path: str, data: dict, on: dt.date) -> dict:
+    """One agreement's row in the register: plain values, the same for CSV, JSON and HTML."""
+    stem = Path(path).stem
+    end = dt.date.fromisoformat(data["duration"]["end"])
+    return {
+        "file": Path(path).name,
+        "title": data["title"],
+        "status": data["status"],
+        "language": language(data),
+        "start": data["duration"]["start"],
+        "end": data["duration"]["end"],
+        "days_left": (end - on).days,
+        "partners": [{"name": p["name"], "sector": p["sector"]} for p in data["partners"]],
+        "sectors": sorted({p["sector"] for p in data["partners"]}),
+        "budget_total": sum(b["amount"] for b in data["economy"]["budget"]),
+        "financing_total": sum(f["amount"] for f in data["economy"]["financing"]),
+        "pdf": f"{stem}.pdf",
+        "docx": f"{stem}.docx",
+        "html": f"{stem}.html",
+    }
+
+
+def entries(files: list[str], on: dt.date) -> list[dict]:
+    rows = []
+    for path in files:
+        source = load(path)
+        if source.data is not None and not any(p.severity == "error" for p in check(source)):
+            rows.append(entry(path, source.data, on))
+    return sorted(rows, key=lambda row: (row["end"], row["title"]))
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    """Semicolons and a byte-order mark, so Danish Excel opens it with æ, ø and å intact."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    for row in rows:
+        flat = {
+            **row,
+            "partners": " | ".join(p["name"] for p in row["partners"]),
+            "sectors": " | ".join(row["sectors"]),
+        }
+        writer.writerow([flat[field] for field in FIELDS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_json(rows: list[dict], on: dt.date) -> bytes:
+    document = {"generated_for": on.isoformat(), "agreements": rows}
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def to_html(rows: list[dict], on: dt.date) -> bytes:
+    t = LABELS["da"]
+    fmt = Formats("da")
+    script = (TEMPLATES / "index.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    html = env.get_template("index.html.j2").render(
+        rows=[
+            {
+                **row,
+                "status_text": t["status"][row["status"]],
+                "sector_text": {p["name"]: t["sector"][p["sector"]] for p in row["partners"]},
+                "period_text": f"{fmt.date(row['start'])} – {fmt.date(row['end'])}",
+                "budget_text": fmt.amount(row["budget_total"]),
+            }
+            for row in rows
+        ],
+        statuses=t["status"],
+        today_text=fmt.date(on.isoformat()),
+        script=script,
+        script_hash=digest,
+        css=(TEMPLATES / "index.css").read_text(encoding="utf-8"),
+    )
+    return html.encode("utf-8")
+
+
+def write_register(files: list[str], out_dir: Path) -> list[Path]:
+    on = today()
+    rows = entries(files, on)
+    written = []
+    for name, content in (
+        ("index.html", to_html(rows, on)),
+        ("agreements.csv", to_csv(rows)),
+        ("agreements.json", to_json(rows, on)),
+    ):
+        write_atomic(out_dir / name, content)
+        written.append(out_dir / name)
+    return written
