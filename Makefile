@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 OUT    ?= build
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build check test lint docs preview clean distclean reference-docx
+.PHONY: all build check test lint docs preview new status clean distclean reference-docx
 
 all: build
 
@@ -30,6 +30,13 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) tools/schema_docs.py
+
+new: $(STAMP)
+	@test -n "$(NAME)" || { echo "Brug: make new NAME=kort-navn" >&2; exit 2; }
+	$(PY) build.py new $(NAME)
+
+status: $(STAMP)
+	$(PY) build.py status
 
 preview: $(STAMP)
 	$(PY) tools/preview.py

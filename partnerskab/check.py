@@ -45,11 +45,37 @@ def label(path, lang: str) -> str:
     return schema_module.title(path, lang) or str(path[-1])
 
 
+PLACEHOLDER = "UDFYLD"
+
+
+def placeholders(value, path: tuple = ()):
+    """Paths of the «UDFYLD ...» texts that `build.py new` puts where something must be written."""
+    if isinstance(value, str):
+        if value.lstrip().startswith(PLACEHOLDER):
+            yield path
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from placeholders(child, path + (key,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from placeholders(child, path + (index,))
+
+
 def check_schema(source: Source) -> list[Problem]:
     data, lang = source.data, language(source.data)
     words = SCHEMA[lang]
-    problems: list[Problem] = []
-    seen: set[tuple] = set()
+    unfilled = list(placeholders(data))
+    problems: list[Problem] = [
+        Problem(
+            source.path,
+            *source.position(path),
+            "PA020",
+            words["placeholder"].format(title=label(path, lang), path=dotted(path)),
+            json_path=dotted(path),
+        )
+        for path in unfilled
+    ]
+    seen: set[tuple] = set(unfilled)
 
     def add(at, kind, position, **params):
         code = CODES.get(kind, "PA019")
@@ -58,6 +84,8 @@ def check_schema(source: Source) -> list[Problem]:
 
     for error in schema_module.validator().iter_errors(data):
         path = tuple(error.absolute_path)
+        if path in seen:  # a placeholder: reported as not filled in, not as a wrong value
+            continue
         kind = error.validator
         value = error.instance
         where = source.position(path)

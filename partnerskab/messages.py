@@ -94,6 +94,7 @@ BUILD = {
 SCHEMA = {
     "da": {
         "missing_top": "{child} mangler ({path})",
+        "placeholder": "{title} er ikke udfyldt ({path})",
         "missing": "{parent}: {child} mangler ({path})",
         "unknown": "Ukendt felt «{key}» i {parent}{hint}",
         "unknown_hint": ". Mente du «{guess}»?",
@@ -127,6 +128,7 @@ SCHEMA = {
     },
     "en": {
         "missing_top": "{child} is missing ({path})",
+        "placeholder": "{title} is not filled in ({path})",
         "missing": "{parent}: {child} is missing ({path})",
         "unknown": "Unknown field «{key}» in {parent}{hint}",
         "unknown_hint": ". Did you mean «{guess}»?",

@@ -1,0 +1,43 @@
+"""`python build.py new SLUG`: a new agreement with every element, started correctly.
+
+The skeleton (templates/new-agreement.yaml) has the schema modeline, short comments from the
+guidance, and «UDFYLD ...» placeholders that the checker reports as not filled in, so a fresh
+skeleton fails validation with exactly the list of what is left to do.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from .render import TEMPLATES
+
+SKELETON = TEMPLATES / "new-agreement.yaml"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+
+
+def new_agreement(slug: str, folder: Path) -> int:
+    slug = slug.removesuffix(".yaml")
+    if not SLUG.match(slug):
+        print(
+            f"build.py new: fejl: «{slug}» kan ikke bruges som navn. Brug små bogstaver a-z, tal og "
+            "bindestreg, fx fjordby-familievenner",
+            file=sys.stderr,
+        )
+        return 2
+    target = folder / f"{slug}.yaml"
+    try:
+        with open(target, "xb") as handle:  # "x": never overwrite, not even in a race
+            handle.write(SKELETON.read_bytes())
+    except FileExistsError:
+        print(
+            f"{target}: findes allerede. Vælg et andet navn; en eksisterende aftale overskrives aldrig.",
+            file=sys.stderr,
+        )
+        return 1
+    shown = target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target
+    print(
+        f"Oprettede {shown}. Udfyld felterne markeret UDFYLD, og tjek med: python build.py validate {shown}"
+    )
+    return 0
