@@ -57,6 +57,8 @@ LABELS = {
         "sign_place_date": "Sted og dato",
         "sign_for": "For",
         "approved_by": "Godkendt af",
+        "amendment_log": "Bilag: Ændringslog",
+        "amendment_log_note": "De aftalte ændringer står i ændringsloggen bagest i aftalen.",
     },
     "en": {
         "locale": "en_GB",
@@ -112,5 +114,7 @@ LABELS = {
         "sign_place_date": "Place and date",
         "sign_for": "For",
         "approved_by": "Approved by",
+        "amendment_log": "Appendix: Amendment log",
+        "amendment_log_note": "The agreed changes are listed in the amendment log at the end of the agreement.",
     },
 }

@@ -75,12 +75,16 @@ def test_sections_are_numbered_in_all_three_formats(built):
     ]:
         assert f"{number} {heading}" in pdf
     soup = _html(built / "fjordby-familievenner.html")
-    numbers = [h.select_one(".header-section-number").get_text() for h in soup.find_all("h2")]
+    numbers = [
+        h.select_one(".header-section-number").get_text()
+        for h in soup.find_all("h2")
+        if "appendix" not in h.get("class", [])
+    ]
     assert numbers == [str(n) for n in range(1, 14)]
     headings = [
         p.text
         for p in Document(str(built / "fjordby-familievenner.docx")).paragraphs
-        if p.style.name == "Heading 1"
+        if p.style.name == "Heading 1" and not p.text.startswith("Bilag")
     ]
     assert [h.split("\t")[0] for h in headings] == [str(n) for n in range(1, 14)]
 
@@ -171,7 +175,7 @@ def test_english_draft_says_draft(tmp_path):
 
 
 def test_signed_agreement_shows_the_signature_dates(built):
-    last = _pages(built / "fjordby-familievenner.pdf")[-1]
+    [last] = [page for page in _pages(built / "fjordby-familievenner.pdf") if "13 Underskrift" in page]
     assert "Sted og dato: Fjordby, 10. december 2025" in last
     assert "Sted og dato: Fjordby, 12. december 2025" in last
 
@@ -254,3 +258,20 @@ def test_html_banner_and_meta_are_accessible_landmarks(built, example):
     soup = _html(built / f"{example.stem}.html")
     assert soup.find("main") and soup.find("header")
     assert len(soup.find_all("h1")) == 1
+
+
+def test_amendments_appear_as_an_amendment_log_appendix_in_every_format(built):
+    pages = _pages(built / "fjordby-familievenner.pdf")
+    assert pages[-1].startswith(
+        "Frivillig familiestøtte i Fjordby Underskrevet Bilag: Ændringslog Dato Ændring"
+    )
+    assert "1. september 2026 Budgettet for 2027 er justeret" in pages[-1]
+    assert "13 Underskrift" in pages[-2]  # the log follows the signatures, on its own page
+    soup = _html(built / "fjordby-familievenner.html")
+    heading = soup.find("h2", class_="appendix")
+    assert _flat(heading.get_text()) == "Bilag: Ændringslog" and not heading.select(".header-section-number")
+    assert "Budgettet for 2027 er justeret" in heading.find_next("table").get_text()
+    paragraphs = Document(str(built / "fjordby-familievenner.docx")).paragraphs
+    assert [p.text for p in paragraphs if p.style.name == "Heading 1"][-1] == "Bilag: Ændringslog"
+    english = _pages(built / "norreby-reading-friends.pdf")
+    assert "Appendix: Amendment log" in english[-1]

@@ -42,7 +42,9 @@ def pictures(example: Path = EXAMPLE) -> dict[str, bytes]:
             timestamp=timestamp(data),
         )
     pages = pages if isinstance(pages, list) else [pages]
-    return {"preview-side-1.png": pages[0], "preview-underskrift.png": pages[-1]}
+    # The signatures are the last page, unless the amendment log follows on a page of its own.
+    has_log = bool((data.get("changes") or {}).get("amendments"))
+    return {"preview-side-1.png": pages[0], "preview-underskrift.png": pages[-2 if has_log else -1]}
 
 
 def main() -> int:

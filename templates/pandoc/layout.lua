@@ -29,8 +29,9 @@ function Div(el)
 end
 
 function Header(el)
-  -- The signatures start on a page of their own, so the signing page stands alone.
-  if el.classes:includes("signatures") then
+  -- The signatures start on a page of their own, so the signing page stands alone; so does
+  -- the amendment log after them.
+  if el.classes:includes("signatures") or el.classes:includes("appendix") then
     if FORMAT == "typst" then
       return { pandoc.RawBlock("typst", "#pagebreak(weak: true)"), el }
     elseif FORMAT == "docx" then
