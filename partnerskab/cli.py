@@ -115,9 +115,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return status_report(agreement_files(), args.within)
     if args.command == "diff":
-        from .diff import diff_markdown
+        from .diff import default_files, diff_markdown
 
-        sys.stdout.write(diff_markdown(agreement_files(args.files), args.base))
+        files = args.files or default_files(AGREEMENTS, args.base)  # also those deleted since REV
+        sys.stdout.write(diff_markdown(files, args.base))
         return 0
     from .review import review_file
 

@@ -115,6 +115,8 @@ LABELS = {
         "sign_for": "For",
         "approved_by": "Approved by",
         "amendment_log": "Appendix: Amendment log",
-        "amendment_log_note": "The agreed changes are listed in the amendment log at the end of the agreement.",
+        "amendment_log_note": (
+            "The agreed changes are listed in the amendment log at the end of the agreement."
+        ),
     },
 }

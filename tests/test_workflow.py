@@ -65,7 +65,9 @@ def _step_running(text: str) -> tuple[int, dict]:
 
 
 def _argv(step: dict) -> list[str]:
-    return shlex.split(step["run"])
+    """The build.py command of a step: its one line, or the script line that runs build.py."""
+    [line] = [line for line in step["run"].splitlines() if "build.py" in line]
+    return shlex.split(line)
 
 
 # (a), (b): the workflow is valid for GitHub, and the check would notice if it were not.
@@ -129,6 +131,17 @@ def test_workflow_validates_with_annotations_and_fails_the_job():
     assert argv[argv.index("--format") + 1] == "github"
     assert "continue-on-error" not in step and "if" not in step
     assert "|| true" not in step["run"]
+    # on pull requests it also checks against the target branch: signed means amended (PA113)
+    assert 'set -- --base "origin/$GITHUB_BASE_REF"' in step["run"] and argv[-1] == "$@"
+
+
+def test_workflow_writes_the_review_diff_to_the_job_summary_of_pull_requests():
+    diff_at, step = _step_running("build.py diff")
+    validate_at, _ = _step_running("build.py validate")
+    assert diff_at < validate_at  # written even when validation then fails
+    assert step["if"] == "github.event_name == 'pull_request'"
+    assert step["run"].endswith('>> "$GITHUB_STEP_SUMMARY"')
+    assert _argv(step)[:5] == [".venv/bin/python", "build.py", "diff", "--base", "origin/$GITHUB_BASE_REF"]
 
 
 def test_workflow_builds_into_build_only_after_validation():
