@@ -226,3 +226,15 @@ def test_agreement_names_its_schema(agreement):
     assert first == MODELINE
     target = first.split("$schema=", 1)[1]
     assert (agreement.parent / target).resolve() == SCHEMA
+
+
+def test_status_reminder_workflow_is_valid_and_runs_status_on_a_schedule():
+    path = ROOT / ".github" / "workflows" / "status.yml"
+    result = _check_workflow(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))
+    assert triggers["schedule"][0]["cron"]
+    runs = "\n".join(step.get("run", "") for step in workflow["jobs"]["status"]["steps"])
+    assert "build.py status" in runs and "gh issue create" in runs
+    assert workflow["permissions"]["issues"] == "write"
