@@ -11,7 +11,6 @@ several documents, duplicate keys.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,14 +86,15 @@ def _scalar(event):
     return value
 
 
+# Characters no agreement may hold: the C0 and C1 control characters (category Cc) except tab
+# and line breaks, surrogates, the Unicode line and paragraph separators, and a stray BOM.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff]")
+
+
 def _control_char(text: str) -> int:
-    """Index of the first character no agreement may hold (tab and line breaks are fine), or -1."""
-    for index, char in enumerate(text):
-        if char not in "\t\n\r" and (
-            unicodedata.category(char) in ("Cc", "Cs") or char in "\u2028\u2029\ufeff"
-        ):
-            return index
-    return -1
+    """Index of the first character no agreement may hold, or -1."""
+    found = _CONTROL.search(text)
+    return found.start() if found else -1
 
 
 def _check_text(raw: bytes) -> str:
