@@ -6,10 +6,12 @@ Commands: validate, build, new, status, diff, review. See the README for each.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
-from .pipeline import build_file, validate_file
+from .pipeline import validate_file
 from .problems import format_github, format_json, format_text
 
 FORMATS = {"text": format_text, "github": format_github}
@@ -45,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="tjek og byg PDF, DOCX og HTML")
     build.add_argument("files", nargs="*", metavar="FILE")
     build.add_argument("--out", default="build", metavar="DIR", help="mappe til output (standard: build)")
+    build.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="antal aftaler, der bygges samtidig (standard: antal kerner)",
+    )
     for command in (validate, build):
         command.add_argument("--strict", action="store_true", help="advarsler tæller som fejl")
 
@@ -71,41 +81,82 @@ def agreement_files(given: list[str] | None = None) -> list[str]:
     return [str(p.relative_to(Path.cwd())) if p.is_relative_to(Path.cwd()) else str(p) for p in found]
 
 
-def _check_or_build(args) -> int:
+class Progress:
+    """Live progress on a terminal once a build takes over a second ([37/200] navn); plain
+    lines in a CI log. Problems go to stdout as each agreement finishes."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.done, self.started = total, 0, time.monotonic()
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+        self.counts = {"bygget": 0, "uændret": 0, "fejlede": 0}
+
+    def __call__(self, outcome) -> None:
+        self.done += 1
+        word = "uændret" if outcome.skipped and outcome.ok else "bygget" if outcome.ok else "fejlede"
+        self.counts[word] += 1
+        if self.live:
+            self.stream.write("\r\033[K")
+        sys.stdout.write(format_text(outcome.problems))
+        if self.live:
+            if time.monotonic() - self.started > 1:
+                self.stream.write(f"[{self.done}/{self.total}] {Path(outcome.file).stem}")
+                self.stream.flush()
+        elif word != "uændret":
+            print(f"[{self.done}/{self.total}] {outcome.file}: {word}", flush=True)
+
+    def summary(self) -> str:
+        if self.live:
+            self.stream.write("\r\033[K")
+        seconds = f"{time.monotonic() - self.started:.1f}".replace(".", ",")
+        return (
+            f"Bygget: {self.counts['bygget']}, uændret: {self.counts['uændret']}, "
+            f"fejlede: {self.counts['fejlede']} ({seconds} s)"
+        )
+
+
+def _build(args) -> int:
+    from .pipeline import build_files
+
     files = agreement_files(args.files)
     if not files:
         print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
         return 1
-    output = getattr(args, "format", "text")
-    failed, collected, built = 0, [], []
-    for path in files:
-        if args.command == "validate":
-            outcome = validate_file(path, args.strict, base=args.base)
-        else:
-            outcome = build_file(path, Path(args.out), args.strict)
-        collected += outcome.problems
-        if output != "json":
-            sys.stdout.write(FORMATS[output](outcome.problems))
-        failed += not outcome.ok
-        if args.command == "build" and outcome.ok:
-            built.append(path)
-            print(f"{path}: bygget {', '.join(str(p) for p in outcome.written)}")
-    if args.command == "build" and not args.files:
+    progress = Progress(len(files))
+    outcomes, rows = build_files(files, Path(args.out), args.strict, max(1, args.jobs), progress)
+    if not args.files:
         from .register import write_register
 
-        for written in write_register(built, Path(args.out)):
-            print(f"skrev {written}")
-    if output == "json":
+        write_register(rows, Path(args.out))
+    print(progress.summary())
+    return 1 if any(not o.ok for o in outcomes) else 0
+
+
+def _validate(args) -> int:
+    files = agreement_files(args.files)
+    if not files:
+        print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
+        return 1
+    failed, collected = 0, []
+    for path in files:
+        outcome = validate_file(path, args.strict, base=args.base)
+        collected += outcome.problems
+        if args.format != "json":
+            sys.stdout.write(FORMATS[args.format](outcome.problems))
+        failed += not outcome.ok
+    if args.format == "json":
         sys.stdout.write(format_json(collected))
-    elif args.command == "validate" and not failed:
+    elif not failed:
         print(f"{len(files)} aftale(r) er i orden.")
     return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command in ("validate", "build"):
-        return _check_or_build(args)
+    if args.command == "validate":
+        return _validate(args)
+    if args.command == "build":
+        return _build(args)
     if args.command == "new":
         from .scaffold import new_agreement
 

@@ -1,16 +1,19 @@
-"""The whole run for one agreement, top to bottom: load -> check -> render -> write."""
+"""The run, top to bottom: load -> check -> render (in parallel workers) -> write."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .assets import find_logo
 from .check import check, language
-from .load import load
+from .load import Source, load
 from .messages import BUILD
 from .problems import Problem, dotted
-from .render import MissingGlyph, RenderError, render_isolated
+from .register import entry
+from .render import MissingGlyph, RenderError
+from .state import State, input_hash
+from .workers import render_many
 from .write import write_documents
 
 
@@ -21,6 +24,7 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
 
     strict: bool = False
+    skipped: bool = False  # up to date: nothing was read or rendered
 
     @property
     def ok(self) -> bool:
@@ -41,15 +45,79 @@ def validate_file(path: str, strict: bool = False, base: str | None = None) -> O
     return outcome
 
 
-def build_file(path: str, out_dir: Path, strict: bool = False) -> Outcome:
-    source = load(path)
-    outcome = Outcome(path, check(source), strict=strict)
-    if not outcome.ok:
-        return outcome
-    lang = language(source.data)
+def build_files(
+    files: list[str], out_dir: Path, strict: bool = False, jobs: int = 1, progress=None
+) -> tuple[list[Outcome], list[dict]]:
+    """Check every agreement and render the changed valid ones in parallel.
+
+    Returns the outcomes, in the order of `files`, and the register rows of every agreement
+    that has current documents. An unchanged agreement (state.py) is neither read nor
+    rendered; the warnings it had are replayed, so --strict still sees them.
+    """
+    state = State(out_dir)
+    outcomes: list[Outcome | None] = [None] * len(files)
+    tasks, sources = [], {}
+    for index, path in enumerate(files):
+        stem = Path(path).stem
+        try:
+            raw = Path(path).read_bytes()
+        except OSError:
+            raw = None
+        entry = state.up_to_date(stem, raw, out_dir) if raw is not None else None
+        if entry:
+            warnings = [Problem(**p) for p in entry["warnings"]]
+            outcomes[index] = Outcome(path, warnings, strict=strict, skipped=True)
+            if progress:
+                progress(outcomes[index])
+            continue
+        source = load(path)
+        outcome = Outcome(path, check(source), strict=strict)
+        if not outcome.ok:
+            state.forget(stem)
+            outcomes[index] = outcome
+            if progress:
+                progress(outcome)
+            continue
+        used = logo_files(Path(path), source.data)
+        sources[index] = (source, outcome, raw, used)
+        tasks.append((index, source.data, {pid: file.read_bytes() for pid, file in used.items()}))
+    for index, result in render_many(tasks, jobs):
+        source, outcome, raw, used = sources[index]
+        _finish(outcome, source, result, out_dir, state, raw, used)
+        outcomes[index] = outcome
+        if progress:
+            progress(outcome)
+    state.save()
+    rows = [
+        state.entries[Path(o.file).stem]["register"]
+        for o in outcomes
+        if o.ok and Path(o.file).stem in state.entries
+    ]
+    return outcomes, rows
+
+
+def _finish(
+    outcome: Outcome, source: Source, result, out_dir: Path, state: State, raw: bytes, used: dict[str, Path]
+) -> None:
+    """Write one agreement's documents, or turn its render failure into a problem."""
+    path, lang = outcome.file, language(source.data)
+    stem = Path(path).stem
     try:
-        documents = render_isolated(source.data, logos(Path(path), source.data))
-        outcome.written = write_documents(out_dir, Path(path).stem, documents)
+        if isinstance(result, Exception):
+            raise result
+        outcome.written = write_documents(out_dir, stem, result)
+        warnings = [asdict(p) for p in outcome.problems]
+        state.record(
+            stem,
+            {
+                "hash": input_hash(raw, list(used.values())),
+                "logos": [str(p) for p in used.values()],
+                "outputs": [p.name for p in outcome.written],
+                "warnings": warnings,
+                "register": entry(path, source.data),
+            },
+        )
+        return
     except MissingGlyph as exc:
         where = _find_text(source.data, exc.text)
         line, column = source.position(where) if where is not None else (1, 1)
@@ -65,17 +133,17 @@ def build_file(path: str, out_dir: Path, strict: bool = False) -> Outcome:
         outcome.problems.append(
             Problem(path, 1, 1, "PA091", BUILD[lang]["write_failed"].format(detail=detail))
         )
-    return outcome
+    state.forget(stem)
+
+
+def logo_files(agreement: Path, data: dict) -> dict[str, Path]:
+    """Each partner's logo file (the rules have checked them already)."""
+    return {p["id"]: find_logo(agreement, p["logo"]["path"])[0] for p in data["partners"] if "logo" in p}
 
 
 def logos(agreement: Path, data: dict) -> dict[str, bytes]:
-    """Each partner's logo file, read by the parent: the render child gets bytes, not paths."""
-    found = {}
-    for partner in data["partners"]:
-        if "logo" in partner:
-            target, _ = find_logo(agreement, partner["logo"]["path"])
-            found[partner["id"]] = target.read_bytes()  # the rules have checked it already
-    return found
+    """Each partner's logo, read by the parent: a render worker gets bytes, not paths."""
+    return {pid: file.read_bytes() for pid, file in logo_files(agreement, data).items()}
 
 
 def _find_text(value, text: str, path: tuple = ()) -> tuple | None:

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import jinja2
 
-from .check import check, language
+from .check import language
 from .context import Formats
 from .i18n import LABELS
-from .load import load
 from .render import TEMPLATES
 from .write import write_atomic
 
@@ -48,10 +47,10 @@ def today() -> dt.date:
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch.isdigit() else dt.date.today()
 
 
-def entry(path: str, data: dict, on: dt.date) -> dict:
-    """One agreement's row in the register: plain values, the same for CSV, JSON and HTML."""
+def entry(path: str, data: dict) -> dict:
+    """One agreement's row in the register: plain values, the same for CSV, JSON and HTML.
+    Kept in the build state, so a rebuild writes the register without reading every file."""
     stem = Path(path).stem
-    end = dt.date.fromisoformat(data["duration"]["end"])
     return {
         "file": Path(path).name,
         "title": data["title"],
@@ -59,7 +58,6 @@ def entry(path: str, data: dict, on: dt.date) -> dict:
         "language": language(data),
         "start": data["duration"]["start"],
         "end": data["duration"]["end"],
-        "days_left": (end - on).days,
         "partners": [{"name": p["name"], "sector": p["sector"]} for p in data["partners"]],
         "sectors": sorted({p["sector"] for p in data["partners"]}),
         "budget_total": sum(b["amount"] for b in data["economy"]["budget"]),
@@ -70,13 +68,9 @@ def entry(path: str, data: dict, on: dt.date) -> dict:
     }
 
 
-def entries(files: list[str], on: dt.date) -> list[dict]:
-    rows = []
-    for path in files:
-        source = load(path)
-        if source.data is not None and not any(p.severity == "error" for p in check(source)):
-            rows.append(entry(path, source.data, on))
-    return sorted(rows, key=lambda row: (row["end"], row["title"]))
+def with_days_left(rows: list[dict], on: dt.date) -> list[dict]:
+    dated = [{**row, "days_left": (dt.date.fromisoformat(row["end"]) - on).days} for row in rows]
+    return sorted(dated, key=lambda row: (row["end"], row["title"]))
 
 
 def to_csv(rows: list[dict]) -> bytes:
@@ -127,9 +121,9 @@ def to_html(rows: list[dict], on: dt.date) -> bytes:
     return html.encode("utf-8")
 
 
-def write_register(files: list[str], out_dir: Path) -> list[Path]:
+def write_register(rows: list[dict], out_dir: Path) -> list[Path]:
     on = today()
-    rows = entries(files, on)
+    rows = with_days_left(rows, on)
     written = []
     for name, content in (
         ("index.html", to_html(rows, on)),

@@ -9,15 +9,11 @@ extensions off; Typst compiles with root= set to a directory holding only this b
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import json
-import multiprocessing
 import os
 import re
-import signal
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,7 +23,6 @@ import pypandoc
 import typst
 
 from .assets import media_type
-from .check import language
 from .context import build_context, document_date
 from .docx import DocxFrame, finish_docx
 from .i18n import LABELS
@@ -42,8 +37,6 @@ READER = (
     "-implicit_figures"
 )
 PANDOC_TIMEOUT = 120
-RENDER_TIMEOUT = 300
-_FORK = multiprocessing.get_context("fork")
 
 
 class RenderError(Exception):
@@ -216,62 +209,6 @@ def render(data: dict, workdir: Path, logos: dict[str, bytes] | None = None) -> 
         stamp,
     )
     return Documents(markdown, typst_source, html, docx, pdf)
-
-
-def render_isolated(
-    data: dict, logos: dict[str, bytes] | None = None, timeout: float | None = None
-) -> Documents:
-    """`render` in a forked child with a time limit, in its own empty work directory.
-
-    A hung or crashing pandoc or Typst run then costs only its own agreement: the child is
-    killed after `timeout` seconds (PARTNERSKAB_RENDER_TIMEOUT, default 300).
-    """
-    timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    child = _FORK.Process(target=_render_child, args=(data, logos or {}, sender), daemon=True)
-    words = _STOPPED[language(data)]
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise RenderError(words["timeout"].format(seconds=f"{timeout:g}"))
-        ok, result = receiver.recv()
-    except EOFError:
-        raise RenderError(words["crashed"]) from None
-    finally:
-        if child.is_alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGKILL)  # the child and the pandoc it started
-        child.join()
-        receiver.close()
-    if not ok:
-        raise result if isinstance(result, RenderError) else RenderError(result)
-    return result
-
-
-_STOPPED = {
-    "da": {
-        "timeout": "det tog mere end {seconds} s, og kørslen blev stoppet",
-        "crashed": "kørslen stoppede uventet",
-    },
-    "en": {
-        "timeout": "it took more than {seconds} s and was stopped",
-        "crashed": "the run stopped unexpectedly",
-    },
-}
-
-
-def _render_child(data: dict, logos: dict[str, bytes], sender) -> None:
-    os.setpgrp()  # its own process group, so a time-out can stop pandoc too
-    try:
-        with tempfile.TemporaryDirectory(prefix="partnerskab-") as workdir:
-            sender.send((True, render(data, Path(workdir), logos)))
-    except RenderError as exc:
-        sender.send((False, exc))
-    except Exception as exc:  # anything else is a bug, but still only this agreement's
-        sender.send((False, f"{type(exc).__name__}: {exc}"))
-    finally:
-        sender.close()
 
 
 def compile_pdf(source: str, workdir: Path, stamp: int) -> bytes:

@@ -1,0 +1,92 @@
+"""What was built from what: build/.partnerskab-state.json.
+
+An agreement is up to date when a content hash of its file, its logos, the templates, the
+schema, our own code and the tools' versions (plus SOURCE_DATE_EPOCH) equals the hash its
+outputs were built from, and the outputs are still there. File times play no part: a git
+checkout rebuilds nothing, and a template change rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from .write import write_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE_FILE = ".partnerskab-state.json"
+VERSION = 1
+TOOLS = ("pypandoc-binary", "typst", "python-docx", "Jinja2", "Babel", "jsonschema", "PyYAML")
+
+
+@cache
+def fingerprint() -> str:
+    """Everything besides the agreement itself that goes into its documents."""
+    digest = hashlib.sha256(f"state {VERSION}\n".encode())
+    for folder, pattern in (
+        (ROOT / "templates", "**/*"),
+        (ROOT / "schema", "*.json"),
+        (ROOT / "partnerskab", "*.py"),
+    ):
+        for path in sorted(folder.glob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for tool in TOOLS:
+        try:
+            digest.update(f"{tool}={metadata.version(tool)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{tool}=?\n".encode())
+    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
+    return digest.hexdigest()
+
+
+def input_hash(agreement: bytes, logos: list[Path]) -> str:
+    digest = hashlib.sha256(fingerprint().encode())
+    digest.update(agreement)
+    for logo in logos:
+        try:
+            digest.update(b"\0" + str(logo).encode() + b"\0" + logo.read_bytes())
+        except OSError:
+            digest.update(b"\0missing " + str(logo).encode())
+    return digest.hexdigest()
+
+
+class State:
+    """The record in one output folder. Entries are keyed by the output stem."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / STATE_FILE
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries: dict[str, dict] = stored["entries"] if stored.get("version") == VERSION else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            self.entries = {}
+        self.changed = False
+
+    def up_to_date(self, stem: str, agreement: bytes, out_dir: Path) -> dict | None:
+        """The entry, when the outputs for these bytes are current; else None."""
+        entry = self.entries.get(stem)
+        if not entry:
+            return None
+        if entry["hash"] != input_hash(agreement, [Path(p) for p in entry["logos"]]):
+            return None
+        if not all((out_dir / name).is_file() for name in entry["outputs"]):
+            return None
+        return entry
+
+    def record(self, stem: str, entry: dict) -> None:
+        self.entries[stem] = entry
+        self.changed = True
+
+    def forget(self, stem: str) -> None:
+        if self.entries.pop(stem, None) is not None:
+            self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            document = {"version": VERSION, "entries": self.entries}
+            write_atomic(self.path, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -1,0 +1,129 @@
+"""Render agreements in parallel, each in a worker process with a time limit.
+
+Workers are forked once and reused, so pandoc is the only process started per document and
+Typst keeps its fonts loaded. A worker that runs past the time limit or dies is killed with
+the pandoc it started (its own process group) and replaced; only its agreement fails.
+The parent never renders: it forks before Typst has started any threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Iterator
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from .check import language
+from .render import Documents, RenderError, render
+
+RENDER_TIMEOUT = 300
+_FORK = multiprocessing.get_context("fork")
+
+_STOPPED = {
+    "da": {
+        "timeout": "det tog mere end {seconds} s, og kørslen blev stoppet",
+        "crashed": "kørslen stoppede uventet",
+    },
+    "en": {
+        "timeout": "it took more than {seconds} s and was stopped",
+        "crashed": "the run stopped unexpectedly",
+    },
+}
+
+
+def _serve(connection) -> None:
+    os.setpgrp()  # its own process group, so a time-out can stop pandoc too
+    while True:
+        try:
+            task = connection.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        data, logos = task
+        try:
+            with tempfile.TemporaryDirectory(prefix="partnerskab-") as workdir:
+                connection.send((True, render(data, Path(workdir), logos)))
+        except RenderError as exc:
+            connection.send((False, exc))
+        except Exception as exc:  # a bug, but still only this agreement's
+            connection.send((False, RenderError(f"{type(exc).__name__}: {exc}")))
+
+
+class _Worker:
+    def __init__(self):
+        self.connection, child_end = _FORK.Pipe()
+        self.process = _FORK.Process(target=_serve, args=(child_end,), daemon=True)
+        self.process.start()
+        child_end.close()
+        self.task: tuple | None = None  # (key, data, deadline)
+
+    def give(self, key, data: dict, logos: dict, timeout: float) -> None:
+        self.connection.send((data, logos))
+        self.task = (key, data, time.monotonic() + timeout)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill and self.process.is_alive():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+        else:
+            with contextlib.suppress(OSError):
+                self.connection.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def render_many(tasks: list[tuple], jobs: int, timeout: float | None = None) -> Iterator[tuple]:
+    """Yield (key, Documents or RenderError) for each (key, data, logos), as each finishes."""
+    timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
+    pending = list(reversed(tasks))
+    workers = [_Worker() for _ in range(max(1, min(jobs, len(tasks))))]
+    try:
+        for worker in workers:
+            if pending:
+                worker.give(*pending.pop(), timeout)
+        while any(w.task for w in workers):
+            busy = [w for w in workers if w.task]
+            wait_for = max(0.0, min(w.task[2] for w in busy) - time.monotonic())
+            ready = wait([w.connection for w in busy], timeout=wait_for)
+            for index, worker in enumerate(workers):
+                if not worker.task:
+                    continue
+                key, data, deadline = worker.task
+                words = _STOPPED[language(data)]
+                if worker.connection in ready:
+                    try:
+                        _, result = worker.connection.recv()
+                    except (EOFError, OSError):
+                        result = RenderError(words["crashed"])
+                        worker.stop(kill=True)
+                        worker = workers[index] = _Worker()
+                elif time.monotonic() >= deadline:
+                    result = RenderError(words["timeout"].format(seconds=f"{timeout:g}"))
+                    worker.stop(kill=True)
+                    worker = workers[index] = _Worker()
+                else:
+                    continue
+                worker.task = None
+                yield key, result
+                if pending:
+                    worker.give(*pending.pop(), timeout)
+    finally:
+        for worker in workers:
+            worker.stop(kill=worker.task is not None)
+
+
+def render_one(data: dict, logos: dict | None = None, timeout: float | None = None) -> Documents:
+    """One agreement in a worker of its own; raises RenderError when it fails."""
+    [(_, result)] = list(render_many([(0, data, logos or {})], 1, timeout))
+    if isinstance(result, Exception):
+        raise result
+    return result
