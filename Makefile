@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+# JOBS: how many agreements to build at once (default: the number of cores), e.g. make JOBS=1
 build: $(STAMP)
-	$(PY) build.py build --out $(OUT)
+	$(PY) build.py build --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
 check: $(STAMP)
 	$(PY) build.py validate

@@ -1,0 +1,143 @@
+"""Parallel and incremental builds: what is rebuilt, what is not, and what the person sees."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import EXAMPLES, ROOT
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project, so templates can be changed without touching the real ones."""
+    for name in ("build.py", "partnerskab", "schema", "templates", "logos", "agreements"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    return tmp_path
+
+
+def _build(project, *args, env=None):
+    result = subprocess.run(
+        [sys.executable, str(project / "build.py"), "build", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+    return result
+
+
+def _summary(result) -> tuple[int, int, int]:
+    match = re.search(r"^Bygget: (\d+), uændret: (\d+), fejlede: (\d+) \(\d+,\d s\)$", result.stdout, re.M)
+    assert match, result.stdout + result.stderr
+    return tuple(int(n) for n in match.groups())
+
+
+def test_jobs_1_and_2_give_the_same_files(project):
+    one = _build(project, "--jobs", "1", "--out", "een")
+    two = _build(project, "--jobs", "2", "--out", "to")
+    assert one.returncode == two.returncode == 0
+    for example in EXAMPLES:
+        for suffix in ("pdf", "docx", "html"):
+            name = f"{example.stem}.{suffix}"
+            assert (project / "een" / name).read_bytes() == (project / "to" / name).read_bytes()
+
+
+def test_a_second_build_rebuilds_nothing_even_after_a_checkout_touches_every_file(project):
+    assert _summary(_build(project)) == (len(EXAMPLES), 0, 0)
+    for path in (project / "agreements").iterdir():
+        os.utime(path)  # what a git checkout does to file times
+    again = _build(project)
+    assert _summary(again) == (0, len(EXAMPLES), 0)
+    assert not re.search(r"^\[\d+/\d+\]", again.stdout, re.M)  # no line per unchanged agreement
+    assert (project / "build" / "index.html").exists()
+
+
+def test_one_changed_agreement_is_the_only_one_rebuilt(project):
+    _build(project)
+    path = project / "agreements" / "aaby-ungementor.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Torvet 3", "Torvet 5"), encoding="utf-8")
+    result = _build(project)
+    assert _summary(result) == (1, len(EXAMPLES) - 1, 0)
+    assert "[1/3] agreements/aaby-ungementor.yaml: bygget" in result.stdout.replace(
+        f"[{len(EXAMPLES)}/{len(EXAMPLES)}]", "[1/3]"
+    )
+    assert "Torvet 5" in (project / "build" / "aaby-ungementor.html").read_text(encoding="utf-8")
+
+
+def test_a_template_change_rebuilds_everything(project):
+    _build(project)
+    css = project / "templates" / "pandoc" / "agreement.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* ændret */\n", encoding="utf-8")
+    assert _summary(_build(project)) == (len(EXAMPLES), 0, 0)
+
+
+def test_a_changed_logo_a_missing_output_or_a_new_date_rebuild_what_they_touch(project):
+    _build(project)
+    logo = project / "logos" / "familiestotten.png"
+    logo.write_bytes(logo.read_bytes() + b"\0")  # still a PNG, other bytes
+    assert _summary(_build(project)) == (1, len(EXAMPLES) - 1, 0)
+    (project / "build" / "norreby-reading-friends.pdf").unlink()
+    assert _summary(_build(project)) == (1, len(EXAMPLES) - 1, 0)
+    assert (project / "build" / "norreby-reading-friends.pdf").exists()
+    assert _summary(_build(project, env={"SOURCE_DATE_EPOCH": "1800000000"})) == (len(EXAMPLES), 0, 0)
+
+
+def test_warnings_are_shown_again_for_unchanged_agreements_and_strict_still_fails(project):
+    path = project / "agreements" / "fjordby-familievenner.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("    sector: civil_society\n", "    sector: public\n"),
+        encoding="utf-8",
+    )
+    first = _build(project)
+    assert first.returncode == 0 and "warning: Alle partnere er fra samme sektor" in first.stdout
+    second = _build(project)
+    assert (
+        _summary(second)[1] == len(EXAMPLES) and "warning: Alle partnere er fra samme sektor" in second.stdout
+    )
+    strict = _build(project, "--strict")
+    assert strict.returncode == 1 and not (project / "build" / "index.html").read_text().count(
+        "Fjordby Kommune"
+    )
+
+
+def test_progress_is_live_on_a_terminal(project):
+    """Under a pseudo-terminal the build rewrites one progress line instead of printing many."""
+    command = [sys.executable, str(project / "build.py"), "build", "--jobs", "1", "--out", "tty"]
+    output = bytearray()
+
+    def read(fd):
+        data = os.read(fd, 1024)
+        output.extend(data)
+        return data
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: run the build with the terminal as stdout and stderr
+        os.chdir(project)
+        os.execv(sys.executable, command)
+    try:
+        while True:
+            try:
+                if not read(fd):
+                    break
+            except OSError:
+                break
+    finally:
+        os.waitpid(pid, 0)
+    text = output.decode("utf-8", "replace")
+    assert re.search(r"\r\x1b\[K\[\d/3\] [a-z-]+", text), text  # the live line, rewritten in place
+    assert not re.search(r"^\[\d/3\] agreements/", text, re.M)  # no plain CI lines on a terminal
+    assert "Bygget: 3, uændret: 0, fejlede: 0" in text
+
+
+def test_make_passes_jobs_on():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "$(if $(JOBS),--jobs $(JOBS))" in makefile
