@@ -67,9 +67,7 @@ def test_one_changed_agreement_is_the_only_one_rebuilt(project):
     path.write_text(path.read_text(encoding="utf-8").replace("Torvet 3", "Torvet 5"), encoding="utf-8")
     result = _build(project)
     assert _summary(result) == (1, len(EXAMPLES) - 1, 0)
-    assert "[1/3] agreements/aaby-ungementor.yaml: bygget" in result.stdout.replace(
-        f"[{len(EXAMPLES)}/{len(EXAMPLES)}]", "[1/3]"
-    )
+    assert re.search(r"^\[\d/3\] agreements/aaby-ungementor\.yaml: bygget$", result.stdout, re.M)
     assert "Torvet 5" in (project / "build" / "aaby-ungementor.html").read_text(encoding="utf-8")
 
 
