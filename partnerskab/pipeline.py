@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -80,7 +81,9 @@ def build_files(
             continue
         used = logo_files(Path(path), source.data)
         sources[index] = (source, outcome, raw, used)
-        tasks.append((index, source.data, {pid: file.read_bytes() for pid, file in used.items()}))
+        keep = os.environ.get("PARTNERSKAB_KEEP_INTERMEDIATE")
+        logo_bytes = {pid: file.read_bytes() for pid, file in used.items()}
+        tasks.append((index, source.data, logo_bytes, str(Path(keep) / stem) if keep else None))
     for index, result in render_many(tasks, jobs):
         source, outcome, raw, used = sources[index]
         _finish(outcome, source, result, out_dir, state, raw, used)

@@ -99,22 +99,43 @@ def metadata(data: dict, context: dict) -> dict:
     }
 
 
-def pandoc(markdown: str, workdir: Path, stamp: int, to: str, *args: str) -> bytes:
-    """One pandoc run. SOURCE_DATE_EPOCH is always set, so DOCX dates and zip entries are fixed."""
-    command = [
-        pypandoc.get_pandoc_path(),
-        "--sandbox",
-        "--from",
-        READER,
-        "--to",
-        to,
-        "--metadata-file",
-        str(workdir / "metadata.json"),
-        "--lua-filter",
-        str(TEMPLATES / "pandoc" / "layout.lua"),
-        *args,
-    ]
-    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "SOURCE_DATE_EPOCH": str(stamp)}
+# The three writers: pandoc's output format and its options.
+WRITERS = {
+    "html": [
+        "html5",
+        "--standalone",
+        "--number-sections",
+        "--shift-heading-level-by=1",
+        "--template",
+        str(TEMPLATES / "pandoc" / "agreement.html"),
+    ],
+    "docx": [
+        "docx",
+        "--number-sections",
+        "--reference-doc",
+        str(TEMPLATES / "reference.docx"),
+        "--output",
+        "-",
+    ],
+    "typst": ["typst", "--standalone", "--template", str(TEMPLATES / "pandoc" / "agreement.typst")],
+}
+
+
+def pandoc_command(workdir: Path, writer: str) -> list[str]:
+    to, *options = WRITERS[writer]
+    return [pypandoc.get_pandoc_path(), "--sandbox", "--from", READER, "--to", to,
+            "--metadata-file", str(workdir / "metadata.json"),
+            "--lua-filter", str(TEMPLATES / "pandoc" / "layout.lua"), *options]  # fmt: skip
+
+
+def pandoc_environment(stamp: int) -> dict[str, str]:
+    """SOURCE_DATE_EPOCH is always set, so DOCX dates and zip entries are fixed."""
+    return {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "SOURCE_DATE_EPOCH": str(stamp)}
+
+
+def pandoc(markdown: str, workdir: Path, stamp: int, writer: str) -> bytes:
+    """One pandoc run over the Markdown document, for one writer."""
+    command, env, to = pandoc_command(workdir, writer), pandoc_environment(stamp), WRITERS[writer][0]
     try:
         result = subprocess.run(
             command,
@@ -163,37 +184,12 @@ def render(data: dict, workdir: Path, logos: dict[str, bytes] | None = None) -> 
     meta = metadata(data, context)
     stamp = timestamp(data)
     (workdir / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    html = pandoc(
-        markdown,
-        workdir,
-        stamp,
-        "html5",
-        "--standalone",
-        "--number-sections",
-        "--shift-heading-level-by=1",
-        "--template",
-        str(TEMPLATES / "pandoc" / "agreement.html"),
-    )
-    docx = pandoc(
-        markdown,
-        workdir,
-        stamp,
-        "docx",
-        "--number-sections",
-        "--reference-doc",
-        str(TEMPLATES / "reference.docx"),
-        "--output",
-        "-",
-    )
-    typst_source = pandoc(
-        markdown,
-        workdir,
-        stamp,
-        "typst",
-        "--standalone",
-        "--template",
-        str(TEMPLATES / "pandoc" / "agreement.typst"),
-    ).decode()
+    # The intermediate files, so a benchmark (bench/bench.py) can replay the same tool calls.
+    (workdir / "agreement.md").write_text(markdown, encoding="utf-8")
+    html = pandoc(markdown, workdir, stamp, "html")
+    docx = pandoc(markdown, workdir, stamp, "docx")
+    typst_source = pandoc(markdown, workdir, stamp, "typst").decode()
+    (workdir / "stamp").write_text(str(stamp), encoding="utf-8")
     pdf = compile_pdf(typst_source, workdir, stamp)
     t = LABELS[context["lang"]]
     docx = finish_docx(
@@ -211,19 +207,20 @@ def render(data: dict, workdir: Path, logos: dict[str, bytes] | None = None) -> 
     return Documents(markdown, typst_source, html, docx, pdf)
 
 
+# Archival, tagged PDF from the fonts that come with Typst only; root= is the work directory.
+PDF_OPTIONS = {
+    "format": "pdf",
+    "font_paths": [],
+    "ignore_system_fonts": True,
+    "pdf_standards": ["a-2b", "ua-1"],
+}
+
+
 def compile_pdf(source: str, workdir: Path, stamp: int) -> bytes:
     typ = workdir / "agreement.typ"
     typ.write_text(source, encoding="utf-8")
     try:
-        return typst.compile(
-            str(typ),
-            root=str(workdir),
-            format="pdf",
-            font_paths=[],
-            ignore_system_fonts=True,
-            pdf_standards=["a-2b", "ua-1"],
-            timestamp=stamp,
-        )
+        return typst.compile(str(typ), root=str(workdir), timestamp=stamp, **PDF_OPTIONS)
     except Exception as exc:  # typst raises its own TypstError types; report, don't crash
         missing = _MISSING_GLYPH.search(str(exc))
         if missing:

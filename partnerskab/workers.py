@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import shutil
 import signal
 import tempfile
 import time
@@ -19,9 +20,12 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from .check import language
-from .render import Documents, RenderError, render
+from .render import RenderError, render
 
 RENDER_TIMEOUT = 300
+# Typst's caches grow with every document a worker compiles (to about 150 MB); a worker that
+# has rendered this many agreements is replaced by a fresh one, which keeps memory bounded.
+TASKS_PER_WORKER = 8
 _FORK = multiprocessing.get_context("fork")
 
 _STOPPED = {
@@ -45,10 +49,13 @@ def _serve(connection) -> None:
             return
         if task is None:
             return
-        data, logos = task
+        data, logos, keep = task
         try:
             with tempfile.TemporaryDirectory(prefix="partnerskab-") as workdir:
-                connection.send((True, render(data, Path(workdir), logos)))
+                documents = render(data, Path(workdir), logos)
+                if keep:  # PARTNERSKAB_KEEP_INTERMEDIATE: what pandoc and Typst were given
+                    shutil.copytree(workdir, keep, dirs_exist_ok=True)
+                connection.send((True, documents))
         except RenderError as exc:
             connection.send((False, exc))
         except Exception as exc:  # a bug, but still only this agreement's
@@ -62,10 +69,12 @@ class _Worker:
         self.process.start()
         child_end.close()
         self.task: tuple | None = None  # (key, data, deadline)
+        self.done = 0
 
-    def give(self, key, data: dict, logos: dict, timeout: float) -> None:
-        self.connection.send((data, logos))
+    def give(self, key, data: dict, logos: dict, keep: str | None, timeout: float) -> None:
+        self.connection.send((data, logos, keep))
         self.task = (key, data, time.monotonic() + timeout)
+        self.done += 1
 
     def stop(self, kill: bool = False) -> None:
         if kill and self.process.is_alive():
@@ -82,7 +91,8 @@ class _Worker:
 
 
 def render_many(tasks: list[tuple], jobs: int, timeout: float | None = None) -> Iterator[tuple]:
-    """Yield (key, Documents or RenderError) for each (key, data, logos), as each finishes."""
+    """Yield (key, Documents or RenderError) for each (key, data, logos, keep), as each finishes.
+    `keep` is a folder to copy the intermediate files to, or None."""
     timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
     pending = list(reversed(tasks))
     workers = [_Worker() for _ in range(max(1, min(jobs, len(tasks))))]
@@ -115,15 +125,10 @@ def render_many(tasks: list[tuple], jobs: int, timeout: float | None = None) -> 
                 worker.task = None
                 yield key, result
                 if pending:
+                    if worker.done >= TASKS_PER_WORKER:
+                        worker.stop()
+                        worker = workers[index] = _Worker()
                     worker.give(*pending.pop(), timeout)
     finally:
         for worker in workers:
             worker.stop(kill=worker.task is not None)
-
-
-def render_one(data: dict, logos: dict | None = None, timeout: float | None = None) -> Documents:
-    """One agreement in a worker of its own; raises RenderError when it fails."""
-    [(_, result)] = list(render_many([(0, data, logos or {})], 1, timeout))
-    if isinstance(result, Exception):
-        raise result
-    return result
