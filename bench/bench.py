@@ -295,9 +295,13 @@ def main() -> int:
             project,
         )
         line(f"(e) validate {args.validate} / check-jsonschema", ours, theirs, "≤ 0.5", ours / theirs <= 0.5)
+        memory_all, memory_ours = peak
         print(
-            f"{'(f) peak memory (PSS), cold full build':<46} {peak / 1e6:8.1f} MB   "
-            f"target < 300 MB{'  ok' if peak < 300e6 else '  OVER TARGET'}"
+            f"{'(f) peak memory (PSS), our processes':<46} {memory_ours / 1e6:8.1f} MB   "
+            f"target < 300 MB{'  ok' if memory_ours < 300e6 else '  OVER TARGET'}"
+        )
+        print(
+            f"{'    ... with the pandoc processes':<46} {memory_all / 1e6:8.1f} MB   (pandoc: ~100 MB a run)"
         )
         print(
             json.dumps(
@@ -313,7 +317,8 @@ def main() -> int:
                     "template_s": round(template, 2),
                     "validate_s": round(ours, 2),
                     "check_jsonschema_s": round(theirs, 2),
-                    "peak_mb": round(peak / 1e6, 1),
+                    "peak_mb": round(memory_all / 1e6, 1),
+                    "peak_ours_mb": round(memory_ours / 1e6, 1),
                 }
             )
         )
