@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 
+from partnerskab.context import SECTIONS
 from partnerskab.load import load
 
 from .conftest import FJORDBY, ROOT
@@ -43,21 +44,7 @@ def test_new_writes_a_complete_skeleton_that_lists_what_is_left(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/partnership-agreement.schema.json\n")
     data = load(path).data
-    for element in (
-        "partners",
-        "purpose",
-        "activities",
-        "roles",
-        "economy",
-        "organisation",
-        "resources",
-        "duration",
-        "values",
-        "changes",
-        "communication",
-        "anchoring",
-        "signatures",
-    ):
+    for element in SECTIONS:  # every element the documents have a section for
         assert element in data
     validate = _cli("validate", "agreements/fjordby-naboskab.yaml", cwd=project)
     assert validate.returncode == 1
