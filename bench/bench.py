@@ -130,7 +130,7 @@ class PeakMemory:
         self._thread.start()
 
     def _tree(self) -> tuple[int, int]:
-        """(all processes, our Python processes without pandoc), in bytes."""
+        """(all processes, our Python processes), in bytes."""
         children: dict[int, list[int]] = {}
         rss: dict[int, int] = {}
         for entry in Path("/proc").iterdir():
@@ -153,7 +153,9 @@ class PeakMemory:
                     program = (rss[pid] / "cmdline").read_bytes().split(b"\0")[0]
                 except OSError:
                     program = b""
-                ours += 0 if program.endswith(b"pandoc") else size
+                # ours: the Python processes (a process between fork and exec, or exiting,
+                # may show no command line; it is counted in the total only)
+                ours += size if b"python" in program.rsplit(b"/", 1)[-1] else 0
             todo.extend(children.get(pid, []))
         return total, ours
 

@@ -57,39 +57,42 @@ def build_files(
     """
     state = State(out_dir)
     outcomes: list[Outcome | None] = [None] * len(files)
-    tasks, sources = [], {}
-    for index, path in enumerate(files):
-        stem = Path(path).stem
-        try:
-            raw = Path(path).read_bytes()
-        except OSError:
-            raw = None
-        entry = state.up_to_date(stem, raw, out_dir) if raw is not None else None
-        if entry:
-            warnings = [Problem(**p) for p in entry["warnings"]]
-            outcomes[index] = Outcome(path, warnings, strict=strict, skipped=True)
-            if progress:
-                progress(outcomes[index])
-            continue
-        source = load(path)
-        outcome = Outcome(path, check(source), strict=strict)
-        if not outcome.ok:
-            state.forget(stem)
-            outcomes[index] = outcome
-            if progress:
-                progress(outcome)
-            continue
-        used = logo_files(Path(path), source.data)
-        sources[index] = (source, outcome, raw, used)
-        keep = os.environ.get("PARTNERSKAB_KEEP_INTERMEDIATE")
-        logo_bytes = {pid: file.read_bytes() for pid, file in used.items()}
-        tasks.append((index, source.data, logo_bytes, str(Path(keep) / stem) if keep else None))
-    for index, result in render_many(tasks, jobs):
-        source, outcome, raw, used = sources[index]
-        _finish(outcome, source, result, out_dir, state, raw, used)
+    sources = {}
+    keep = os.environ.get("PARTNERSKAB_KEEP_INTERMEDIATE")
+
+    def settle(index: int, outcome: Outcome) -> None:
         outcomes[index] = outcome
         if progress:
             progress(outcome)
+
+    def tasks():
+        """Check each agreement as a worker becomes free; yield those that need rendering."""
+        for index, path in enumerate(files):
+            stem = Path(path).stem
+            try:
+                raw = Path(path).read_bytes()
+            except OSError:
+                raw = None
+            entry = state.up_to_date(stem, raw, out_dir) if raw is not None else None
+            if entry:
+                warnings = [Problem(**p) for p in entry["warnings"]]
+                settle(index, Outcome(path, warnings, strict=strict, skipped=True))
+                continue
+            source = load(path)
+            outcome = Outcome(path, check(source), strict=strict)
+            if not outcome.ok:
+                state.forget(stem)
+                settle(index, outcome)
+                continue
+            used = logo_files(Path(path), source.data)
+            sources[index] = (source, outcome, raw, used)
+            logo_bytes = {pid: file.read_bytes() for pid, file in used.items()}
+            yield index, source.data, logo_bytes, str(Path(keep) / stem) if keep else None
+
+    for index, result in render_many(tasks(), jobs):
+        source, outcome, raw, used = sources.pop(index)
+        _finish(outcome, source, result, out_dir, state, raw, used)
+        settle(index, outcome)
     state.save()
     rows = [
         state.entries[Path(o.file).stem]["register"]

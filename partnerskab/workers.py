@@ -15,7 +15,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -40,8 +40,10 @@ _STOPPED = {
 }
 
 
-def _serve(connection) -> None:
+def _serve(connection, single_threaded: bool) -> None:
     os.setpgrp()  # its own process group, so a time-out can stop pandoc too
+    if single_threaded:  # read by Typst's thread pool when it first starts, in this process
+        os.environ["RAYON_NUM_THREADS"] = "1"
     while True:
         try:
             task = connection.recv()
@@ -63,9 +65,9 @@ def _serve(connection) -> None:
 
 
 class _Worker:
-    def __init__(self):
+    def __init__(self, single_threaded: bool = False):
         self.connection, child_end = _FORK.Pipe()
-        self.process = _FORK.Process(target=_serve, args=(child_end,), daemon=True)
+        self.process = _FORK.Process(target=_serve, args=(child_end, single_threaded), daemon=True)
         self.process.start()
         child_end.close()
         self.task: tuple | None = None  # (key, data, deadline)
@@ -90,16 +92,24 @@ class _Worker:
         self.connection.close()
 
 
-def render_many(tasks: list[tuple], jobs: int, timeout: float | None = None) -> Iterator[tuple]:
+def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None) -> Iterator[tuple]:
     """Yield (key, Documents or RenderError) for each (key, data, logos, keep), as each finishes.
-    `keep` is a folder to copy the intermediate files to, or None."""
+    `keep` is a folder to copy the intermediate files to, or None.
+
+    `tasks` is read lazily, one task whenever a worker is free, so the caller can check the
+    next agreement while the workers render the previous ones.
+    """
     timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
-    pending = list(reversed(tasks))
-    workers = [_Worker() for _ in range(max(1, min(jobs, len(tasks))))]
+    pending = iter(tasks)
+    workers: list[_Worker] = []
+    single_threaded = jobs > 1  # each worker has a core: Typst need not spread over the others
     try:
-        for worker in workers:
-            if pending:
-                worker.give(*pending.pop(), timeout)
+        while len(workers) < max(1, jobs):
+            task = next(pending, None)
+            if task is None:
+                break
+            workers.append(_Worker(single_threaded))
+            workers[-1].give(*task, timeout)
         while any(w.task for w in workers):
             busy = [w for w in workers if w.task]
             wait_for = max(0.0, min(w.task[2] for w in busy) - time.monotonic())
@@ -115,20 +125,21 @@ def render_many(tasks: list[tuple], jobs: int, timeout: float | None = None) -> 
                     except (EOFError, OSError):
                         result = RenderError(words["crashed"])
                         worker.stop(kill=True)
-                        worker = workers[index] = _Worker()
+                        worker = workers[index] = _Worker(single_threaded)
                 elif time.monotonic() >= deadline:
                     result = RenderError(words["timeout"].format(seconds=f"{timeout:g}"))
                     worker.stop(kill=True)
-                    worker = workers[index] = _Worker()
+                    worker = workers[index] = _Worker(single_threaded)
                 else:
                     continue
                 worker.task = None
                 yield key, result
-                if pending:
+                task = next(pending, None)
+                if task is not None:
                     if worker.done >= TASKS_PER_WORKER:
                         worker.stop()
-                        worker = workers[index] = _Worker()
-                    worker.give(*pending.pop(), timeout)
+                        worker = workers[index] = _Worker(single_threaded)
+                    worker.give(*task, timeout)
     finally:
         for worker in workers:
             worker.stop(kill=worker.task is not None)
