@@ -20,7 +20,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from .check import language
-from .render import RenderError, render
+from .render import RenderError, prepare, render
 
 RENDER_TIMEOUT = 300
 # Typst's caches grow with every document a worker compiles (to about 150 MB); a worker that
@@ -108,6 +108,8 @@ def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None)
             task = next(pending, None)
             if task is None:
                 break
+            if not workers:
+                prepare()  # before the first fork, so that every worker inherits it
             workers.append(_Worker(single_threaded))
             workers[-1].give(*task, timeout)
         while any(w.task for w in workers):
