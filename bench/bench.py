@@ -197,12 +197,15 @@ def floor(intermediate: Path) -> tuple[float, float]:
     pandoc_time = typst_time = 0.0
     for folder in sorted(p for p in intermediate.iterdir() if p.is_dir()):
         stamp = int((folder / "stamp").read_text())
-        markdown = (folder / "agreement.md").read_bytes()
-        for writer in ("html", "docx", "typst"):
+        inputs = {
+            "json": (folder / "agreement.md").read_bytes(),
+            "tree": (folder / "agreement.json").read_bytes(),
+        }
+        for step in ("json", "html", "docx", "typst"):
             started = time.perf_counter()
             subprocess.run(
-                pandoc_command(folder, writer),
-                input=markdown,
+                pandoc_command(folder, step),
+                input=inputs["json" if step == "json" else "tree"],
                 capture_output=True,
                 check=True,
                 cwd=folder,

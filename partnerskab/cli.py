@@ -89,6 +89,8 @@ class Progress:
         self.total, self.done, self.started = total, 0, time.monotonic()
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty()
+        # seconds before the live line appears; a short build stays quiet
+        self.after = float(os.environ.get("PARTNERSKAB_PROGRESS_AFTER", "1"))
         self.counts = {"bygget": 0, "uændret": 0, "fejlede": 0}
 
     def __call__(self, outcome) -> None:
@@ -99,7 +101,7 @@ class Progress:
             self.stream.write("\r\033[K")
         sys.stdout.write(format_text(outcome.problems))
         if self.live:
-            if time.monotonic() - self.started > 1:
+            if time.monotonic() - self.started > self.after:
                 self.stream.write(f"[{self.done}/{self.total}] {Path(outcome.file).stem}")
                 self.stream.flush()
         elif word != "uændret":
