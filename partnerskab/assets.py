@@ -28,16 +28,20 @@ def find_logo(agreement: Path, logo: str) -> tuple[Path | None, str | None]:
     """(resolved file, None) when the logo is usable, else (None, problem key for messages)."""
     if _SCHEME.match(logo) or logo.startswith(("/", "\\")):
         return None, "not_relative"
-    root = repository_root(agreement)
-    target = (agreement.resolve().parent / logo).resolve()
-    if not target.is_relative_to(root):
-        return None, "outside"
-    if not target.is_file():
+    try:
+        root = repository_root(agreement)
+        target = (agreement.resolve().parent / logo).resolve()
+        if not target.is_relative_to(root):
+            return None, "outside"
+        if not target.is_file():
+            return None, "missing"
+        if target.stat().st_size > MAX_LOGO_BYTES:
+            return None, "too_large"
+        with target.open("rb") as handle:
+            if media_type(handle.read(8)) is None:
+                return None, "not_image"
+    except (OSError, RuntimeError):  # a name too long, a symlink loop, no permission
         return None, "missing"
-    if target.stat().st_size > MAX_LOGO_BYTES:
-        return None, "too_large"
-    if media_type(target.read_bytes()[:8]) is None:
-        return None, "not_image"
     return target, None
 
 

@@ -124,8 +124,17 @@ def _build(args) -> int:
     if not files:
         print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
         return 1
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".partnerskab-probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        print(f"build.py: fejl: der kan ikke skrives i mappen {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     progress = Progress(len(files))
-    outcomes, rows = build_files(files, Path(args.out), args.strict, max(1, args.jobs), progress)
+    outcomes, rows = build_files(files, out, args.strict, max(1, args.jobs), progress)
     if not args.files:
         from .register import write_register
 

@@ -77,10 +77,13 @@ def _scalar(event):
         return True
     if _FALSE.match(value):
         return False
-    if _INT.match(value):
-        return int(value)
-    if _HEX_OCT.match(value):
-        return int(value, 0)
+    try:
+        if _INT.match(value):
+            return int(value)
+        if _HEX_OCT.match(value):
+            return int(value, 0)
+    except ValueError:  # more digits than Python converts: no amount is that large
+        return value
     if _FLOAT.match(value):
         return float(value)
     return value

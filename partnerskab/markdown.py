@@ -75,6 +75,8 @@ def prose(value) -> Markdown:
             flush_list()
             continue
         item = _ITEM.match(line)
+        if item and item[2] and paragraph:
+            item = None  # "1. marts" in the middle of a paragraph is a date, not a list
         if item:
             flush_paragraph()
             marker = item[1] or item[2]

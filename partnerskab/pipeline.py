@@ -17,6 +17,9 @@ from .state import State, input_hash
 from .workers import render_many
 from .write import write_documents
 
+# Names the register uses in the output folder; an agreement cannot have them.
+RESERVED = {"index", "agreements"}
+
 
 @dataclass
 class Outcome:
@@ -67,15 +70,22 @@ def build_files(
 
     def tasks():
         """Check each agreement as a worker becomes free; yield those that need rendering."""
+        seen: dict[str, str] = {}
         for index, path in enumerate(files):
             stem = Path(path).stem
+            clash = seen.get(stem) or (stem if stem in RESERVED else None)
+            seen.setdefault(stem, path)
+            if clash:  # two agreements would write the same files in the output folder
+                message = BUILD["da"]["same_name"].format(name=stem, other=clash)
+                settle(index, Outcome(path, [Problem(path, 1, 1, "PA093", message)], strict=strict))
+                continue
             try:
                 raw = Path(path).read_bytes()
             except OSError:
                 raw = None
-            entry = state.up_to_date(stem, raw, out_dir) if raw is not None else None
+            entry = state.up_to_date(stem, raw, out_dir, path) if raw is not None else None
             if entry:
-                warnings = [Problem(**p) for p in entry["warnings"]]
+                warnings = [Problem(**{**p, "file": path}) for p in entry["warnings"]]
                 settle(index, Outcome(path, warnings, strict=strict, skipped=True))
                 continue
             source = load(path)
@@ -89,11 +99,13 @@ def build_files(
             logo_bytes = {pid: file.read_bytes() for pid, file in used.items()}
             yield index, source.data, logo_bytes, str(Path(keep) / stem) if keep else None
 
-    for index, result in render_many(tasks(), jobs):
-        source, outcome, raw, used = sources.pop(index)
-        _finish(outcome, source, result, out_dir, state, raw, used)
-        settle(index, outcome)
-    state.save()
+    try:
+        for index, result in render_many(tasks(), jobs):
+            source, outcome, raw, used = sources.pop(index)
+            _finish(outcome, source, result, out_dir, state, raw, used)
+            settle(index, outcome)
+    finally:  # also when interrupted: what was written is recorded, nothing else
+        state.save()
     rows = [
         state.entries[Path(o.file).stem]["register"]
         for o in outcomes
@@ -111,12 +123,13 @@ def _finish(
     try:
         if isinstance(result, Exception):
             raise result
+        state.forget(stem)  # the old record no longer describes the files being replaced
         outcome.written = write_documents(out_dir, stem, result)
         warnings = [asdict(p) for p in outcome.problems]
         state.record(
             stem,
             {
-                "hash": input_hash(raw, list(used.values())),
+                "hash": input_hash(raw, list(used.values()), path),
                 "logos": [str(p) for p in used.values()],
                 "outputs": [p.name for p in outcome.written],
                 "warnings": warnings,

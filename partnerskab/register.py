@@ -84,8 +84,15 @@ def to_csv(rows: list[dict]) -> bytes:
             "partners": " | ".join(p["name"] for p in row["partners"]),
             "sectors": " | ".join(row["sectors"]),
         }
-        writer.writerow([flat[field] for field in FIELDS])
+        writer.writerow([_cell(flat[field]) for field in FIELDS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(value):
+    """Text that a spreadsheet would run as a formula is shown as text instead."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def to_json(rows: list[dict], on: dt.date) -> bytes:

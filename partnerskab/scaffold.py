@@ -19,7 +19,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 
 def new_agreement(slug: str, folder: Path) -> int:
     slug = slug.removesuffix(".yaml")
-    if not SLUG.match(slug):
+    if not SLUG.match(slug) or slug in ("index", "agreements"):
         print(
             f"build.py new: fejl: «{slug}» kan ikke bruges som navn. Brug små bogstaver a-z, tal og "
             "bindestreg, fx fjordby-familievenner",

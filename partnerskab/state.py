@@ -44,9 +44,10 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def input_hash(agreement: bytes, logos: list[Path]) -> str:
+def input_hash(agreement: bytes, logos: list[Path], path: str) -> str:
+    """Where the agreement is counts too: its logo paths are relative to its folder."""
     digest = hashlib.sha256(fingerprint().encode())
-    digest.update(agreement)
+    digest.update(str(Path(path).resolve()).encode() + b"\0" + agreement)
     for logo in logos:
         try:
             digest.update(b"\0" + str(logo).encode() + b"\0" + logo.read_bytes())
@@ -60,21 +61,29 @@ class State:
 
     def __init__(self, out_dir: Path):
         self.path = out_dir / STATE_FILE
+        self.entries: dict[str, dict] = {}
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
-            self.entries: dict[str, dict] = stored["entries"] if stored.get("version") == VERSION else {}
+            if (
+                isinstance(stored, dict)
+                and stored.get("version") == VERSION
+                and isinstance(stored["entries"], dict)
+            ):
+                self.entries = stored["entries"]
         except (OSError, ValueError, KeyError, TypeError):
-            self.entries = {}
+            pass  # no record, or one we cannot trust: everything is rebuilt
         self.changed = False
 
-    def up_to_date(self, stem: str, agreement: bytes, out_dir: Path) -> dict | None:
+    def up_to_date(self, stem: str, agreement: bytes, out_dir: Path, path: str) -> dict | None:
         """The entry, when the outputs for these bytes are current; else None."""
         entry = self.entries.get(stem)
-        if not entry:
-            return None
-        if entry["hash"] != input_hash(agreement, [Path(p) for p in entry["logos"]]):
-            return None
-        if not all((out_dir / name).is_file() for name in entry["outputs"]):
+        try:
+            if entry["hash"] != input_hash(agreement, [Path(p) for p in entry["logos"]], path):
+                return None
+            if not all((out_dir / name).is_file() for name in entry["outputs"]):
+                return None
+            entry["warnings"], entry["register"]  # noqa: B018  (both must be there)
+        except (KeyError, TypeError):
             return None
         return entry
 

@@ -51,13 +51,12 @@ def _serve(connection, single_threaded: bool) -> None:
             return
         if task is None:
             return
-        data, logos, keep = task
+        data, logos, keep, workdir = task
         try:
-            with tempfile.TemporaryDirectory(prefix="partnerskab-") as workdir:
-                documents = render(data, Path(workdir), logos)
-                if keep:  # PARTNERSKAB_KEEP_INTERMEDIATE: what pandoc and Typst were given
-                    shutil.copytree(workdir, keep, dirs_exist_ok=True)
-                connection.send((True, documents))
+            documents = render(data, Path(workdir), logos)
+            if keep:  # PARTNERSKAB_KEEP_INTERMEDIATE: what pandoc and Typst were given
+                shutil.copytree(workdir, keep, dirs_exist_ok=True)
+            connection.send((True, documents))
         except RenderError as exc:
             connection.send((False, exc))
         except Exception as exc:  # a bug, but still only this agreement's
@@ -71,14 +70,26 @@ class _Worker:
         self.process.start()
         child_end.close()
         self.task: tuple | None = None  # (key, data, deadline)
+        self.workdir: str | None = None
         self.done = 0
 
     def give(self, key, data: dict, logos: dict, keep: str | None, timeout: float) -> None:
-        self.connection.send((data, logos, keep))
+        # The parent owns the work directory, so it is removed even when the worker is killed.
+        self.workdir = tempfile.mkdtemp(prefix="partnerskab-")
+        self.connection.send((data, logos, keep, self.workdir))
         self.task = (key, data, time.monotonic() + timeout)
         self.done += 1
 
+    def clean(self) -> None:
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
     def stop(self, kill: bool = False) -> None:
+        self._halt(kill)
+        self.clean()
+
+    def _halt(self, kill: bool) -> None:
         if kill and self.process.is_alive():
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -135,6 +146,7 @@ def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None)
                 else:
                     continue
                 worker.task = None
+                worker.clean()
                 yield key, result
                 task = next(pending, None)
                 if task is not None:

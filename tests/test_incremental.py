@@ -140,3 +140,28 @@ def test_progress_is_live_on_a_terminal(project):
 def test_make_passes_jobs_on():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "$(if $(JOBS),--jobs $(JOBS))" in makefile
+
+
+def test_two_agreements_with_the_same_name_or_a_register_name_are_refused(project):
+    (project / "andet").mkdir()
+    shutil.copy(project / "agreements" / "aaby-ungementor.yaml", project / "andet" / "aaby-ungementor.yaml")
+    shutil.copy(project / "agreements" / "aaby-ungementor.yaml", project / "agreements" / "index.yaml")
+    result = _build(
+        project, "agreements/aaby-ungementor.yaml", "andet/aaby-ungementor.yaml", "agreements/index.yaml"
+    )
+    assert result.returncode == 1
+    assert (
+        "andet/aaby-ungementor.yaml:1:1: error: En anden aftale hedder også «aaby-ungementor»"
+        in result.stdout
+    )
+    assert "agreements/index.yaml:1:1: error: En anden aftale hedder også «index»" in result.stdout
+    assert _summary(result) == (1, 0, 2)
+
+
+def test_a_damaged_state_file_rebuilds_instead_of_failing(project):
+    _build(project)
+    for damaged in ("[]", '{"version": 1, "entries": {"aaby-ungementor": {"hash": 1}}}', "{not json"):
+        (project / "build" / ".partnerskab-state.json").write_text(damaged, encoding="utf-8")
+        result = _build(project)
+        assert result.returncode == 0 and "Traceback" not in result.stderr
+        assert _summary(result)[2] == 0

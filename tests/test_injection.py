@@ -126,3 +126,27 @@ def test_typst_line_start_markers_stay_literal_in_lists_and_tables(tmp_path):
     assert "- Kurser" in pdf_text
     document = Document(str(tmp_path / "linjestart.docx"))
     assert [p.text for p in document.paragraphs if p.text in LINE_STARTS] == LINE_STARTS
+
+
+def test_a_date_at_the_start_of_a_wrapped_line_stays_in_its_paragraph():
+    out = prose("Regnskabet aflægges senest\n1. marts året efter.\n\nListe:\n- a\n- b\n\n1. en\n2. to")
+    assert out.split("\n\n") == [
+        "Regnskabet aflægges senest 1\\. marts året efter\\.",
+        "Liste\\:",
+        "- a\n- b",
+        "1. en\n2. to",
+    ]
+
+
+def test_a_title_that_looks_like_typst_markup_stays_a_title(tmp_path):
+    text = FJORDBY.read_text(encoding="utf-8").replace(
+        "title: Frivillig familiestøtte i Fjordby", "title: '= Ondt - 1. etape'"
+    )
+    path = agreements_folder(tmp_path) / "titel.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert run_cli("build", str(path), "--out", str(tmp_path / "out")).returncode == 0
+    reader = PdfReader(tmp_path / "out" / "titel.pdf")
+    first = _flat(reader.pages[0].extract_text())
+    assert first.startswith("= Ondt - 1. etape Partnerskabsaftale mellem")
+    assert "1 Aftalens partnere" in first  # no extra numbered heading before the first section
+    assert reader.metadata.title == "= Ondt - 1. etape"

@@ -137,3 +137,26 @@ def test_register_is_written_only_for_a_whole_build(tmp_path):
     )
     assert result.returncode == 0
     assert not (tmp_path / "index.html").exists()
+
+
+def test_csv_cells_that_look_like_formulas_stay_text():
+    from partnerskab.register import to_csv
+
+    row = {
+        "file": "x.yaml",
+        "title": '=HYPERLINK("http://x")',
+        "status": "draft",
+        "language": "da",
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "days_left": 3,
+        "partners": [{"name": "@evil", "sector": "public"}],
+        "sectors": ["public"],
+        "budget_total": 1,
+        "financing_total": 1,
+        "pdf": "x.pdf",
+        "docx": "x.docx",
+        "html": "x.html",
+    }
+    [parsed] = list(csv.DictReader(io.StringIO(to_csv([row]).decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert parsed["title"] == '\'=HYPERLINK("http://x")' and parsed["partners"] == "'@evil"

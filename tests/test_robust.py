@@ -7,7 +7,9 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +58,7 @@ def test_hostile_input_gets_one_line_and_exit_1(tmp_path, name):
 
 def test_a_failing_tool_costs_only_its_own_agreement(tmp_path):
     out = tmp_path / "out"
+    before = set(Path(tempfile.gettempdir()).glob("partnerskab-*"))
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "build", str(FJORDBY), "--out", str(out)],
         capture_output=True,
@@ -66,7 +69,10 @@ def test_a_failing_tool_costs_only_its_own_agreement(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert re.search(r"error: Dokumenterne kunne ikke dannes: det tog mere end 0\.01 s", result.stdout)
-    assert not out.exists() or list(out.iterdir()) == []
+    assert not [p for p in out.iterdir() if p.suffix in (".pdf", ".docx", ".html")]
+    assert (
+        set(Path(tempfile.gettempdir()).glob("partnerskab-*")) <= before
+    )  # the killed worker's files are gone
 
 
 def test_a_write_failure_costs_only_its_own_agreement(tmp_path):
@@ -108,3 +114,20 @@ def test_a_character_the_pdf_cannot_show_is_pointed_out_at_its_line(tmp_path):
         "fordi skrifttypen ikke har det."
     )
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_an_output_folder_that_cannot_be_written_is_a_usage_error(tmp_path):
+    blocker = tmp_path / "fil"
+    blocker.write_text("ikke en mappe", encoding="utf-8")
+    result = run_cli("build", str(FJORDBY), "--out", str(blocker))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"build.py: fejl: der kan ikke skrives i mappen {blocker}")
+
+
+def test_a_number_with_thousands_of_digits_is_text_not_a_crash(write_agreement):
+    text = FJORDBY.read_text(encoding="utf-8").replace(
+        "      amount: 180000\n", "      amount: " + "9" * 5000 + "\n"
+    )
+    result = run_cli("validate", str(write_agreement(text)))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "Beløb skal være et helt tal, ikke en tekst (economy.budget[0].amount)" in result.stdout

@@ -127,6 +127,7 @@ LOGO = "      path: ../logos/fjordby-kommune.png\n"
         ("file:///etc/passwd", "skriv stien til en fil i repositoriet"),
         ("../agreements/aftale.yaml", "ikke et PNG- eller JPEG-billede"),
         ("../logos/link.png", "stien fører uden for repositoriet"),
+        ("../logos/" + "a" * 300 + ".png", "filen findes ikke"),
     ],
 )
 def test_logo_paths_stay_inside_the_repository(write_agreement, logo, words):
