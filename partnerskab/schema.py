@@ -38,10 +38,11 @@ def inline_refs(node):
     return node
 
 
-def resolve(node: dict) -> dict:
-    """A subschema with its local `$ref` merged in; the node's own keywords win."""
+def resolve(node: dict, root: dict | None = None) -> dict:
+    """A subschema with its local `$ref` merged in; the node's own keywords win. References are
+    looked up in `root`, by default the project's schema."""
     while "$ref" in node:
-        target = schema()
+        target = root if root is not None else schema()
         for part in node["$ref"].removeprefix("#/").split("/"):
             target = target[part]
         node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}

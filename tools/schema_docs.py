@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from partnerskab.schema import resolve as resolve_in  # noqa: E402
 from partnerskab.schema import schema as load_schema  # noqa: E402
 
 DOC = ROOT / "docs" / "schema.md"
@@ -80,12 +81,7 @@ def render(schema: dict) -> str:
     """The whole of docs/schema.md for `schema`; local `$ref`s are looked up in `schema` itself."""
 
     def resolve(node: dict) -> dict:
-        while "$ref" in node:
-            target = schema
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part]
-            node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-        return node
+        return resolve_in(node, schema)
 
     def kind(node: dict, plural: bool = False) -> str:
         if "const" in node:
