@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pypandoc
@@ -17,8 +16,9 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Cm, Pt, RGBColor
 
+from partnerskab.docx import fixed_zip
+
 OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
-FIXED = (1980, 1, 1, 0, 0, 0)
 
 
 def main() -> int:
@@ -55,24 +55,9 @@ def main() -> int:
     status.paragraph_format.space_after = Pt(12)
     buffer = io.BytesIO()
     document.save(buffer)
-    OUT.write_bytes(_fixed_zip(buffer.getvalue()))
+    OUT.write_bytes(fixed_zip(buffer.getvalue(), 0))  # every entry dated 1980-01-01
     print(f"wrote {OUT}")
     return 0
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with every entry dated 1980-01-01, in a stable order."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for name in sorted(source.namelist()):
-            info = zipfile.ZipInfo(name, date_time=FIXED)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
-    return out.getvalue()
 
 
 if __name__ == "__main__":
