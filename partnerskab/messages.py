@@ -81,12 +81,16 @@ def load_message(key: str, lang: str, **params) -> str:
 BUILD = {
     "da": {
         "render_failed": "Dokumenterne kunne ikke dannes: {detail}",
+        "worker_timeout": "det tog mere end {seconds} s, og kørslen blev stoppet",
+        "worker_crashed": "kørslen stoppede uventet",
         "write_failed": "Filerne kunne ikke skrives: {detail}",
         "same_name": "En anden aftale hedder også «{name}» ({other}), eller navnet bruges af overblikket. Giv filen et andet navn",
         "missing_glyph": "Tegnet «{text}» ({codes}) kan ikke vises i PDF'en, fordi skrifttypen ikke har det. Erstat eller fjern det{where}",
     },
     "en": {
         "render_failed": "The documents could not be built: {detail}",
+        "worker_timeout": "it took more than {seconds} s and was stopped",
+        "worker_crashed": "the run stopped unexpectedly",
         "write_failed": "The files could not be written: {detail}",
         "same_name": "Another agreement is also called «{name}» ({other}), or the register uses the name. Rename the file",
         "missing_glyph": "The character «{text}» ({codes}) cannot be shown in the PDF because the font lacks it. Replace or remove it{where}",

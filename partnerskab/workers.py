@@ -20,6 +20,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from .check import language
+from .messages import BUILD
 from .render import RenderError, prepare, render
 
 RENDER_TIMEOUT = 300
@@ -27,17 +28,6 @@ RENDER_TIMEOUT = 300
 # has rendered this many agreements is replaced by a fresh one, which keeps memory bounded.
 TASKS_PER_WORKER = 8
 _FORK = multiprocessing.get_context("fork")
-
-_STOPPED = {
-    "da": {
-        "timeout": "det tog mere end {seconds} s, og kørslen blev stoppet",
-        "crashed": "kørslen stoppede uventet",
-    },
-    "en": {
-        "timeout": "it took more than {seconds} s and was stopped",
-        "crashed": "the run stopped unexpectedly",
-    },
-}
 
 
 def _serve(connection, single_threaded: bool) -> None:
@@ -131,16 +121,16 @@ def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None)
                 if not worker.task:
                     continue
                 key, data, deadline = worker.task
-                words = _STOPPED[language(data)]
+                words = BUILD[language(data)]
                 if worker.connection in ready:
                     try:
                         _, result = worker.connection.recv()
                     except (EOFError, OSError):
-                        result = RenderError(words["crashed"])
+                        result = RenderError(words["worker_crashed"])
                         worker.stop(kill=True)
                         worker = workers[index] = _Worker(single_threaded)
                 elif time.monotonic() >= deadline:
-                    result = RenderError(words["timeout"].format(seconds=f"{timeout:g}"))
+                    result = RenderError(words["worker_timeout"].format(seconds=f"{timeout:g}"))
                     worker.stop(kill=True)
                     worker = workers[index] = _Worker(single_threaded)
                 else:
