@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 
 from . import schema as schema_module
+from .i18n import language
 from .load import Source
 from .messages import PATTERN_KINDS, SCHEMA, json_type, shown
 from .problems import Problem, dotted
@@ -24,11 +25,6 @@ CODES = {
     "exclusiveMinimum": "PA017",
     "uniqueItems": "PA018",
 }
-
-
-def language(data) -> str:
-    """The agreement's language, used for its messages too; Danish unless it says `en`."""
-    return "en" if isinstance(data, dict) and data.get("language") == "en" else "da"
 
 
 def label(path, lang: str) -> str:

@@ -6,13 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from babel.dates import format_date
-from babel.lists import format_list
-from babel.numbers import format_decimal
-
 from . import schema
-from .check import language
-from .i18n import LABELS
+from .i18n import Formats, language
 
 SECTIONS = (
     "partners",
@@ -29,31 +24,6 @@ SECTIONS = (
     "anchoring",
     "signatures",
 )
-
-
-class Formats:
-    """Danish (or English) ways of writing dates, amounts, hours and lists."""
-
-    def __init__(self, lang: str):
-        self.t = LABELS[lang]
-        self.locale = self.t["locale"]
-
-    def date(self, iso: str | None) -> str:
-        """1. januar 2026, with no-break spaces so a date never splits across lines."""
-        if not iso:
-            return ""
-        return format_date(dt.date.fromisoformat(iso), "long", locale=self.locale).replace(" ", "\u00a0")
-
-    def amount(self, value: int) -> str:
-        text = self.t["currency"].format(amount=format_decimal(value, locale=self.locale))
-        return text.replace(" ", "\u00a0")
-
-    def hours(self, hours: float, per: str) -> str:
-        number = format_decimal(hours, locale=self.locale)
-        return self.t["hours"][per].format(hours=number)
-
-    def names(self, names: list[str]) -> str:
-        return format_list(list(names), locale=self.locale) if names else ""
 
 
 def _money_table(rows: list[dict], fmt: Formats) -> dict:

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema
-from .check import language
-from .context import Formats
 from .history import HistoryError, load_at, names_at
+from .i18n import Formats, language
 from .load import Source, load
 from .markdown import escape
 

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .check import language
+from .i18n import language
 from .load import Source, load
 from .problems import Problem, dotted
 from .schema import title

@@ -1,6 +1,40 @@
-"""Words in the documents that are not element names (those come from the schema's titles)."""
+"""Words, the agreement's language, and the Danish (or English) way of writing dates, amounts,
+hours, counts and lists, through Babel. Element names are not here: they come from the
+schema's titles.
+
+Every step imports its words and formats from here, so this module imports no other step.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
+
+
+def language(data) -> str:
+    """The agreement's language, used for its messages too; Danish unless it says `en`."""
+    return "en" if isinstance(data, dict) and data.get("language") == "en" else "da"
+
+
+@cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def plural(n, forms, locale: str = "da_DK") -> str:
+    """The form that fits the number, by the language's CLDR plural rule (Babel): «1 time»,
+    «2 timer», «1,5 time». `forms` is {"one": ..., "other": ...}, each a format string that
+    may use {n}; a plain string is used for every number."""
+    if isinstance(forms, str):
+        return forms
+    form = _locale(locale).plural_form(abs(n))
+    return forms.get(form, forms["other"])
+
 
 LABELS = {
     "da": {
@@ -46,12 +80,43 @@ LABELS = {
             "as_needed": "Efter behov",
         },
         "hours": {
-            "week": "{hours} timer om ugen",
-            "month": "{hours} timer om måneden",
-            "year": "{hours} timer om året",
-            "period": "{hours} timer i alt i perioden",
+            "week": {"one": "{hours} time om ugen", "other": "{hours} timer om ugen"},
+            "month": {"one": "{hours} time om måneden", "other": "{hours} timer om måneden"},
+            "year": {"one": "{hours} time om året", "other": "{hours} timer om året"},
+            "period": {"one": "{hours} time i alt i perioden", "other": "{hours} timer i alt i perioden"},
         },
         "minimum_time": "Mindst",
+        "scope": "Omfang",
+        "at_least": "Mindst {text}",
+        "in_kind_value": "Stilles til rådighed, værdi {amount}",
+        "in_kind_free": "Stilles til rådighed",
+        "people": {"one": "{n} frivillig", "other": "{n} frivillige"},
+        "pool": "En gruppe frivillige",
+        "pool_hours": "tilsammen mindst {hours}",
+        "months": {"one": "{n} måned", "other": "{n} måneder"},
+        "period_open": "Aftalen gælder fra {start}, indtil en af parterne opsiger den.",
+        "period_automatic": (
+            "Aftalen gælder fra {start} til {end} og forlænges derefter automatisk med {months} ad gangen, "
+            "indtil en af parterne opsiger den."
+        ),
+        "notice": "En opsigelse skal ske senest {months} før en periode udløber.",
+        "review_by": "Parterne tager senest {date} stilling til, om aftalen skal fortsætte.",
+        "extended": "Aftalen er forlænget til {end} ved tillæg af {date}. Den oprindelige slutdato var {original}.",
+        "meta_open": "fra {start}, indtil en af parterne opsiger aftalen",
+        "meta_automatic": "{start} – {end}, forlænges automatisk",
+        "ended_open": "Aftalen er afsluttet.",
+        "per_year": "{amount} om året, i alt {total}",
+        "per_year_phrase": "{amount} om året, {years}, i alt {total}",
+        "share_of": "{share} af budgettet",
+        "other_money": "Ud over beløbene i tabellen:",
+        "reimbursed": "betales efter regning",
+        "per_result": "{price} pr. {unit}",
+        "cap": "højst {amount}",
+        "condition": "Betingelse",
+        "sides": {"a": "På den ene side", "b": "På den anden side"},
+        "between_sides": "Partnerskabsaftale mellem {a} på den ene side og {b} på den anden side",
+        "annex": "Bilag {n}",
+        "annex_file": "fil: {file}",
         "member": "Medlem",
         "forum": "Forum",
         "sign_place_date": "Sted og dato",
@@ -103,12 +168,46 @@ LABELS = {
             "as_needed": "As needed",
         },
         "hours": {
-            "week": "{hours} hours a week",
-            "month": "{hours} hours a month",
-            "year": "{hours} hours a year",
-            "period": "{hours} hours over the whole term",
+            "week": {"one": "{hours} hour a week", "other": "{hours} hours a week"},
+            "month": {"one": "{hours} hour a month", "other": "{hours} hours a month"},
+            "year": {"one": "{hours} hour a year", "other": "{hours} hours a year"},
+            "period": {
+                "one": "{hours} hour over the whole term",
+                "other": "{hours} hours over the whole term",
+            },
         },
         "minimum_time": "At least",
+        "scope": "Extent",
+        "at_least": "At least {text}",
+        "in_kind_value": "Provided in kind, worth {amount}",
+        "in_kind_free": "Provided in kind",
+        "people": {"one": "{n} volunteer", "other": "{n} volunteers"},
+        "pool": "A group of volunteers",
+        "pool_hours": "together at least {hours}",
+        "months": {"one": "{n} month", "other": "{n} months"},
+        "period_open": "The agreement runs from {start} until one of the partners terminates it.",
+        "period_automatic": (
+            "The agreement runs from {start} to {end} and is then renewed automatically for {months} at a "
+            "time, until one of the partners terminates it."
+        ),
+        "notice": "Notice must be given at least {months} before a period ends.",
+        "review_by": "By {date} at the latest, the partners decide whether the agreement continues.",
+        "extended": "The agreement was extended to {end} by the amendment of {date}. The original end date was {original}.",
+        "meta_open": "from {start} until one of the partners terminates it",
+        "meta_automatic": "{start} – {end}, renewed automatically",
+        "ended_open": "The agreement has ended.",
+        "per_year": "{amount} a year, {total} in total",
+        "per_year_phrase": "{amount} a year, {years}, {total} in total",
+        "share_of": "{share} of the budget",
+        "other_money": "In addition to the amounts in the table:",
+        "reimbursed": "paid as billed",
+        "per_result": "{price} per {unit}",
+        "cap": "at most {amount}",
+        "condition": "Condition",
+        "sides": {"a": "On the one side", "b": "On the other side"},
+        "between_sides": "Partnership agreement between {a} on the one side and {b} on the other",
+        "annex": "Annex {n}",
+        "annex_file": "file: {file}",
         "member": "Member",
         "forum": "Forum",
         "sign_place_date": "Place and date",
@@ -120,3 +219,43 @@ LABELS = {
         ),
     },
 }
+
+
+class Formats:
+    """Danish (or English) ways of writing dates, amounts, hours, counts and lists."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.t = LABELS[lang]
+        self.locale = self.t["locale"]
+
+    def date(self, iso: str | None) -> str:
+        """1. januar 2026, with no-break spaces so a date never splits across lines."""
+        if not iso:
+            return ""
+        return format_date(dt.date.fromisoformat(iso), "long", locale=self.locale).replace(" ", "\u00a0")
+
+    def number(self, value) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def amount(self, value: int) -> str:
+        text = self.t["currency"].format(amount=format_decimal(value, locale=self.locale))
+        return text.replace(" ", "\u00a0")
+
+    def percent(self, share) -> str:
+        """60 % (Danish, with a no-break space) or 60% (English); decimals only when given."""
+        return format_percent(share / 100, "#,##0.##%", locale=self.locale).replace(" ", "\u00a0")
+
+    def count(self, n, forms) -> str:
+        """A number with the word that fits it: count(1, t["people"]) -> «1 frivillig»."""
+        return plural(n, forms, self.locale).format(n=self.number(n))
+
+    def hours(self, hours: float, per: str) -> str:
+        return plural(hours, self.t["hours"][per], self.locale).format(hours=self.number(hours))
+
+    def years(self, first: int, last: int) -> str:
+        """2011–2014, or 2011 when the range is one year."""
+        return str(first) if first == last else f"{first}\u2013{last}"
+
+    def names(self, names: list[str]) -> str:
+        return format_list(list(names), locale=self.locale) if names else ""

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .assets import find_logo
-from .check import check, language
+from .check import check
+from .i18n import language
 from .load import Source, load
 from .messages import BUILD
 from .problems import Problem, dotted

@@ -18,9 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from .check import language
-from .context import Formats
-from .i18n import LABELS
+from .i18n import LABELS, Formats, language
 from .render import TEMPLATES
 from .write import write_atomic
 

@@ -23,9 +23,9 @@ import pypandoc
 import typst
 
 from .assets import media_type
-from .context import Formats, build_context, document_date
+from .context import build_context, document_date
 from .docx import DocxFrame, finish_docx
-from .i18n import LABELS
+from .i18n import LABELS, Formats
 from .markdown import Markdown, escape, prose
 
 ROOT = Path(__file__).resolve().parent.parent

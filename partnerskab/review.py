@@ -17,7 +17,8 @@ import shlex
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .check import check, language
+from .check import check
+from .i18n import language
 from .load import load
 
 OK, THIN, MISSING = "ok", "thin", "missing"

@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .assets import find_logo
-from .check import language
-from .context import Formats
+from .i18n import Formats, language
 from .load import Source
 from .problems import Problem, dotted
 

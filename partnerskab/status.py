@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 from .check import check
-from .context import Formats
+from .i18n import Formats
 from .load import load
 from .register import today
 

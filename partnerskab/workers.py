@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from .check import language
+from .i18n import language
 from .messages import BUILD
 from .render import RenderError, prepare, render
 

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
 
-from partnerskab.check import language
+from partnerskab.i18n import language
 from partnerskab.load import load
 from partnerskab.schema import title
 
