@@ -4,6 +4,7 @@ that names the element in words and points at its line and column."""
 from __future__ import annotations
 
 import difflib
+import re
 
 from . import schema as schema_module
 from .i18n import language
@@ -22,6 +23,8 @@ CODES = {
     "pattern": "PA016",
     "minimum": "PA017",
     "maximum": "PA017",
+    "maxItems": "PA015",
+    "dependentRequired": "PA010",
     "exclusiveMinimum": "PA017",
     "uniqueItems": "PA018",
 }
@@ -105,6 +108,23 @@ def check_schema(source: Source) -> list[Problem]:
                     child=label(child, lang),
                     path=dotted(child),
                 )
+        elif kind == "dependentRequired":
+            for name, needed in error.validator_value.items():
+                for other in needed:
+                    if name not in value or other in value or (kind, path, other) in seen:
+                        continue
+                    seen.add((kind, path, other))
+                    child = path + (other,)
+                    add(
+                        child,
+                        kind,
+                        where,
+                        template="missing_with",
+                        parent=label(path, lang),
+                        child=label(child, lang),
+                        given=label(path + (name,), lang),
+                        path=dotted(child),
+                    )
         elif kind == "additionalProperties":
             allowed = list(error.schema.get("properties", {}))
             for key in value:
@@ -129,6 +149,9 @@ def check_schema(source: Source) -> list[Problem]:
             expected = error.validator_value
             if expected == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
                 add(path, kind, where, template="type_quote", **common)
+            elif expected == "integer" and isinstance(value, str) and _THOUSANDS.match(value.strip()):
+                digits = re.sub(r"\D", "", value)
+                add(path, kind, where, template="amount_text", typed=value.strip(), digits=digits, **common)
             else:
                 add(
                     path,
@@ -154,6 +177,16 @@ def check_schema(source: Source) -> list[Problem]:
                 count=len(value),
                 **common,
             )
+        elif kind == "maxItems":
+            add(
+                path,
+                kind,
+                where,
+                template="max_items",
+                limit=error.validator_value,
+                count=len(value),
+                **common,
+            )
         elif kind == "pattern":
             template = PATTERN_KINDS.get(error.validator_value, "pattern")
             add(path, kind, where, template=template, **common)
@@ -164,7 +197,46 @@ def check_schema(source: Source) -> list[Problem]:
             add(path, kind, where, template="unique", **common)
         else:
             add(path, kind, where, template="other", detail=error.message, **common)
+    for path, typed in source.numbers_as_typed.items():
+        if path in seen or not _whole_number_field(path):
+            continue
+        value = _get(data, path)
+        if isinstance(value, float) and value.is_integer():  # others already failed "type"
+            template = "amount_separator" if path[-1] in AMOUNT_FIELDS else "whole_number"
+            add(
+                path,
+                "type",
+                source.position(path),
+                template=template,
+                typed=typed,
+                value=shown(int(value)),
+                digits=typed.replace(".", ""),
+                title=label(path, lang),
+                path=dotted(path),
+            )
     return problems
+
+
+# 1.500.000 or 1 500 000: a number written with Danish thousands separators, read as text.
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. \u00a0][0-9]{3})+(?:,-)?$")
+
+# Fields that hold whole kroner. YAML reads `250.000` as 250.0, which a JSON Schema "integer"
+# accepts, so a Danish thousands separator is caught here, at the line that has it.
+AMOUNT_FIELDS = {"amount", "value", "unit_price", "cap"}
+
+
+def _whole_number_field(path: tuple) -> bool:
+    node = schema_module.node_at(tuple(0 if isinstance(p, int) else p for p in path)) or {}
+    return node.get("type") == "integer"
+
+
+def _get(data, path: tuple):
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def check(source: Source) -> list[Problem]:

@@ -4,9 +4,10 @@ amounts and hours written the way the agreement's language writes them (through 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import re
+from pathlib import Path
 
-from . import schema
+from . import money, schema, timeline
 from .i18n import Formats, language
 
 SECTIONS = (
@@ -24,31 +25,156 @@ SECTIONS = (
     "anchoring",
     "signatures",
 )
+# Sections an agreement may add; a new agreement's skeleton leaves them out.
+EXTRA_SECTIONS = ("definitions", "annexes")
 
 
-def _money_table(rows: list[dict], fmt: Formats) -> dict:
-    """Rows with formatted amounts, the total, and a total per year where years are given."""
-    by_year: dict[int, int] = defaultdict(int)
-    for row in rows:
-        if "year" in row:
-            by_year[row["year"]] += row["amount"]
+def _years_text(row: dict, fmt: Formats) -> str:
+    if "years" in row:
+        return fmt.years(*row["years"])
+    return str(row["year"]) if "year" in row else ""
+
+
+def _money_table(rows: list[dict], fmt: Formats, computed: dict[int, int] | None = None) -> dict:
+    """The rows that count in the sums (fixed amounts), with their amounts written out; the
+    total, and a total per year where years are given; and the other rows (paid as billed or
+    per result), which the documents show apart, in words."""
+    computed = computed or {}
+    t = fmt.t
+    table, other = [], []
+    for index, row in enumerate(rows):
+        each = money.amount_of(row, index, computed)
+        if each is None:
+            other.append({**row, "text": _other_money_text(row, fmt)})
+            continue
+        years = money.years_of(row)
+        text = fmt.amount(each)
+        if "years" in row:
+            text = t["per_year"].format(amount=text, total=fmt.amount(each * len(years)))
+        if "share" in row:
+            text += f" ({fmt.percent(row['share'])})"
+        table.append({**row, "amount_text": text, "year_text": _years_text(row, fmt)})
+    totals = money.totals(rows, computed)
+    by_year = {year: value for year, value in totals.items() if year is not None}
     return {
-        "rows": [{**row, "amount_text": fmt.amount(row["amount"])} for row in rows],
-        "has_years": bool(by_year),
+        "rows": table,
+        "other": other,
+        "has_years": any("year" in row or "years" in row for row in table),
         "years": [{"year": y, "total_text": fmt.amount(v)} for y, v in sorted(by_year.items())]
         if len(by_year) > 1
         else [],
-        "total": sum(row["amount"] for row in rows),
-        "total_text": fmt.amount(sum(row["amount"] for row in rows)),
+        "total": totals[None],
+        "total_text": fmt.amount(totals[None]),
     }
 
 
-def build_context(data: dict) -> dict:
-    """Everything one agreement's template needs, in one explicit dictionary."""
+def _other_money_text(row: dict, fmt: Formats) -> str:
+    """«betales efter regning, højst 50.000 kr.» or «5.000 kr. pr. borger i job, højst ...»."""
+    t = fmt.t
+    if money.basis(row) == money.REIMBURSED:
+        parts = [t["reimbursed"]]
+        cap = row.get("amount")
+    else:
+        parts = [t["per_result"].format(price=fmt.amount(row["unit_price"]), unit=row["unit"])]
+        cap = row.get("cap")
+    if cap is not None:
+        parts.append(t["cap"].format(amount=fmt.amount(cap)))
+    years = _years_text(row, fmt)
+    if years:
+        parts.append(years)
+    return ", ".join(parts)
+
+
+def _resources(data: dict, fmt: Formats, name_of) -> dict:
+    """The resources table. Its last column is «Mindst» (minimum hours) when every row is a
+    number of hours, as it always was; with other kinds it is «Omfang», and each cell says what
+    is committed in words: hours, the words agreed, premises lent, a group of volunteers."""
+    t = fmt.t
+    rows = data["resources"]
+    only_hours = all(r.get("kind", "hours") == "hours" and "minimum_hours" in r for r in rows)
+    out = []
+    for r in rows:
+        kind = r.get("kind", "hours")
+        if kind == "hours" and "minimum_hours" in r:
+            hours = fmt.hours(r["minimum_hours"], r["per"])
+            text = hours if only_hours else t["at_least"].format(text=hours)
+        elif kind == "hours":
+            text = r["hours_text"]
+        elif kind == "in_kind":
+            text = (
+                t["in_kind_value"].format(amount=fmt.amount(r["value"]))
+                if "value" in r
+                else t["in_kind_free"]
+            )
+        else:
+            parts = [fmt.count(r["people"], t["people"]) if "people" in r else t["pool"]]
+            if "minimum_hours" in r:
+                parts.append(t["pool_hours"].format(hours=fmt.hours(r["minimum_hours"], r["per"])))
+            text = ", ".join(parts)
+        out.append({**r, "partner_name": name_of(r["partner"]), "time_text": text})
+    return {"rows": out, "header": t["minimum_time"] if only_hours else t["scope"]}
+
+
+def _duration(data: dict, fmt: Formats) -> dict:
+    """The period in words. An agreement that runs until terminated never gets an end date in
+    print, and one that renews says so: nothing is shown that the partners did not agree."""
+    t = fmt.t
+    term = timeline.term(data)
+    day = lambda d: fmt.date(d.isoformat()) if d else ""  # noqa: E731
+    start, end = day(term.start), day(term.effective_end)
+    lines = []
+    if term.mode == timeline.UNTIL_TERMINATED:
+        lines.append(t["period_open"].format(start=start))
+        meta = t["meta_open"].format(start=start)
+    elif term.mode == timeline.AUTOMATIC:
+        months = fmt.count(term.period_months, t["months"])
+        lines.append(t["period_automatic"].format(start=start, end=end, months=months))
+        if term.notice_months:
+            lines.append(t["notice"].format(months=fmt.count(term.notice_months, t["months"])))
+        meta = t["meta_automatic"].format(start=start, end=end)
+    else:
+        lines.append(t["period_text"].format(start=start, end=end))
+        meta = f"{start} – {end}"
+    if term.extended:
+        last = max(term.extensions, key=lambda e: e.extends_to)
+        lines.append(t["extended"].format(end=end, date=day(last.date), original=day(term.end)))
+    if term.review_by:
+        lines.append(t["review_by"].format(date=day(term.review_by)))
+    ended = (
+        t["ended_note"].format(end=end)
+        if term.effective_end and term.mode == timeline.FIXED
+        else t["ended_open"]
+    )
+    return {
+        **data["duration"],
+        "mode": term.mode,
+        "start_text": start,
+        "end_text": end,
+        "meta_text": meta,
+        "period_lines": lines,
+        "ended_text": ended,
+    }
+
+
+def _partner_groups(partners: list[dict], t: dict) -> list[dict]:
+    """The partners as one group, or by side (a, then b) when the agreement has two sides."""
+    if not any("side" in p for p in partners):
+        return [{"label": "", "partners": partners}]
+    return [
+        {"label": t["sides"][side], "partners": [p for p in partners if p.get("side", "a") == side]}
+        for side in ("a", "b")
+        if any(p.get("side", "a") == side for p in partners)
+    ]
+
+
+def build_context(data: dict, stem: str = "aftale") -> dict:
+    """Everything one agreement's template needs, in one explicit dictionary. `stem` is the
+    name its documents are written under (links to the annexes' copies use it)."""
     lang = language(data)
     fmt = Formats(lang)
     t = fmt.t
     names = {p["id"]: p["name"] for p in data["partners"]}
+    sides = {p["id"]: p.get("side") for p in data["partners"]}
 
     def name_of(pid: str) -> str:
         return names.get(pid, pid)
@@ -56,13 +182,54 @@ def build_context(data: dict) -> dict:
     def names_of(ids) -> str:
         return fmt.names([name_of(i) for i in ids or []])
 
-    headings = {key: schema.title((key,), lang) for key in SECTIONS}
+    headings = {key: schema.title((key,), lang) for key in (*SECTIONS, *EXTRA_SECTIONS)}
     sub = lambda *path: schema.title(path, lang)  # noqa: E731  (a heading below a section)
 
     economy = data["economy"]
     organisation = data["organisation"]
     changes = data.get("changes")
-    duration = data["duration"]
+    partners = [
+        {
+            **p,
+            "sector_text": t["sector"][p["sector"]],
+            "contact_text": ", ".join(
+                p["contact"].get(k) for k in ("name", "title", "email", "phone") if p["contact"].get(k)
+            )
+            if p.get("contact")
+            else "",
+        }
+        for p in data["partners"]
+    ]
+    groups = _partner_groups(partners, t)
+    if len(groups) == 2:
+        between = t["between_sides"].format(
+            a=fmt.names([p["name"] for p in groups[0]["partners"]]),
+            b=fmt.names([p["name"] for p in groups[1]["partners"]]),
+        )
+    else:
+        between = f"{t['between']} {names_of([p['id'] for p in data['partners']])}"
+    signatures = [
+        {**s, "partner_name": name_of(s["partner"]), "date_text": fmt.date(s.get("date"))}
+        for s in data["signatures"]
+    ]
+    signature_groups = [{"label": "", "signatures": signatures}]
+    if len(groups) == 2:
+        signature_groups = [
+            {
+                "label": t["sides"][side],
+                "signatures": [s for s in signatures if (sides.get(s["partner"]) or "a") == side],
+            }
+            for side in ("a", "b")
+        ]
+    annexes = [
+        {
+            **a,
+            "label": t["annex"].format(n=i + 1),
+            "file_name": Path(a["file"]).name if "file" in a else "",
+            "href": annex_name(stem, i, a["file"]) if "file" in a else "",
+        }
+        for i, a in enumerate(data.get("annexes", []))
+    ]
     return {
         "lang": lang,
         "t": t,
@@ -72,18 +239,10 @@ def build_context(data: dict) -> dict:
         "status": data["status"],
         "status_text": t["status"][data["status"]],
         "partner_names": names_of([p["id"] for p in data["partners"]]),
-        "partners": [
-            {
-                **p,
-                "sector_text": t["sector"][p["sector"]],
-                "contact_text": ", ".join(
-                    p["contact"].get(k) for k in ("name", "title", "email", "phone") if p["contact"].get(k)
-                )
-                if p.get("contact")
-                else "",
-            }
-            for p in data["partners"]
-        ],
+        "between": between,
+        "partners": partners,
+        "partner_groups": groups,
+        "definitions": data.get("definitions", []),
         "purpose": {
             **data["purpose"],
             "goals": [{**g, "deadline_text": fmt.date(g.get("deadline"))} for g in data["purpose"]["goals"]],
@@ -104,6 +263,7 @@ def build_context(data: dict) -> dict:
                     for f in economy["financing"]
                 ],
                 fmt,
+                money.share_amounts(economy["financing"], economy["budget"]),
             ),
             "budget": _money_table(economy["budget"], fmt),
             "terms": economy.get("terms"),
@@ -125,15 +285,8 @@ def build_context(data: dict) -> dict:
             ],
             "decisions": organisation.get("decisions", {}),
         },
-        "resources": [
-            {**r, "partner_name": name_of(r["partner"]), "time_text": fmt.hours(r["minimum_hours"], r["per"])}
-            for r in data["resources"]
-        ],
-        "duration": {
-            **duration,
-            "start_text": fmt.date(duration["start"]),
-            "end_text": fmt.date(duration["end"]),
-        },
+        "resources": _resources(data, fmt, name_of),
+        "duration": _duration(data, fmt),
         "values": data.get("values", []),
         "changes": {
             **changes,
@@ -143,11 +296,18 @@ def build_context(data: dict) -> dict:
         else None,
         "communication": data.get("communication"),
         "anchoring": data.get("anchoring"),
-        "signatures": [
-            {**s, "partner_name": name_of(s["partner"]), "date_text": fmt.date(s.get("date"))}
-            for s in data["signatures"]
-        ],
+        "signatures": signatures,
+        "signature_groups": signature_groups,
+        "annexes": annexes,
     }
+
+
+def annex_name(stem: str, index: int, file: str) -> str:
+    """The name of annex `index`'s copy beside the agreement's documents, e.g.
+    fjordby.bilag-1.pdf; HTML and the register link to it by this name."""
+    suffix = Path(file).suffix.lower()
+    suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
+    return f"{stem}.bilag-{index + 1}{suffix}"
 
 
 def document_date(data: dict) -> dt.date:

@@ -45,6 +45,9 @@ class Source:
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # JSON path -> the text as typed, for plain scalars read as decimal numbers: `250.000` is
+    # the number 250.0 to YAML, and the checker names what was typed when it refuses it.
+    numbers_as_typed: dict[Path_, str] = field(default_factory=dict)
 
     def position(self, path: Path_) -> tuple[int, int]:
         """The position of the node at `path`, or of its nearest ancestor that exists."""
@@ -180,7 +183,10 @@ def _build(events, source: Source):
             index = _control_char(event.value)  # also those written as escapes: "\x07", "\u2028"
             if index >= 0:
                 raise LoadError(*mark, "control_char", code=f"U+{ord(event.value[index]):04X}")
-            attach(_scalar(event) if tag is None else event.value, event, mark)
+            value = _scalar(event) if tag is None else event.value
+            child = attach(value, event, mark)
+            if isinstance(value, float) and child is not None:
+                source.numbers_as_typed[child] = event.value
         else:
             if len(stack) >= MAX_DEPTH:
                 raise LoadError(*mark, "too_deep", limit=MAX_DEPTH)

@@ -118,3 +118,11 @@ def _inline_match(match: re.Match) -> str:
     if match["emph"] is not None or match["uemph"] is not None:
         return f"*{_inline_line(match['emph'] or match['uemph'])}*"
     return f"<{_url(match['bare'])}>"
+
+
+def relative_link(name: str) -> Markdown:
+    """A link target we made ourselves (an annex's copy beside the document), with every
+    character but letters, digits, `.`, `-` and `_` %-encoded, so it stays one plain file name."""
+    return Markdown(
+        re.sub(r"[^A-Za-z0-9._-]", lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), name)
+    )

@@ -6,8 +6,9 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .assets import find_logo
+from .assets import find_annex, find_logo
 from .check import check
+from .context import annex_name
 from .i18n import language
 from .load import Source, load
 from .messages import BUILD
@@ -16,7 +17,7 @@ from .register import entry
 from .render import MissingGlyph, RenderError
 from .state import State, input_hash
 from .workers import render_many
-from .write import write_documents
+from .write import write_atomic, write_documents
 
 # Names the register uses in the output folder; an agreement cannot have them.
 RESERVED = {"index", "agreements"}
@@ -97,8 +98,8 @@ def build_files(
                 continue
             used = logo_files(Path(path), source.data)
             sources[index] = (source, outcome, raw, used)
-            logo_bytes = {pid: file.read_bytes() for pid, file in used.items()}
-            yield index, source.data, logo_bytes, str(Path(keep) / stem) if keep else None
+            assets = {"logos": {pid: file.read_bytes() for pid, file in used.items()}, "stem": stem}
+            yield index, source.data, assets, str(Path(keep) / stem) if keep else None
 
     try:
         for index, result in render_many(tasks(), jobs):
@@ -125,13 +126,19 @@ def _finish(
         if isinstance(result, Exception):
             raise result
         state.forget(stem)  # the old record no longer describes the files being replaced
+        annexes = annex_files(Path(path), source.data)
         outcome.written = write_documents(out_dir, stem, result)
+        for index, file in annexes.items():  # copies beside the documents, which link to them
+            target = out_dir / annex_name(stem, index, source.data["annexes"][index]["file"])
+            write_atomic(target, file.read_bytes())
+            outcome.written.append(target)
         warnings = [asdict(p) for p in outcome.problems]
+        inputs = [*used.values(), *annexes.values()]  # a changed logo or annex rebuilds too
         state.record(
             stem,
             {
-                "hash": input_hash(raw, list(used.values()), path),
-                "logos": [str(p) for p in used.values()],
+                "hash": input_hash(raw, inputs, path),
+                "logos": [str(p) for p in inputs],
                 "outputs": [p.name for p in outcome.written],
                 "warnings": warnings,
                 "register": entry(path, source.data),
@@ -159,6 +166,13 @@ def _finish(
 def logo_files(agreement: Path, data: dict) -> dict[str, Path]:
     """Each partner's logo file (the rules have checked them already)."""
     return {p["id"]: find_logo(agreement, p["logo"]["path"])[0] for p in data["partners"] if "logo" in p}
+
+
+def annex_files(agreement: Path, data: dict) -> dict[int, Path]:
+    """Each annex's file by its index in `annexes` (the rules have checked them already)."""
+    return {
+        i: find_annex(agreement, a["file"])[0] for i, a in enumerate(data.get("annexes", [])) if "file" in a
+    }
 
 
 def logos(agreement: Path, data: dict) -> dict[str, bytes]:

@@ -26,7 +26,7 @@ from .assets import media_type
 from .context import build_context, document_date
 from .docx import DocxFrame, finish_docx
 from .i18n import LABELS, Formats
-from .markdown import Markdown, escape, prose
+from .markdown import Markdown, escape, prose, relative_link
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -75,6 +75,7 @@ def _jinja() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["prose"] = prose
+    env.filters["relative_link"] = relative_link
     return env
 
 
@@ -98,7 +99,7 @@ def metadata(data: dict, context: dict) -> dict:
     t = LABELS[context["lang"]]
     return {
         "title": escape(data["title"]),
-        "subtitle": escape(f"{t['between']} {context['partner_names']}"),
+        "subtitle": escape(context["between"]),
         "lang": f"{t['lang']}-{t['region']}",  # BCP 47 for HTML and Word: da-DK, en-GB
         "typst-lang": t["lang"],  # Typst wants language and region apart
         "region": t["region"],
@@ -180,9 +181,12 @@ def logo_context(data: dict, logos: dict[str, bytes], workdir: Path) -> list[dic
     return out
 
 
-def render(data: dict, workdir: Path, logos: dict[str, bytes] | None = None) -> Documents:
-    """All three documents for one valid agreement. `workdir` is an empty private directory."""
-    context = build_context(data)
+def render(
+    data: dict, workdir: Path, logos: dict[str, bytes] | None = None, stem: str = "aftale"
+) -> Documents:
+    """All three documents for one valid agreement. `workdir` is an empty private directory;
+    `stem` is the name the documents are written under."""
+    context = build_context(data, stem)
     context["logos"] = logo_context(data, logos or {}, workdir)
     markdown = markdown_document(context)
     meta = metadata(data, context)

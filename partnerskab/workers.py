@@ -41,9 +41,9 @@ def _serve(connection, single_threaded: bool) -> None:
             return
         if task is None:
             return
-        data, logos, keep, workdir = task
+        data, assets, keep, workdir = task
         try:
-            documents = render(data, Path(workdir), logos)
+            documents = render(data, Path(workdir), **assets)
             if keep:  # PARTNERSKAB_KEEP_INTERMEDIATE: what pandoc and Typst were given
                 shutil.copytree(workdir, keep, dirs_exist_ok=True)
             connection.send((True, documents))
@@ -63,10 +63,11 @@ class _Worker:
         self.workdir: str | None = None
         self.done = 0
 
-    def give(self, key, data: dict, logos: dict, keep: str | None, timeout: float) -> None:
+    def give(self, key, data: dict, assets: dict, keep: str | None, timeout: float) -> None:
+        """`assets`: render()'s other arguments, the logos' bytes and the output name."""
         # The parent owns the work directory, so it is removed even when the worker is killed.
         self.workdir = tempfile.mkdtemp(prefix="partnerskab-")
-        self.connection.send((data, logos, keep, self.workdir))
+        self.connection.send((data, assets, keep, self.workdir))
         self.task = (key, data, time.monotonic() + timeout)
         self.done += 1
 
@@ -94,7 +95,7 @@ class _Worker:
 
 
 def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None) -> Iterator[tuple]:
-    """Yield (key, Documents or RenderError) for each (key, data, logos, keep), as each finishes.
+    """Yield (key, Documents or RenderError) for each (key, data, assets, keep), as each finishes.
     `keep` is a folder to copy the intermediate files to, or None.
 
     `tasks` is read lazily, one task whenever a worker is free, so the caller can check the

@@ -165,17 +165,14 @@ def test_a_file_that_is_new_since_base_passes(repo):
 
 def test_ending_a_signed_agreement_is_not_an_edit(repo):
     """`status: ended` needs an end date in the past (PA109), so base is an agreement that ran
-    in 2019 and 2020."""
-    edit(
-        repo,
-        FJORDBY,
-        ("  start: 2026-01-01\n  end: 2027-12-31\n", "  start: 2019-01-01\n  end: 2020-12-31\n"),
-        ("    - date: 2026-09-01\n", "    - date: 2020-06-01\n"),
-    )
+    in 2026 and 2027, moved back to 2019 and 2020 (its money years and deadlines too: PA117)."""
+    text = (repo / FJORDBY).read_text(encoding="utf-8")
+    text = text.replace("2026", "2019").replace("2027", "2020").replace("2025-12", "2018-12")
+    (repo / FJORDBY).write_text(text, encoding="utf-8")
     commit(repo, "En aftale, der er udløbet")
     edit(repo, FJORDBY, ("status: signed\n", "status: ended\n"))
     assert validate(repo, "--base", "HEAD", FJORDBY) == (0, [])
-    edit(repo, FJORDBY, BUDGET, FUNDING)
+    edit(repo, FJORDBY, BUDGET, (FUNDING[0].replace("2026", "2019"), FUNDING[1].replace("2026", "2019")))
     _, problems = validate(repo, "--base", "HEAD", FJORDBY)
     assert [p["code"] for p in problems] == ["PA113"]
     assert "«Økonomi: finansiering og budget»" in problems[0]["message"]

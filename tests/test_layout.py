@@ -188,6 +188,10 @@ def test_ended_agreement_is_marked_with_its_end_date(tmp_path):
         .replace("date: 2026-09-01", "date: 2024-09-01")
         .replace("date: 2025-12-10", "date: 2023-12-10")
         .replace("date: 2025-12-12", "date: 2023-12-12")
+        .replace("year: 2026", "year: 2024")  # the money and the goals lie inside the period too
+        .replace("year: 2027", "year: 2025")
+        .replace("deadline: 2027-06-30", "deadline: 2025-06-30")
+        .replace("deadline: 2026-12-31", "deadline: 2024-12-31")
     )
     pdf, docx, html = _build(tmp_path, "slut", text)
     assert "AFSLUTTET – Aftalen sluttede 30. juni 2025." in _pages(pdf)[0]

@@ -40,6 +40,16 @@ function Header(el)
   end
 end
 
+function Link(el)
+  -- An annex's copy lies beside the HTML, which links to it; a PDF or DOCX travels alone, so
+  -- there it is named, not linked.
+  if el.classes:includes("annex") and FORMAT ~= "html5" and FORMAT ~= "html" then
+    return el.content
+  end
+  el.classes = el.classes:filter(function (c) return c ~= "annex" end)
+  return el
+end
+
 function Span(el)
   -- The line to sign on: in the PDF a ruled space tall enough for a hand-written signature.
   if el.classes:includes("signature-line") and FORMAT == "typst" then
