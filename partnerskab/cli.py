@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from .i18n import Formats
 from .pipeline import validate_file
 from .problems import format_github, format_json, format_text
 
@@ -158,7 +159,11 @@ def _validate(args) -> int:
     if args.format == "json":
         sys.stdout.write(format_json(collected))
     elif not failed:
-        print(f"{len(files)} aftale(r) er i orden.")
+        print(
+            Formats("da").count(
+                len(files), {"one": "{n} aftale er i orden.", "other": "{n} aftaler er i orden."}
+            )
+        )
     return 1 if failed else 0
 
 

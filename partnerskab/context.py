@@ -45,7 +45,7 @@ def _money_table(rows: list[dict], fmt: Formats, computed: dict[int, int] | None
     for index, row in enumerate(rows):
         each = money.amount_of(row, index, computed)
         if each is None:
-            other.append({**row, "text": _other_money_text(row, fmt)})
+            other.append({**row, "text": other_money_text(row, fmt)})
             continue
         years = money.years_of(row)
         text = fmt.amount(each)
@@ -68,7 +68,7 @@ def _money_table(rows: list[dict], fmt: Formats, computed: dict[int, int] | None
     }
 
 
-def _other_money_text(row: dict, fmt: Formats) -> str:
+def other_money_text(row: dict, fmt: Formats) -> str:
     """«betales efter regning, højst 50.000 kr.» or «5.000 kr. pr. borger i job, højst ...»."""
     t = fmt.t
     if money.basis(row) == money.REIMBURSED:
@@ -92,27 +92,30 @@ def _resources(data: dict, fmt: Formats, name_of) -> dict:
     t = fmt.t
     rows = data["resources"]
     only_hours = all(r.get("kind", "hours") == "hours" and "minimum_hours" in r for r in rows)
-    out = []
-    for r in rows:
-        kind = r.get("kind", "hours")
-        if kind == "hours" and "minimum_hours" in r:
-            hours = fmt.hours(r["minimum_hours"], r["per"])
-            text = hours if only_hours else t["at_least"].format(text=hours)
-        elif kind == "hours":
-            text = r["hours_text"]
-        elif kind == "in_kind":
-            text = (
-                t["in_kind_value"].format(amount=fmt.amount(r["value"]))
-                if "value" in r
-                else t["in_kind_free"]
-            )
-        else:
-            parts = [fmt.count(r["people"], t["people"]) if "people" in r else t["pool"]]
-            if "minimum_hours" in r:
-                parts.append(t["pool_hours"].format(hours=fmt.hours(r["minimum_hours"], r["per"])))
-            text = ", ".join(parts)
-        out.append({**r, "partner_name": name_of(r["partner"]), "time_text": text})
+    out = [
+        {**r, "partner_name": name_of(r["partner"]), "time_text": resource_scope(r, fmt, only_hours)}
+        for r in rows
+    ]
     return {"rows": out, "header": t["minimum_time"] if only_hours else t["scope"]}
+
+
+def resource_scope(r: dict, fmt: Formats, only_hours: bool = False) -> str:
+    """What one resource commits, in words: «Mindst 4 timer om ugen», the words agreed,
+    premises lent (and their value), or a group of volunteers and their hours."""
+    t = fmt.t
+    kind = r.get("kind", "hours")
+    if kind == "hours" and "minimum_hours" in r:
+        hours = fmt.hours(r["minimum_hours"], r["per"])
+        return hours if only_hours else t["at_least"].format(text=hours)
+    if kind == "hours":
+        return r["hours_text"]
+    if kind == "in_kind":
+        value = r.get("value")
+        return t["in_kind_value"].format(amount=fmt.amount(value)) if value is not None else t["in_kind_free"]
+    parts = [fmt.count(r["people"], t["people"]) if "people" in r else t["pool"]]
+    if "minimum_hours" in r:
+        parts.append(t["pool_hours"].format(hours=fmt.hours(r["minimum_hours"], r["per"])))
+    return ", ".join(parts)
 
 
 def _duration(data: dict, fmt: Formats) -> dict:

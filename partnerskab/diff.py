@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
+from . import money, schema
+from .context import other_money_text, resource_scope
 from .history import HistoryError, load_at, names_at
 from .i18n import Formats, language
 from .load import Source, load
@@ -100,7 +101,37 @@ class Items:
 
 
 def _money_label(field: str) -> Callable:
-    return lambda d, i: d.plain(i.get(field)) + (f" ({d.plain(i['year'])})" if "year" in i else "")
+    def label(d: Differ, i: dict) -> str:
+        years = i.get("years")
+        if isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years):
+            return d.plain(i.get(field)) + f" ({d.ours(d.fmt.years(*years))})"
+        return d.plain(i.get(field)) + (f" ({d.plain(i['year'])})" if "year" in i else "")
+
+    return label
+
+
+def _money_summary(d: Differ, i: dict) -> str:
+    """A money row as the document says it: the amount (a year, or in all), a share, or how it
+    is paid when it is not a fixed amount."""
+    try:
+        if money.basis(i) != money.FIXED:
+            return d.ours(other_money_text(i, d.fmt))
+        if "amount" not in i:
+            return d.ours(d.fmt.t["share_of"].format(share=d.fmt.percent(i["share"])))
+        text = d.fmt.amount(i["amount"])
+        if "years" in i:
+            total = d.fmt.amount(i["amount"] * len(money.years_of(i)))
+            text = d.fmt.t["per_year"].format(amount=text, total=total)
+        return d.ours(text)
+    except (KeyError, TypeError, ValueError):  # a row that is not valid yet: its amount as typed
+        return d.value(("amount",), i.get("amount"))
+
+
+def _resource_summary(d: Differ, i: dict) -> str:
+    try:
+        return escape(d.ours(resource_scope(i, d.fmt)))
+    except (KeyError, TypeError, ValueError):
+        return d.hours(i)
 
 
 LISTS: dict[tuple, Items] = {
@@ -109,14 +140,14 @@ LISTS: dict[tuple, Items] = {
     ("activities",): Items(lambda i: i.get("name"), lambda d, i: d.plain(i.get("name"))),
     ("roles",): Items(lambda i: i.get("partner"), lambda d, i: d.partner(i.get("partner"))),
     ("economy", "financing"): Items(
-        lambda i: (i.get("source"), i.get("year")),
+        lambda i: (i.get("source"), i.get("year"), i.get("years")),
         _money_label("source"),
-        lambda d, i: d.value(("amount",), i.get("amount")),
+        _money_summary,
     ),
     ("economy", "budget"): Items(
-        lambda i: (i.get("item"), i.get("year")),
+        lambda i: (i.get("item"), i.get("year"), i.get("years")),
         _money_label("item"),
-        lambda d, i: d.value(("amount",), i.get("amount")),
+        _money_summary,
     ),
     ("organisation", "steering_group"): Items(
         lambda i: (i.get("partner"), i.get("name")),
@@ -127,9 +158,9 @@ LISTS: dict[tuple, Items] = {
         lambda i: i.get("forum"), lambda d, i: d.plain(i.get("forum")), neuter=True
     ),
     ("resources",): Items(
-        lambda i: i.get("partner"),
+        lambda i: (i.get("partner"), i.get("kind", "hours")),
         lambda d, i: d.partner(i.get("partner")),
-        lambda d, i: d.hours(i),
+        _resource_summary,
     ),
     ("changes", "amendments"): Items(
         lambda i: (i.get("date"), i.get("description")),
@@ -366,10 +397,17 @@ def _keyed(items: list[dict], spec: Items) -> dict:
 
 
 def _total(items: list[dict]) -> int | None:
-    amounts = [i.get("amount") for i in items]
-    if all(isinstance(a, int) and not isinstance(a, bool) for a in amounts):
-        return sum(amounts)
-    return None
+    """The sum of the fixed amounts, a yearly row once for each of its years (money.py); None
+    when a row is not valid enough to count."""
+    for i in items:
+        amount = i.get("amount")
+        fixed = money.basis(i) == money.FIXED and "share" not in i
+        if fixed and not (isinstance(amount, int) and not isinstance(amount, bool)):
+            return None
+    try:
+        return money.total([i for i in items if "share" not in i or "amount" in i])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _partner_names(data) -> dict:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import jinja2
 
+from . import money, timeline
+from .context import annex_name
 from .i18n import LABELS, Formats, language
 from .render import TEMPLATES
 from .write import write_atomic
@@ -37,7 +39,17 @@ FIELDS = [
     "pdf",
     "docx",
     "html",
+    "renewal",
+    "next_date",
+    "next",
 ]
+
+# What the next date in the register is (timeline.Term.next_date), in the register's Danish.
+NEXT = {
+    "end": "Slutdato",
+    "notice": "Sidste frist for opsigelse",
+    "review": "Tages op senest",
+}
 
 
 def today() -> dt.date:
@@ -47,28 +59,62 @@ def today() -> dt.date:
 
 def entry(path: str, data: dict) -> dict:
     """One agreement's row in the register: plain values, the same for CSV, JSON and HTML.
-    Kept in the build state, so a rebuild writes the register without reading every file."""
+    Kept in the build state, so a rebuild writes the register without reading every file.
+    `end` is the end with every extension applied, and empty for an agreement that runs until
+    it is terminated; `term` holds what the next date is computed from on the day of writing."""
     stem = Path(path).stem
+    term = timeline.term(data)
+    end = term.effective_end
     return {
         "file": Path(path).name,
         "title": data["title"],
         "status": data["status"],
         "language": language(data),
         "start": data["duration"]["start"],
-        "end": data["duration"]["end"],
+        "end": end.isoformat() if end and term.mode != timeline.UNTIL_TERMINATED else "",
+        "renewal": term.mode,
+        "term": {
+            "review_by": term.review_by.isoformat() if term.review_by else None,
+            "period_months": term.period_months,
+            "notice_months": term.notice_months,
+        },
         "partners": [{"name": p["name"], "sector": p["sector"]} for p in data["partners"]],
         "sectors": sorted({p["sector"] for p in data["partners"]}),
-        "budget_total": sum(b["amount"] for b in data["economy"]["budget"]),
-        "financing_total": sum(f["amount"] for f in data["economy"]["financing"]),
+        "budget_total": money.total(data["economy"]["budget"]),
+        "financing_total": money.financing_totals(data["economy"])[None],
         "pdf": f"{stem}.pdf",
         "docx": f"{stem}.docx",
         "html": f"{stem}.html",
+        "annexes": [
+            {"title": a["title"], "href": annex_name(stem, i, a["file"]) if "file" in a else ""}
+            for i, a in enumerate(data.get("annexes", []))
+        ],
     }
 
 
+def _term(row: dict) -> timeline.Term:
+    extra = row.get("term") or {}
+    day = lambda iso: dt.date.fromisoformat(iso) if iso else None  # noqa: E731
+    return timeline.Term(
+        mode=row.get("renewal", timeline.FIXED),
+        start=dt.date.fromisoformat(row["start"]),
+        end=day(row["end"]),
+        review_by=day(extra.get("review_by")),
+        period_months=extra.get("period_months"),
+        notice_months=extra.get("notice_months"),
+    )
+
+
 def with_days_left(rows: list[dict], on: dt.date) -> list[dict]:
-    dated = [{**row, "days_left": (dt.date.fromisoformat(row["end"]) - on).days} for row in rows]
-    return sorted(dated, key=lambda row: (row["end"], row["title"]))
+    """Each row with its next date (the end, the last day for notice, or the date by which the
+    partners decide whether to go on) and the days until it; sorted by that date."""
+    dated = []
+    for row in rows:
+        next_date, what = _term(row).next_date(on)
+        next_iso = next_date.isoformat() if next_date else ""
+        days = (next_date - on).days if next_date else None
+        dated.append({**row, "next_date": next_iso, "next": what, "days_left": days})
+    return sorted(dated, key=lambda row: (row["next_date"] or "9999", row["title"]))
 
 
 def to_csv(rows: list[dict]) -> bytes:
@@ -82,7 +128,7 @@ def to_csv(rows: list[dict]) -> bytes:
             "partners": " | ".join(p["name"] for p in row["partners"]),
             "sectors": " | ".join(row["sectors"]),
         }
-        writer.writerow([_cell(flat[field]) for field in FIELDS])
+        writer.writerow([_cell(flat.get(field, "")) for field in FIELDS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -112,7 +158,8 @@ def to_html(rows: list[dict], on: dt.date) -> bytes:
                 **row,
                 "status_text": t["status"][row["status"]],
                 "sector_text": {p["name"]: t["sector"][p["sector"]] for p in row["partners"]},
-                "period_text": f"{fmt.date(row['start'])} – {fmt.date(row['end'])}",
+                "period_text": _period_text(row, fmt),
+                "next_text": f"{NEXT[row['next']]}: {fmt.date(row['next_date'])}" if row["next_date"] else "",
                 "budget_text": fmt.amount(row["budget_total"]),
             }
             for row in rows
@@ -124,6 +171,15 @@ def to_html(rows: list[dict], on: dt.date) -> bytes:
         css=(TEMPLATES / "index.css").read_text(encoding="utf-8"),
     )
     return html.encode("utf-8")
+
+
+def _period_text(row: dict, fmt: Formats) -> str:
+    t, start = fmt.t, fmt.date(row["start"])
+    if row.get("renewal") == timeline.UNTIL_TERMINATED:
+        return t["meta_open"].format(start=start)
+    if row.get("renewal") == timeline.AUTOMATIC:
+        return t["meta_automatic"].format(start=start, end=fmt.date(row["end"]))
+    return f"{start} – {fmt.date(row['end'])}"
 
 
 def write_register(rows: list[dict], out_dir: Path) -> list[Path]:

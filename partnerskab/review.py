@@ -17,11 +17,12 @@ import shlex
 from collections.abc import Callable
 from typing import NamedTuple
 
+from . import money
 from .check import check
-from .i18n import language
+from .i18n import language, plural
 from .load import load
 
-OK, THIN, MISSING = "ok", "thin", "missing"
+OK, THIN, MISSING, NOT_APPLICABLE = "ok", "thin", "missing", "not_applicable"
 THIN_WORDS = 8  # a prose field with fewer words says too little to act on
 FREQUENT = {"weekly", "biweekly", "monthly"}  # «hyppige statusmøder»
 REGULAR = FREQUENT | {"quarterly"}  # «regelmæssig kommunikation»; half-yearly is not
@@ -40,6 +41,7 @@ class Gap(NamedTuple):
 class Finding(NamedTuple):
     status: str
     gaps: tuple[Gap, ...] = ()
+    why: str = ""  # for NOT_APPLICABLE: a key in WORDS saying why the point does not apply
 
 
 class Point(NamedTuple):
@@ -96,10 +98,22 @@ def _partners(data: dict) -> dict[str, str]:
     return names
 
 
-def _lacking(data: dict, section: str, has=lambda entry: True) -> list[str]:
-    """Names of the partners with no entry in `section` for which `has(entry)` holds."""
+def _lacking(data: dict, section: str, has=lambda entry: True, funders_too: bool = True) -> list[str]:
+    """Names of the partners with no entry in `section` for which `has(entry)` holds; without
+    `funders_too`, a partner that only funds is not counted as lacking."""
     covered = {entry["partner"] for entry in data.get(section, []) if has(entry)}
+    if not funders_too:
+        covered |= _funders_only(data)
     return [name for pid, name in _partners(data).items() if pid not in covered]
+
+
+def _funders_only(data: dict) -> set[str]:
+    """Partners whose part is money only: named on a financing row, with no resources and no
+    activity of their own. Tasks, hours and competences do not apply to them."""
+    funders = {row["partner"] for row in data["economy"]["financing"] if "partner" in row}
+    bringing = {r["partner"] for r in data["resources"]}
+    acting = {p for a in data["activities"] for p in a["responsible"]}
+    return funders - bringing - acting
 
 
 def _all(data: dict, names: list[str]) -> bool:
@@ -155,15 +169,19 @@ def activity_plans(data: dict) -> Finding:
 
 
 def costs(data: dict) -> Finding:
-    """A budget that adds up to something, broken into more than one post."""
+    """A budget that adds up to something, broken into more than one post; unless the money is
+    paid as billed, when there is no budget to break down."""
     budget = data["economy"]["budget"]
-    nothing = sum(item["amount"] for item in budget) == 0
-    return _grade([(nothing or len(budget) < 2) and gap("economy.budget")], missing=nothing)
+    nothing = money.total(budget) == 0
+    thin = nothing or len(budget) < 2
+    if thin and any(money.basis(row) == money.REIMBURSED for row in data["economy"]["financing"]):
+        return Finding(NOT_APPLICABLE, why="why_reimbursed")
+    return _grade([thin and gap("economy.budget")], missing=nothing)
 
 
 def competences(data: dict) -> Finding:
-    """Every partner describes what it brings."""
-    lacking = _lacking(data, "resources", lambda r: _words(r.get("description")))
+    """Every partner describes what it brings (a partner that only funds brings its money)."""
+    lacking = _lacking(data, "resources", lambda r: _words(r.get("description")), funders_too=False)
     return _grade([lacking and gap("resources[].description", names=lacking)], missing=_all(data, lacking))
 
 
@@ -178,7 +196,7 @@ def communication(data: dict) -> Finding:
 def division_of_work(data: dict) -> Finding:
     """Every partner has tasks or obligations (the schema already requires a responsible partner
     for each activity)."""
-    lacking = _lacking(data, "roles", lambda r: r.get("tasks") or r.get("obligations"))
+    lacking = _lacking(data, "roles", lambda r: r.get("tasks") or r.get("obligations"), funders_too=False)
     gaps = [lacking and gap("roles[].tasks", "roles[].obligations", names=lacking)]
     return _grade(gaps, missing=_all(data, lacking))
 
@@ -198,7 +216,11 @@ def status_meetings(data: dict) -> Finding:
 
 
 def volunteers(data: dict) -> Finding:
-    """Volunteers are mentioned in what the civil-society partners bring or do, or in staffing."""
+    """Volunteers are mentioned in what the civil-society partners bring or do, or in staffing,
+    or a partner brings a group of volunteers. Where no partner brings volunteers at all, the
+    point does not apply."""
+    if any(r.get("kind") == "volunteers" for r in data["resources"]):
+        return _grade([])
     civil = {p["id"] for p in data["partners"] if p["sector"] == "civil_society"} or set(_partners(data))
     texts = [r["description"] for r in data["resources"] if r["partner"] in civil]
     for role in data["roles"]:
@@ -206,7 +228,9 @@ def volunteers(data: dict) -> Finding:
             texts += [role["role"], *role.get("tasks", []), *role.get("obligations", [])]
     texts += [a.get("staffing", "") for a in data["activities"]]
     found = any(VOLUNTEER.search(text) for text in texts)
-    return _grade([not found and gap("resources[].description", "roles[].tasks")], missing=not found)
+    if not found:
+        return Finding(NOT_APPLICABLE, why="why_no_volunteers")
+    return _grade([])
 
 
 # --- Trin 4: Den endelige partnerskabsaftale -----------------------------------------------------
@@ -223,8 +247,9 @@ def signed(data: dict) -> Finding:
 
 
 def time_set_aside(data: dict) -> Finding:
-    """Every partner commits a minimum number of hours."""
-    lacking = _lacking(data, "resources", lambda r: r.get("minimum_hours"))
+    """Every partner commits a minimum number of hours, its own or its volunteers' (a partner
+    that only funds commits money, not time)."""
+    lacking = _lacking(data, "resources", lambda r: r.get("minimum_hours"), funders_too=False)
     gaps = [lacking and gap("resources[].minimum_hours", names=lacking)]
     return _grade(gaps, missing=_all(data, lacking))
 
@@ -246,7 +271,7 @@ def backing(data: dict) -> Finding:
 def shared_vision(data: dict) -> Finding:
     """A vision worth the name, and every partner both has a role and contributes resources."""
     no_role = _lacking(data, "roles")
-    no_resources = _lacking(data, "resources")
+    no_resources = _lacking(data, "resources", funders_too=False)
     gaps = [
         _short(data, "purpose.vision"),
         no_role and gap("roles", names=no_role),
@@ -280,7 +305,7 @@ def leadership(data: dict) -> Finding:
 
 def clear_roles(data: dict) -> Finding:
     """Every partner has obligations or tasks, and it is clear who decides what."""
-    lacking = _lacking(data, "roles", lambda r: r.get("obligations") or r.get("tasks"))
+    lacking = _lacking(data, "roles", lambda r: r.get("obligations") or r.get("tasks"), funders_too=False)
     given = data["organisation"].get("decisions") or {}
     absent = [key for key in ("joint", "separate") if not given.get(key)]
     gaps = [lacking and gap("roles[].obligations", "roles[].tasks", names=lacking)]
@@ -544,12 +569,17 @@ WORDS = {
         OK: "✓ på plads",
         THIN: "~ tyndt",
         MISSING: "✗ mangler",
+        NOT_APPLICABLE: "– gælder ikke",
+        "why_no_volunteers": "ingen partner bringer frivillige",
+        "why_reimbursed": "udgifterne betales efter regning",
+        "summary_na": " {n} gælder ikke her.",
         "header": "# Vejledningstjek: «{title}» ({file})",
         "intro": "Aftalen er holdt op mod Socialstyrelsens vejledning om partnerskaber: Tringuidens fire "
         "trin og punkterne under «Tilrettelæggelse af partnerskaber».",
         "advice": "Vejledningen: «{advice}»",
         "fill": "Udfyld: {fields}",
         "or": " eller ",
+        "locale": "da_DK",
         "words": "kun {n} ord",
         "not_in_file": "## Det kan filen ikke vise – tal om det sammen",
         "summary": "I alt: {ok} på plads, {thin} tyndt, {missing} mangler.",
@@ -563,6 +593,10 @@ WORDS = {
         OK: "✓ in place",
         THIN: "~ thin",
         MISSING: "✗ missing",
+        NOT_APPLICABLE: "– does not apply",
+        "why_no_volunteers": "no partner brings volunteers",
+        "why_reimbursed": "the costs are paid as billed",
+        "summary_na": " {n} do not apply here.",
         "header": "# Guidance review: «{title}» ({file})",
         "intro": "The agreement is checked against Socialstyrelsen's guidance on partnerships: the four "
         "steps of the Tringuide and the points under «Tilrettelæggelse af partnerskaber» (organising "
@@ -570,12 +604,16 @@ WORDS = {
         "advice": "The guidance: “{advice}”",
         "fill": "Fill in: {fields}",
         "or": " or ",
-        "words": "only {n} words",
+        "locale": "en_GB",
+        "words": {"one": "only {n} word", "other": "only {n} words"},
         "not_in_file": "## What the file cannot show – talk about it together",
         "summary": "In total: {ok} in place, {thin} thin, {missing} missing.",
         "advice_only": "This is advice from the guidance only. Whether the agreement is valid is decided "
         "by `python build.py validate`.",
-        "rule_errors": "Note: `python build.py validate {file}` finds {n} error(s) to fix.",
+        "rule_errors": {
+            "one": "Note: `python build.py validate {file}` finds {n} error to fix.",
+            "other": "Note: `python build.py validate {file}` finds {n} errors to fix.",
+        },
         "broken": "# Guidance review: {file}\n\nThe agreement cannot be checked against the guidance until "
         "these errors are fixed. Run `python build.py validate {file}` to see them with line and column:\n",
     },
@@ -587,7 +625,7 @@ def _gap_text(g: Gap, words: dict) -> str:
     if g.names:
         text += f" (for {', '.join(g.names)})"
     elif g.words is not None:
-        text += f" ({words['words'].format(n=g.words)})"
+        text += f" ({plural(g.words, words['words'], words['locale']).format(n=g.words)})"
     return text
 
 
@@ -597,8 +635,9 @@ def review_data(data: dict, file: str, rule_errors: int = 0) -> str:
     words = WORDS[lang]
     lines = [words["header"].format(title=data["title"], file=file), "", words["intro"]]
     if rule_errors:
-        lines += ["", words["rule_errors"].format(file=shlex.quote(file), n=rule_errors)]
-    counts = {OK: 0, THIN: 0, MISSING: 0}
+        counted = plural(rule_errors, words["rule_errors"], words["locale"])
+        lines += ["", counted.format(file=shlex.quote(file), n=rule_errors)]
+    counts = {OK: 0, THIN: 0, MISSING: 0, NOT_APPLICABLE: 0}
     step = None
     for point in POINTS:
         if point.step != step:
@@ -607,6 +646,9 @@ def review_data(data: dict, file: str, rule_errors: int = 0) -> str:
         finding = point.check(data)
         counts[finding.status] += 1
         title = point.title_en if lang == "en" else point.title_da
+        if finding.status == NOT_APPLICABLE:
+            lines.append(f"- {words[finding.status]}: {title} ({words[finding.why]})")
+            continue
         lines.append(f"- {words[finding.status]}: {title}")
         if finding.status != OK:
             advice = point.advice_en if lang == "en" else point.advice_da
@@ -615,7 +657,10 @@ def review_data(data: dict, file: str, rule_errors: int = 0) -> str:
             lines.append(f"  - {words['fill'].format(fields=fields)}")
     lines += ["", words["not_in_file"], ""]
     lines += [f"- {da if lang == 'da' else en}" for da, en in NOT_IN_THE_FILE]
-    lines += ["", words["summary"].format(**counts), words["advice_only"]]
+    summary = words["summary"].format(**counts)
+    if counts[NOT_APPLICABLE]:
+        summary += words["summary_na"].format(n=counts[NOT_APPLICABLE])
+    lines += ["", summary, words["advice_only"]]
     return "\n".join(lines) + "\n"
 
 

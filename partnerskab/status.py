@@ -12,12 +12,28 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
+from . import timeline
 from .check import check
 from .i18n import Formats
 from .load import load
-from .register import today
+from .register import NEXT, today
 
 STALE_DRAFT_DAYS = 60
+DAYS = {"one": "{n} dag", "other": "{n} dage"}
+# What must happen by the next date, by its kind (timeline.Term.next_date).
+DUE = {
+    "end": "Udløber inden for {days}: forny, forlæng eller afslut",
+    "notice": "Sidste frist for opsigelse inden for {days}: beslut, om aftalen skal fortsætte",
+    "review": "Skal tages op inden for {days}: beslut, om aftalen skal fortsætte",
+}
+DUE_PASSED = {
+    "end": "Er udløbet: sæt status: ended, eller forlæng aftalen med et tillæg",
+    "notice": "Fristen for opsigelse ({date}) er overskredet",
+    "review": (
+        "Aftalen skulle være taget op senest {date}: beslut, om den skal fortsætte, og skriv en ny dato i "
+        "review_by"
+    ),
+}
 
 
 def last_changed(path: str) -> dt.date:
@@ -59,26 +75,29 @@ def attention(files: list[str], within: int) -> tuple[list[tuple[str, ...]], lis
             broken.append(path)
             continue
         data = source.data
-        end = dt.date.fromisoformat(data["duration"]["end"])
-        days = (end - on).days
+        term = timeline.term(data)
+        next_date, kind = term.next_date(on)
+        days = (next_date - on).days if next_date else None
         status = data["status"]
         what = None
-        if status == "signed" and days < 0:
+        if status == "signed" and kind == "end" and days is not None and days < 0:
             what = "Er udløbet, men står stadig som underskrevet: sæt status: ended"
-        elif status != "ended" and 0 <= days <= within:
-            what = f"Udløber inden for {within} dage: forny, forlæng eller afslut"
+        elif status != "ended" and days is not None and days < 0:
+            what = DUE_PASSED[kind].format(date=fmt.date(next_date.isoformat()))
+        elif status != "ended" and days is not None and days <= within:
+            what = DUE[kind].format(days=fmt.count(within, DAYS))
         elif status == "draft":
             idle = (on - last_changed(path)).days
             if idle >= STALE_DRAFT_DAYS:
-                what = f"Udkast uændret i {idle} dage"
+                what = f"Udkast uændret i {fmt.count(idle, DAYS)}"
         if what:
             rows.append(
                 (
                     path,
                     data["title"],
                     fmt.t["status"][status],
-                    fmt.date(data["duration"]["end"]),
-                    str(days),
+                    f"{NEXT[kind]}: {fmt.date(next_date.isoformat())}" if next_date else "",
+                    str(days) if days is not None else "",
                     what,
                 )
             )
@@ -86,12 +105,14 @@ def attention(files: list[str], within: int) -> tuple[list[tuple[str, ...]], lis
 
 
 def status_report(files: list[str], within: int) -> int:
+    fmt_da = Formats("da")
     rows, broken = attention(files, within)
     if not rows and not broken:
-        print(f"Ingen aftaler kræver opmærksomhed ({len(files)} gennemgået, {within} dage frem).")
+        reviewed = fmt_da.count(len(files), {"one": "{n} gennemgået", "other": "{n} gennemgået"})
+        print(f"Ingen aftaler kræver opmærksomhed ({reviewed}, {fmt_da.count(within, DAYS)} frem).")
         return 0
     if rows:
-        header = ("Fil", "Aftale", "Status", "Slutdato", "Dage", "Hvad")
+        header = ("Fil", "Aftale", "Status", "Næste dato", "Dage", "Hvad")
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
         for row in [header, tuple("-" * w for w in widths), *rows]:
             print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -177,7 +177,9 @@ def test_english_agreement_gets_english_messages(write_agreement):
 def test_examples_are_valid():
     result = run_cli("validate")
     assert result.returncode == 0, result.stdout
-    assert result.stdout.strip() == f"{len(EXAMPLES)} aftale(r) er i orden."
+    assert result.stdout.strip() == f"{len(EXAMPLES)} aftaler er i orden."
+    one = run_cli("validate", str(FJORDBY))
+    assert one.stdout.strip() == "1 aftale er i orden."  # the word fits the number (Babel's rule)
 
 
 def test_all_problems_in_all_files_in_one_run_with_path_line_column(tmp_path):

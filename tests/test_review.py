@@ -61,7 +61,11 @@ def _section(lines: list[str], heading: str) -> list[str]:
 
 def _point(lines: list[str], title: str) -> list[str]:
     """A point's own line and the indented lines under it."""
-    starts = [i for i, line in enumerate(lines) if re.fullmatch(rf"- [✓~✗] [^:]+: {re.escape(title)}", line)]
+    starts = [
+        i
+        for i, line in enumerate(lines)
+        if re.fullmatch(rf"- [✓~✗–] [^:]+: {re.escape(title)}( \([^)]+\))?", line)
+    ]
     assert len(starts) == 1, (title, lines)
     block = [lines[starts[0]]]
     for line in lines[starts[0] + 1 :]:
@@ -251,14 +255,13 @@ def test_a_gap_shows_status_advice_and_field(write_agreement, changes, title, st
     ]
 
 
-def test_no_volunteers_mentioned(write_agreement):
+def test_no_volunteers_mentioned_is_not_reported_as_missing(write_agreement):
+    """Issue 9: a point that does not apply is said to not apply, not reported as missing."""
     lines = _review(write_agreement(re.sub("(?i)frivillig", "deltager", TEXT)))
     assert _point(lines, "Frivillige er overvejet") == [
-        "- ✗ mangler: Frivillige er overvejet",
-        "  - Vejledningen: «Overvej behov for rekruttering af eventuelle frivillige, og overvej, hvilke "
-        "opgaver det giver mening for frivillige at varetage.»",
-        "  - Udfyld: `resources[].description` eller `roles[].tasks`",
+        "- – gælder ikke: Frivillige er overvejet (ingen partner bringer frivillige)",
     ]
+    assert lines[-2].endswith(" 1 gælder ikke her.")
 
 
 def test_draft_example_is_not_signed():

@@ -68,7 +68,8 @@ def test_a_changed_schema_gives_a_different_doc():
     original = schema_docs.render(schema())
     doc = schema_docs.render(changed)
     assert doc != original
-    assert "| `duration.end` | dato (ÅÅÅÅ-MM-DD) | ja | **Sidste dag.**" in doc
+    when = "ja, når aftalen ikke løber, indtil den opsiges"
+    assert f"| `duration.end` | dato (ÅÅÅÅ-MM-DD) | {when} | **Sidste dag.**" in doc
     assert "fx 180000. Mindst 1." in doc and "fx 180000. Mindst 0." in original
 
 

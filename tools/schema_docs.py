@@ -32,7 +32,7 @@ PATTERNS = {
 DESCRIBED = set(
     "title x-title-en description $comment examples type properties required additionalProperties items"
     " enum const default format pattern contentMediaType minItems maxItems uniqueItems minLength maxLength"
-    " minimum maximum exclusiveMinimum exclusiveMaximum".split()
+    " minimum maximum exclusiveMinimum exclusiveMaximum allOf dependentRequired".split()
 )
 # Type words, singular and plural (for "liste af ...").
 WORDS = {
@@ -57,7 +57,8 @@ HEADER = """\
 Hvert afsnit herunder er et felt på øverste niveau i aftalens YAML-fil, i skemaets rækkefølge.
 Kolonnen *Felt* viser, hvor feltet står: et punktum skiller en gruppe fra felterne i den, og `[]`
 står for hvert element i en liste. *Påkrævet* gælder inden for gruppen: «ja» betyder, at feltet skal
-være med, når gruppen eller listen over det er med.{closed}
+være med, når gruppen eller listen over det er med; «ja, når ...», at det skal være med i den
+situation.{closed}
 
 *Tekst med formatering* må have afsnit (en tom linje imellem), punktlister (`- punkt`), nummererede
 lister (`1. punkt`), `*kursiv*`, `**fed**` og links (`[tekst](https://...)`, også `mailto:`); alt
@@ -137,14 +138,34 @@ def render(schema: dict) -> str:
                 out.append(" ".join([label, *about]))
         return [fact for fact in out if fact]
 
-    def rows(path: str, node: dict, required: bool, top: bool = False):
+    def required_text(parent: dict, key: str) -> str:
+        """«ja», «nej», or when the field is required: a condition from the parent's `allOf`
+        (if/then/else, each with a description in words) or `dependentRequired`."""
+        if key in parent.get("required", []):
+            return "ja"
+        when = []
+        for rule in parent.get("allOf", []):
+            if set(rule) - {"description", "if", "then", "else"} or "description" not in rule:
+                raise ValueError(
+                    f"{key}: schema_docs.py kan kun beskrive allOf med if/then/else og description"
+                )
+            if key in rule.get("then", {}).get("required", []):
+                when.append(esc(rule["description"]))
+            if key in rule.get("else", {}).get("required", []):
+                when.append(esc(rule["else"]["description"]))
+        for given, needed in parent.get("dependentRequired", {}).items():
+            if key in needed:
+                when.append(code(given) + " er med")
+        return "ja, når " + " eller ".join(when) if when else "nej"
+
+    def rows(path: str, node: dict, required: str, top: bool = False):
         """The row for `path` and those of the fields in it; a section's row leaves out its description."""
         node = resolve(node)
         title = esc(node.get("title", ""))
         text = [f"**{title}{'' if title.endswith(('.', '?', '!')) else '.'}**"] if title else []
         if "description" in node and not top:
             text.append(esc(node["description"]))
-        cells = [code(path), kind(node), "ja" if required else "nej", " ".join(text + facts(node))]
+        cells = [code(path), kind(node), required, " ".join(text + facts(node))]
         yield "| " + " | ".join(cells) + " |"
         yield from children(path, node)
 
@@ -153,7 +174,7 @@ def render(schema: dict) -> str:
         if unknown:
             raise ValueError(f"{path}: schema_docs.py kan ikke beskrive {', '.join(unknown)}")
         for key, child in node.get("properties", {}).items():
-            yield from rows(f"{path}.{key}", child, key in node.get("required", []))
+            yield from rows(f"{path}.{key}", child, required_text(node, key))
         if "items" in node:
             yield from children(path + "[]", resolve(node["items"]))
 
@@ -176,9 +197,7 @@ def render(schema: dict) -> str:
             esc(node.get("description", "")),
             "| Felt | Type | Påkrævet | Beskrivelse |\n|---|---|---|---|",
         ]
-        section[-1] += "".join(
-            "\n" + row for row in rows(key, node, key in root.get("required", []), top=True)
-        )
+        section[-1] += "".join("\n" + row for row in rows(key, node, required_text(root, key), top=True))
         parts.append("\n\n".join(part for part in section if part))
     return "\n\n".join(parts) + "\n"
 
