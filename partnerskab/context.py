@@ -60,6 +60,7 @@ def _money_table(rows: list[dict], fmt: Formats, computed: dict[int, int] | None
         "rows": table,
         "other": other,
         "has_years": any("year" in row or "years" in row for row in table),
+        "has_ranges": any("years" in row for row in table),  # wider columns for «2026–2028»
         "years": [{"year": y, "total_text": fmt.amount(v)} for y, v in sorted(by_year.items())]
         if len(by_year) > 1
         else [],

@@ -13,7 +13,7 @@ from functools import cache
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 
 
 def language(data) -> str:
@@ -69,6 +69,7 @@ LABELS = {
         "total": "I alt",
         "total_year": "I alt {year}",
         "currency": "{amount} kr.",
+        "percent": "{n}\u00a0%",
         "model": {"shared": "Delt projektledelse", "single": "Projektledelse"},
         "frequency": {
             "weekly": "Ugentligt",
@@ -105,8 +106,7 @@ LABELS = {
         "meta_open": "fra {start}, indtil en af parterne opsiger aftalen",
         "meta_automatic": "{start} – {end}, forlænges automatisk",
         "ended_open": "Aftalen er afsluttet.",
-        "per_year": "{amount} om året, i alt {total}",
-        "per_year_phrase": "{amount} om året, {years}, i alt {total}",
+        "per_year": "{amount} om\u00a0året, i\u00a0alt {total}",
         "share_of": "{share} af budgettet",
         "other_money": "Ud over beløbene i tabellen:",
         "reimbursed": "betales efter regning",
@@ -157,6 +157,7 @@ LABELS = {
         "total": "Total",
         "total_year": "Total {year}",
         "currency": "DKK {amount}",
+        "percent": "{n}%",
         "model": {"shared": "Shared project management", "single": "Project management"},
         "frequency": {
             "weekly": "Weekly",
@@ -196,8 +197,7 @@ LABELS = {
         "meta_open": "from {start} until one of the partners terminates it",
         "meta_automatic": "{start} – {end}, renewed automatically",
         "ended_open": "The agreement has ended.",
-        "per_year": "{amount} a year, {total} in total",
-        "per_year_phrase": "{amount} a year, {years}, {total} in total",
+        "per_year": "{amount} a\u00a0year, {total} in\u00a0total",
         "share_of": "{share} of the budget",
         "other_money": "In addition to the amounts in the table:",
         "reimbursed": "paid as billed",
@@ -244,7 +244,7 @@ class Formats:
 
     def percent(self, share) -> str:
         """60 % (Danish, with a no-break space) or 60% (English); decimals only when given."""
-        return format_percent(share / 100, "#,##0.##%", locale=self.locale).replace(" ", "\u00a0")
+        return self.t["percent"].format(n=format_decimal(share, locale=self.locale))
 
     def count(self, n, forms) -> str:
         """A number with the word that fits it: count(1, t["people"]) -> «1 frivillig»."""
