@@ -15,7 +15,7 @@ from partnerskab.diff import code, default_files, describe, diff_markdown
 from partnerskab.history import names_at
 from partnerskab.load import load
 
-from .conftest import FJORDBY, run_cli
+from .conftest import EXAMPLES, FJORDBY, run_cli
 from .test_history import AABY, BUDGET, FUNDING, NORREBY, commit, edit, make_repo
 
 FJORDBY_REL = "agreements/fjordby-familievenner.yaml"
@@ -317,8 +317,9 @@ def test_default_files_include_those_deleted_since_base(repo, monkeypatch):
     shutil.copy(repo / FJORDBY_REL, repo / "agreements" / "ny.yaml")
     (repo / "agreements" / "noter.txt").write_text("ikke en aftale", encoding="utf-8")
     folder = repo / "agreements"
-    assert default_files(folder, "HEAD") == [AABY, FJORDBY_REL, NORREBY, "agreements/ny.yaml"]
-    assert default_files(folder, "findes-ikke") == [FJORDBY_REL, NORREBY, "agreements/ny.yaml"]
+    examples = [f"agreements/{p.name}" for p in EXAMPLES]
+    assert default_files(folder, "HEAD") == sorted([*examples, "agreements/ny.yaml"])
+    assert default_files(folder, "findes-ikke") == sorted([*examples, "agreements/ny.yaml"])[1:]  # not Åby
     assert "Aftalen er slettet." in diff_markdown(default_files(folder, "HEAD"), "HEAD")
     (repo / "nyt").mkdir()
     assert names_at("HEAD", repo / "nyt") == []

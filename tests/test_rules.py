@@ -12,7 +12,7 @@ from partnerskab.check import check
 from partnerskab.load import load
 from partnerskab.rules import ERRORS, WARNINGS, check_rules, cvr_is_valid
 
-from .conftest import EXAMPLES, FJORDBY, ROOT, run_cli
+from .conftest import EXAMPLE_WARNINGS, EXAMPLES, FJORDBY, ROOT, run_cli
 
 TEXT = FJORDBY.read_text(encoding="utf-8")
 
@@ -149,7 +149,8 @@ def test_every_rule_has_a_test_and_a_readme_entry():
 
 def test_examples_pass_every_rule_without_warnings():
     for example in EXAMPLES:
-        assert check(load(example)) == [], example
+        codes = [p.code for p in check(load(example))]
+        assert codes == EXAMPLE_WARNINGS.get(example.name, []), example
 
 
 def test_ended_is_judged_against_today():
