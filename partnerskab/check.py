@@ -7,7 +7,7 @@ import difflib
 import re
 
 from . import schema as schema_module
-from .i18n import language
+from .i18n import language, plural
 from .load import Source
 from .messages import PATTERN_KINDS, SCHEMA, json_type, shown
 from .problems import Problem, dotted
@@ -175,6 +175,7 @@ def check_schema(source: Source) -> list[Problem]:
                 template="min_items",
                 limit=error.validator_value,
                 count=len(value),
+                are=plural(len(value), {"one": "is", "other": "are"}, "en_GB"),
                 **common,
             )
         elif kind == "maxItems":
@@ -185,6 +186,7 @@ def check_schema(source: Source) -> list[Problem]:
                 template="max_items",
                 limit=error.validator_value,
                 count=len(value),
+                are=plural(len(value), {"one": "is", "other": "are"}, "en_GB"),
                 **common,
             )
         elif kind == "pattern":

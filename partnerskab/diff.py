@@ -22,7 +22,7 @@ from pathlib import Path
 from . import money, schema
 from .context import other_money_text, resource_scope
 from .history import HistoryError, load_at, names_at
-from .i18n import Formats, language
+from .i18n import Formats, language, plural
 from .load import Source, load
 from .markdown import escape
 
@@ -36,8 +36,8 @@ DOCUMENT = {
     "no_files": "Der er ingen aftaler at sammenligne.",
     "nothing": "Ingen ændringer i {count} siden {base}.",
     "unchanged": "Ingen ændringer i {count}.",
-    "agreements": ("{n} aftale", "{n} aftaler"),
-    "other_agreements": ("{n} anden aftale", "{n} andre aftaler"),
+    "agreements": {"one": "{n} aftale", "other": "{n} aftaler"},
+    "other_agreements": {"one": "{n} anden aftale", "other": "{n} andre aftaler"},
     "failed": "Kunne ikke sammenlignes",
     "failed_all": "Kan ikke sammenligne med {base}: {reason}.",
     "unreadable_base": "kan ikke læses som den var i {base}: linje {line}, kolonne {column}: {message}",
@@ -183,8 +183,8 @@ def code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _count(n: int, words: tuple[str, str]) -> str:
-    return words[n != 1].format(n=n)
+def _count(n: int, words: dict) -> str:
+    return plural(n, words, "da_DK").format(n=n)
 
 
 def _same(value) -> str:

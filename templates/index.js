@@ -20,7 +20,7 @@
       row.hidden = !match;
       if (match) { shown += 1; }
     });
-    count.textContent = shown + " af " + rows.length + " aftaler vises.";
+    count.textContent = shown + " af " + rows.length + (rows.length === 1 ? " aftale vises." : " aftaler vises.");
   }
 
   function sortBy(header) {

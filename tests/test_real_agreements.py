@@ -673,3 +673,13 @@ def test_diff_describes_a_yearly_grant_and_a_payment_per_result(tmp_path):
     out = _flat(result.stdout)
     assert "Ny finansieringskilde: Fonden (2027–2028): 10.000 kr. om året, i alt 20.000 kr." in out
     assert "Pris pr. resultat: 5.000 kr. → 6.000 kr." in out or "Pris pr. resultat: 5000 → 6000" in out
+
+
+def test_counts_in_messages_fit_the_number(write_agreement):
+    """«there is 1», not «there are 1»: the English schema messages count with Babel too."""
+    text = (AGREEMENTS / "norreby-reading-friends.yaml").read_text(encoding="utf-8")
+    second = "  - partner: laesevenner\n    name: Mads Højgård\n    title: Chair\n    date: 2026-02-18\n    place: Nørreby\n"
+    assert text.endswith(second)
+    problems = check(load(write_agreement(text.removesuffix(second))))
+    messages = [p.message for p in problems]
+    assert "Signatures: there must be at least 2, but there is 1 (signatures)" in messages, messages
