@@ -10,6 +10,7 @@ from . import schema as schema_module
 from .i18n import language, plural
 from .load import Source
 from .messages import PATTERN_KINDS, SCHEMA, json_type, shown
+from .money import AMOUNT_FIELDS
 from .problems import Problem, dotted
 
 CODES = {
@@ -222,9 +223,8 @@ def check_schema(source: Source) -> list[Problem]:
 # 1.500.000 or 1 500 000: a number written with Danish thousands separators, read as text.
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. \u00a0][0-9]{3})+(?:,-)?$")
 
-# Fields that hold whole kroner. YAML reads `250.000` as 250.0, which a JSON Schema "integer"
-# accepts, so a Danish thousands separator is caught here, at the line that has it.
-AMOUNT_FIELDS = {"amount", "value", "unit_price", "cap"}
+# YAML reads `250.000` as 250.0, which a JSON Schema "integer" accepts, so a Danish thousands
+# separator in a field of whole kroner (money.AMOUNT_FIELDS) is caught here, at its line.
 
 
 def _whole_number_field(path: tuple) -> bool:

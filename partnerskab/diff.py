@@ -25,6 +25,7 @@ from .history import HistoryError, load_at, names_at
 from .i18n import Formats, language, plural
 from .load import Source, load
 from .markdown import escape
+from .money import AMOUNT_FIELDS
 
 MISSING = object()
 SHORT = 160  # prose this short (old and new together) is shown before and after
@@ -235,7 +236,7 @@ class Differ:
                 return self.ours(self.fmt.date(value))
             except ValueError:
                 return self.plain(value)
-        if key == "amount" and isinstance(value, int) and not isinstance(value, bool):
+        if key in AMOUNT_FIELDS and isinstance(value, int) and not isinstance(value, bool):
             return self.ours(self.fmt.amount(value))
         if key in ENUMS and isinstance(value, str) and value in self.fmt.t[key]:
             return escape(self.fmt.t[key][value])

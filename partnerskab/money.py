@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 FIXED, REIMBURSED, PER_RESULT = "fixed", "reimbursed", "per_result"
+# The fields that hold whole kroner, wherever they stand.
+AMOUNT_FIELDS = ("amount", "value", "unit_price", "cap")
 
 
 def basis(row: dict) -> str:

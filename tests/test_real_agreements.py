@@ -672,7 +672,7 @@ def test_diff_describes_a_yearly_grant_and_a_payment_per_result(tmp_path):
     assert result.returncode == 0, result.stderr
     out = _flat(result.stdout)
     assert "Ny finansieringskilde: Fonden (2027–2028): 10.000 kr. om året, i alt 20.000 kr." in out
-    assert "Pris pr. resultat: 5.000 kr. → 6.000 kr." in out or "Pris pr. resultat: 5000 → 6000" in out
+    assert "Pris pr. resultat: 5.000 kr. → 6.000 kr." in out
 
 
 def test_counts_in_messages_fit_the_number(write_agreement):
