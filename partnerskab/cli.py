@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -27,6 +28,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: fejl: {message}\n")
 
 
+def _revision(value: str) -> str:
+    """A git revision for --base; an empty one would silently compare with nothing."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError(
+            "--base skal være en git-revision, fx origin/main eller HEAD~1, ikke tom"
+        )
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="build.py", description="Tjek og byg partnerskabsaftaler.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -41,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--base",
+        type=_revision,
         metavar="REV",
         help="kræv et tillæg (changes.amendments), når en aftale, der var underskrevet i REV, er ændret",
     )
@@ -67,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
 
     diff = commands.add_parser("diff", help="hvad er ændret i aftalerne siden REV (Markdown)")
     diff.add_argument("files", nargs="*", metavar="FILE")
-    diff.add_argument("--base", default="HEAD", metavar="REV", help="sammenlign med REV (standard: HEAD)")
+    diff.add_argument(
+        "--base", type=_revision, default="HEAD", metavar="REV", help="sammenlign med REV (standard: HEAD)"
+    )
 
     review = commands.add_parser("review", help="tjek en aftale mod Socialstyrelsens vejledning (kun råd)")
     review.add_argument("file", metavar="FILE")
@@ -167,7 +180,28 @@ def _validate(args) -> int:
     return 1 if failed else 0
 
 
+INTERRUPTED = "Afbrudt. Filer, der var ved at blive skrevet, er ikke gemt; kør kommandoen igen."
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Ctrl-C and SIGTERM (a CI job cancelled, `kill`) stop it the same way:
+    workers and their files are cleaned up, one Danish line, exit 130."""
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print(f"\n{INTERRUPTED}", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args)

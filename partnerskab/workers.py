@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import secrets
 import shutil
 import signal
 import tempfile
@@ -30,8 +31,32 @@ TASKS_PER_WORKER = 8
 _FORK = multiprocessing.get_context("fork")
 
 
-def _serve(connection, single_threaded: bool) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to send SIGTERM when the parent dies, even by `kill -9`. The worker inherits
+    the parent's end of its pipe, so it would never see end-of-file and would live on."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(0)
+
+
+def _serve(connection, single_threaded: bool, parent: int) -> None:
     os.setpgrp()  # its own process group, so a time-out can stop pandoc too
+    current: dict[str, str] = {}
+
+    def terminate(signum, frame):
+        """The parent is gone or asks us to stop: remove this task's files, then end the
+        whole process group, pandoc included."""
+        if "workdir" in current:
+            shutil.rmtree(current["workdir"], ignore_errors=True)
+        os.killpg(0, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent(parent)
     if single_threaded:  # read by Typst's thread pool when it first starts, in this process
         os.environ["RAYON_NUM_THREADS"] = "1"
     while True:
@@ -42,7 +67,11 @@ def _serve(connection, single_threaded: bool) -> None:
         if task is None:
             return
         data, assets, keep, workdir = task
+        # Kept until the next task: the parent removes it once it has the result, but should
+        # the parent die first, this worker removes it on its way out.
+        current["workdir"] = workdir
         try:
+            os.mkdir(workdir, 0o700)  # never an existing folder or link: the name is fresh
             documents = render(data, Path(workdir), **assets)
             if keep:  # PARTNERSKAB_KEEP_INTERMEDIATE: what pandoc and Typst were given
                 shutil.copytree(workdir, keep, dirs_exist_ok=True)
@@ -56,7 +85,8 @@ def _serve(connection, single_threaded: bool) -> None:
 class _Worker:
     def __init__(self, single_threaded: bool = False):
         self.connection, child_end = _FORK.Pipe()
-        self.process = _FORK.Process(target=_serve, args=(child_end, single_threaded), daemon=True)
+        args = (child_end, single_threaded, os.getpid())
+        self.process = _FORK.Process(target=_serve, args=args, daemon=True)
         self.process.start()
         child_end.close()
         self.task: tuple | None = None  # (key, data, deadline)
@@ -65,8 +95,9 @@ class _Worker:
 
     def give(self, key, data: dict, assets: dict, keep: str | None, timeout: float) -> None:
         """`assets`: render()'s other arguments, the logos' bytes and the output name."""
-        # The parent owns the work directory, so it is removed even when the worker is killed.
-        self.workdir = tempfile.mkdtemp(prefix="partnerskab-")
+        # The parent names the work directory and removes it, even when the worker is killed;
+        # the worker creates it, so a parent killed before sending leaves nothing behind.
+        self.workdir = os.path.join(tempfile.gettempdir(), f"partnerskab-{secrets.token_hex(8)}")
         self.connection.send((data, assets, keep, self.workdir))
         self.task = (key, data, time.monotonic() + timeout)
         self.done += 1
