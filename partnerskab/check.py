@@ -7,7 +7,7 @@ import difflib
 import re
 
 from . import schema as schema_module
-from .i18n import language, plural
+from .i18n import Formats, language, plural
 from .load import Source
 from .messages import PATTERN_KINDS, SCHEMA, json_type, shown
 from .money import AMOUNT_FIELDS
@@ -150,6 +150,9 @@ def check_schema(source: Source) -> list[Problem]:
             expected = error.validator_value
             if expected == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
                 add(path, kind, where, template="type_quote", **common)
+            elif expected == "integer" and isinstance(value, float) and path in source.numbers_as_typed:
+                typed = source.numbers_as_typed[path]  # 120.500 is the number 120.5 to YAML
+                add(path, kind, where, **_decimal_number(path, typed, value, lang))
             elif expected == "integer" and isinstance(value, str) and _THOUSANDS.match(value.strip()):
                 digits = re.sub(r"\D", "", value)
                 add(path, kind, where, template="amount_text", typed=value.strip(), digits=digits, **common)
@@ -205,19 +208,22 @@ def check_schema(source: Source) -> list[Problem]:
             continue
         value = _get(data, path)
         if isinstance(value, float) and value.is_integer():  # others already failed "type"
-            template = "amount_separator" if path[-1] in AMOUNT_FIELDS else "whole_number"
-            add(
-                path,
-                "type",
-                source.position(path),
-                template=template,
-                typed=typed,
-                value=shown(int(value)),
-                digits=typed.replace(".", ""),
-                title=label(path, lang),
-                path=dotted(path),
-            )
+            add(path, "type", source.position(path), **_decimal_number(path, typed, value, lang))
     return problems
+
+
+# 250.000 or 1.500.000: whole kroner written with Danish thousands separators.
+_THOUSANDS_DOTS = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
+
+
+def _decimal_number(path: tuple, typed: str, value: float, lang: str) -> dict:
+    """The message for a whole-number field that YAML read as a decimal number: when it is
+    an amount written with thousands separators, say what to write instead."""
+    number = Formats(lang).number(value)  # 250 or 120,5: the number YAML read
+    params = {"typed": typed, "title": label(path, lang), "path": dotted(path), "value": number}
+    if path[-1] in AMOUNT_FIELDS and _THOUSANDS_DOTS.match(typed):
+        return {"template": "amount_separator", "digits": typed.replace(".", ""), **params}
+    return {"template": "whole_number", **params}
 
 
 # 1.500.000 or 1 500 000: a number written with Danish thousands separators, read as text.

@@ -35,7 +35,9 @@ def _years_text(row: dict, fmt: Formats) -> str:
     return str(row["year"]) if "year" in row else ""
 
 
-def _money_table(rows: list[dict], fmt: Formats, computed: dict[int, int] | None = None) -> dict:
+def _money_table(
+    rows: list[dict], fmt: Formats, computed: dict[int, int] | None = None, share_of_rest: bool = False
+) -> dict:
     """The rows that count in the sums (fixed amounts), with their amounts written out; the
     total, and a total per year where years are given; and the other rows (paid as billed or
     per result), which the documents show apart, in words."""
@@ -49,10 +51,11 @@ def _money_table(rows: list[dict], fmt: Formats, computed: dict[int, int] | None
             continue
         years = money.years_of(row)
         text = fmt.amount(each)
-        if "years" in row:
+        if len(years) > 1:
             text = t["per_year"].format(amount=text, total=fmt.amount(each * len(years)))
         if "share" in row:
-            text += f" ({fmt.percent(row['share'])})"
+            share = fmt.percent(row["share"])
+            text += f" ({t['share_of_rest'].format(share=share) if share_of_rest else share})"
         table.append({**row, "amount_text": text, "year_text": _years_text(row, fmt)})
     totals = money.totals(rows, computed)
     by_year = {year: value for year, value in totals.items() if year is not None}
@@ -81,9 +84,7 @@ def other_money_text(row: dict, fmt: Formats) -> str:
     if cap is not None:
         parts.append(t["cap"].format(amount=fmt.amount(cap)))
     years = _years_text(row, fmt)
-    if years:
-        parts.append(years)
-    return ", ".join(parts)
+    return ", ".join(parts) + (f" ({years})" if years else "")
 
 
 def _resources(data: dict, fmt: Formats, name_of) -> dict:
@@ -268,6 +269,8 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
                 ],
                 fmt,
                 money.share_amounts(economy["financing"], economy["budget"]),
+                share_of_rest=money.share_pool(economy["financing"], economy["budget"])
+                != money.total(economy["budget"]),
             ),
             "budget": _money_table(economy["budget"], fmt),
             "terms": economy.get("terms"),

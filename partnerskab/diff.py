@@ -207,6 +207,7 @@ class Differ:
         self.names = {**_partner_names(old), **_partner_names(new)}
         self.lines: dict[str | None, list[str]] = {}
         self.group: str | None = None
+        self.data = (old, new)  # money totals need the whole economy (shares come from the budget)
 
     # -- values ---------------------------------------------------------------------------------
 
@@ -366,7 +367,7 @@ class Differ:
         if common_before != common_after:
             self.add(where, self.words["reordered"].format(field=field))
         if path[-1] in ("budget", "financing"):
-            totals = [_total(items) for items in (old, new)]
+            totals = [_total(data, path[-1]) for data in self.data]
             if None not in totals and totals[0] != totals[1]:
                 old_total, new_total = (self.ours(self.fmt.amount(t)) for t in totals)
                 self.add(where, self.words["total"].format(field=field, old=old_total, new=new_total))
@@ -397,18 +398,30 @@ def _keyed(items: list[dict], spec: Items) -> dict:
     return out
 
 
-def _total(items: list[dict]) -> int | None:
-    """The sum of the fixed amounts, a yearly row once for each of its years (money.py); None
-    when a row is not valid enough to count."""
-    for i in items:
-        amount = i.get("amount")
-        fixed = money.basis(i) == money.FIXED and "share" not in i
-        if fixed and not (isinstance(amount, int) and not isinstance(amount, bool)):
-            return None
+def _total(data: dict, section: str) -> int | None:
+    """The sum of the fixed amounts as the documents count it (money.py): a yearly row once for
+    each year, a share as its computed amount; None when the rows are not valid enough."""
+    economy = data.get("economy") if isinstance(data, dict) else None
     try:
-        return money.total([i for i in items if "share" not in i or "amount" in i])
-    except (KeyError, TypeError, ValueError):
+        if section == "budget":
+            rows = economy["budget"]
+            _check_amounts(rows)
+            return money.total(rows)
+        _check_amounts(economy["financing"])
+        _check_amounts(economy["budget"])
+        return money.financing_totals(economy)[None]
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+def _check_amounts(rows) -> None:
+    for row in rows:
+        amount = row.get("amount")
+        if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool)):
+            raise ValueError(amount)
+        share = row.get("share")
+        if money.basis(row) == money.FIXED and amount is None and not isinstance(share, (int, float)):
+            raise ValueError(row)
 
 
 def _partner_names(data) -> dict:

@@ -41,12 +41,7 @@ def share_amounts(financing: list[dict], budget: list[dict]) -> dict[int, int]:
     shared = [i for i, row in enumerate(financing) if _computed(row)]
     if not shared:
         return {}
-    covered = sum(
-        row["amount"] * len(years_of(row))
-        for row in financing
-        if basis(row) == FIXED and "amount" in row and "share" not in row
-    )
-    pool = max(total(budget) - covered, 0)
+    pool = share_pool(financing, budget)
     exact = {i: pool * financing[i]["share"] / 100 for i in shared}
     amounts = {i: int(value) for i, value in exact.items()}
     target = round(sum(exact.values()))
@@ -54,6 +49,16 @@ def share_amounts(financing: list[dict], budget: list[dict]) -> dict[int, int]:
     for i in by_remainder[: max(target - sum(amounts.values()), 0)]:
         amounts[i] += 1
     return amounts
+
+
+def share_pool(financing: list[dict], budget: list[dict]) -> int:
+    """What the shares are shares of: the budget, less the fixed amounts of rows without a share."""
+    covered = sum(
+        row["amount"] * len(years_of(row))
+        for row in financing
+        if basis(row) == FIXED and "amount" in row and "share" not in row
+    )
+    return max(total(budget) - covered, 0)
 
 
 def _computed(row: dict) -> bool:

@@ -596,7 +596,7 @@ WORDS = {
         NOT_APPLICABLE: "– does not apply",
         "why_no_volunteers": "no partner brings volunteers",
         "why_reimbursed": "the costs are paid as billed",
-        "summary_na": " {n} do not apply here.",
+        "summary_na": {"one": " {n} does not apply here.", "other": " {n} do not apply here."},
         "header": "# Guidance review: «{title}» ({file})",
         "intro": "The agreement is checked against Socialstyrelsen's guidance on partnerships: the four "
         "steps of the Tringuide and the points under «Tilrettelæggelse af partnerskaber» (organising "
@@ -659,7 +659,9 @@ def review_data(data: dict, file: str, rule_errors: int = 0) -> str:
     lines += [f"- {da if lang == 'da' else en}" for da, en in NOT_IN_THE_FILE]
     summary = words["summary"].format(**counts)
     if counts[NOT_APPLICABLE]:
-        summary += words["summary_na"].format(n=counts[NOT_APPLICABLE])
+        summary += plural(counts[NOT_APPLICABLE], words["summary_na"], words["locale"]).format(
+            n=counts[NOT_APPLICABLE]
+        )
     lines += ["", summary, words["advice_only"]]
     return "\n".join(lines) + "\n"
 

@@ -62,6 +62,13 @@ MESSAGES = {
         "PA123_open": "Aftalen løber, indtil en part opsiger den, så den kan ikke forlænges til en dato. Slet extends_to ({path})",
         "PA124": "Bilaget «{file}» kan ikke bruges: {why} ({path})",
         "PA124_too_large": "filen er større end 20 MB",
+        "PA125": "Varslet ({notice}) skal være kortere end perioden, aftalen forlænges med ({period}) ({path})",
+        "PA126": "Beløbet ({amount}) passer ikke til andelen: {share} af {pool} er {expected} ({path})",
+        "PA126_budget": "budgettet ({amount})",
+        "PA126_rest": "det, som de faste beløb ikke dækker ({amount})",
+        "PA127": "Når partnerne står på hver sin side (side), skal hver partner have en side, og der skal være partnere på begge sider, a og b ({path})",
+        "PA124_not_relative": "skriv stien til en fil i repositoriet set fra aftalens mappe, fx ../bilag/budget.pdf",
+        "PA124_missing": "der er ingen fil med det navn (en mappe kan ikke være et bilag)",
         "PA201": "Alle partnere er fra samme sektor ({sector}). Ifølge vejledningen går partnerskaber på tværs af sektorer (partners)",
         "PA202": "Der er ingen faste møder. Vejledningen anbefaler regelmæssig kommunikation og hyppige statusmøder (organisation.meetings)",
         "PA203": "Der står ikke, hvilke beslutninger der træffes i fællesskab, og hvilke hver partner træffer selv (organisation.decisions)",
@@ -114,6 +121,13 @@ MESSAGES = {
         "PA123_open": "The agreement runs until a partner terminates it, so it cannot be extended to a date. Remove extends_to ({path})",
         "PA124": "The annex «{file}» cannot be used: {why} ({path})",
         "PA124_too_large": "the file is larger than 20 MB",
+        "PA125": "The notice ({notice}) must be shorter than the period the agreement is renewed for ({period}) ({path})",
+        "PA126": "The amount ({amount}) does not match the share: {share} of {pool} is {expected} ({path})",
+        "PA126_budget": "the budget ({amount})",
+        "PA126_rest": "what the fixed amounts do not cover ({amount})",
+        "PA127": "When the partners stand on two sides (side), every partner must have a side, and there must be partners on both sides, a and b ({path})",
+        "PA124_not_relative": "give the path of a file in the repository, seen from the agreement's folder, e.g. ../bilag/budget.pdf",
+        "PA124_missing": "there is no file of that name (a folder cannot be an annex)",
         "PA201": "All partners are from the same sector ({sector}). The guidance says partnerships cross sectors (partners)",
         "PA202": "There are no regular meetings. The guidance recommends regular communication and frequent status meetings (organisation.meetings)",
         "PA203": "The agreement does not say which decisions are made jointly and which by each partner (organisation.decisions)",
@@ -148,6 +162,9 @@ ERRORS = [
     "PA122",
     "PA123",
     "PA124",
+    "PA125",
+    "PA126",
+    "PA127",
 ]
 WARNINGS = ["PA201", "PA202", "PA203", "PA204", "PA205", "PA206", "PA207", "PA208"]
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
@@ -233,6 +250,11 @@ def check_rules(source: Source, today: dt.date | None = None) -> list[Problem]:
             if partner["id"] not in covered and ids.index(partner["id"]) == i:
                 add(code, ("partners", i), name=partner["name"])
 
+    sides = [p.get("side") for p in partners]
+    if any(sides) and (None in sides or set(sides) != {"a", "b"}):
+        at = next((i for i, side in enumerate(sides) if side is None), None)
+        add("PA127", ("partners", at) if at is not None else ("partners",))
+
     _resource_rules(report, data)
     _duration_rules(report, data, today)
     _money_rules(report, data)
@@ -254,7 +276,7 @@ def check_rules(source: Source, today: dt.date | None = None) -> list[Problem]:
         if "file" in annex:
             _, why = find_annex(Path(source.path), annex["file"])
             if why:
-                reason = words.get(f"PA124_{why}") or words[f"PA112_{why}"]
+                reason = words.get(f"PA124_{why}") or words[f"PA112_{why}"]  # annex words first
                 add("PA124", ("annexes", i, "file"), file=annex["file"], why=reason)
 
     sectors = {p["sector"] for p in partners}
@@ -314,6 +336,15 @@ def _duration_rules(report: Report, data: dict, today: dt.date) -> None:
         ):
             if path[-1] in (duration if len(path) == 2 else duration["renewal"]):
                 add("PA122", path, field=path[-1], hint=report.words[key])
+    if term.mode == timeline.AUTOMATIC and term.notice_months and term.period_months:
+        if term.notice_months >= term.period_months:
+            months = report.fmt.t["months"]
+            add(
+                "PA125",
+                ("duration", "renewal", "notice_months"),
+                notice=report.fmt.count(term.notice_months, months),
+                period=report.fmt.count(term.period_months, months),
+            )
     if term.end is not None and term.end <= term.start:
         add("PA106", ("duration", "end"), start=day(term.start), end=day(term.end))
     if term.review_by is not None and term.review_by <= term.start:
@@ -394,6 +425,22 @@ def _money_rules(report: Report, data: dict) -> None:
                 add("PA121", (*here, "share"))
     if shares and abs(sum(shares) - 100) > 1e-9:
         add("PA116", ("economy", "financing"), sum=fmt.percent(sum(shares)))
+    pool = money.share_pool(economy["financing"], economy["budget"])
+    whole = pool == money.total(economy["budget"])
+    for i, row in enumerate(economy["financing"]):
+        if money.basis(row) != money.FIXED or "share" not in row or "amount" not in row:
+            continue
+        years = len(money.years_of(row)) or 1
+        expected = pool * row["share"] / 100
+        if abs(row["amount"] * years - expected) > years:  # a krone a year for rounding
+            add(
+                "PA126",
+                ("economy", "financing", i, "amount"),
+                amount=fmt.amount(row["amount"] * years),
+                share=fmt.percent(row["share"]),
+                pool=words["PA126_budget" if whole else "PA126_rest"].format(amount=fmt.amount(pool)),
+                expected=fmt.amount(round(expected)),
+            )
 
     if not money.has_fixed(economy["financing"]):
         return  # only payments as billed or per result: nothing fixed to compare with the budget

@@ -25,6 +25,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (or earlier); the last day of a month stays the last day."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:  # no agreement runs that long; stay a date
+        return dt.date.max if months > 0 else dt.date.min
     last = calendar.monthrange(year, month + 1)[1]
     at_month_end = day.day == calendar.monthrange(day.year, day.month)[1]
     return dt.date(year, month + 1, last if at_month_end else min(day.day, last))
@@ -73,19 +75,24 @@ class Term:
         if self.mode == UNTIL_TERMINATED or end is None or not self.period_months:
             return None
         periods = 0
-        while add_months(end, periods * self.period_months) < on and periods < 10_000:
+        while add_months(end, periods * self.period_months) < on and periods < 100_000:
             periods += 1
         return add_months(end, periods * self.period_months)
 
     def next_date(self, on: dt.date) -> tuple[dt.date | None, str]:
         """The next date someone must act on, and what it is: "end" (the agreement or its
         current period ends), "notice" (last day to give notice before a period ends) or
-        "review" (the partners decide whether to go on). Never in the past for a running
-        renewing agreement; a fixed agreement's end may be past."""
+        "review" (the partners decide whether to go on). A fixed agreement with a review date
+        before its end reminds of that date until it has passed. Never in the past for a
+        renewing agreement (the rules keep its notice shorter than its period); a fixed
+        agreement's end may be past."""
         if self.mode == UNTIL_TERMINATED:
             return self.review_by, "review"
         if self.mode == FIXED:
-            return self.effective_end, "end"
+            end = self.effective_end
+            if self.review_by and on <= self.review_by and (end is None or self.review_by < end):
+                return self.review_by, "review"  # the partners decide before the end comes
+            return end, "end"
         candidates: list[tuple[dt.date, str]] = []
         if self.review_by and self.review_by >= on:
             candidates.append((self.review_by, "review"))

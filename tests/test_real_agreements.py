@@ -221,14 +221,42 @@ RULES = [
         [("    file: ../bilag/vestby-resultatmaal.pdf", "    file: ../bilag/findes-ikke.pdf")],
         "PA124",
         "    file: ../bilag/findes-ikke.pdf",
-        "Bilaget «../bilag/findes-ikke.pdf» kan ikke bruges: filen findes ikke",
+        "Bilaget «../bilag/findes-ikke.pdf» kan ikke bruges: der er ingen fil med det navn",
     ),
     (
         PER_RESULT,
         [("    file: ../bilag/vestby-resultatmaal.pdf", "    file: /etc/passwd")],
         "PA124",
         "    file: /etc/passwd",
-        "skriv stien til en fil i repositoriet",
+        "skriv stien til en fil i repositoriet set fra aftalens mappe, fx ../bilag/budget.pdf",
+    ),
+    (
+        RENEWING,
+        [("    notice_months: 3\n", "    notice_months: 12\n")],
+        "PA125",
+        "    notice_months: 12",
+        "Varslet (12 måneder) skal være kortere end perioden, aftalen forlænges med (12 måneder)",
+    ),
+    (
+        PER_RESULT,
+        [("      share: 60\n", "      share: 60\n      amount: 10\n")],
+        "PA126",
+        "      amount: 10\n",
+        "Beløbet (10 kr.) passer ikke til andelen: 60 % af budgettet (300.000 kr.) er 180.000 kr.",
+    ),
+    (
+        PER_RESULT,
+        [("    side: b\n    address: Parkvej 32", "    address: Parkvej 32")],
+        "PA127",
+        "  - id: kvindenetvaerk",
+        "skal hver partner have en side",
+    ),
+    (
+        PER_RESULT,
+        [("    side: a\n", "    side: b\n")],
+        "PA127",
+        "  - id: vestby",
+        "der skal være partnere på begge sider, a og b",
     ),
     (
         FOUNDATION,
@@ -364,8 +392,14 @@ def test_volunteer_hours_need_their_period_and_a_result_payment_its_condition(wr
     [
         (
             "250.000",
-            "Beløb: «250.000» læses som tallet 250. Skriv beløbet i hele kroner uden punktum, fx 250000",
+            "Beløb: «250.000» læses som tallet 250. Skriv beløbet i hele kroner uden punktum: 250000",
         ),
+        (
+            "120.500",
+            "Beløb: «120.500» læses som tallet 120,5. Skriv beløbet i hele kroner uden punktum: 120500",
+        ),
+        ("120000.0", "Beløb skal være et helt tal uden punktum, decimaler eller e, ikke «120000.0»"),
+        ("1.2e5", "Beløb skal være et helt tal uden punktum, decimaler eller e, ikke «1.2e5»"),
         ('"1.500.000"', "Beløb: skriv tallet uden punktummer og mellemrum, fx 1500000, ikke «1.500.000»"),
     ],
 )
@@ -683,3 +717,102 @@ def test_counts_in_messages_fit_the_number(write_agreement):
     problems = check(load(write_agreement(text.removesuffix(second))))
     messages = [p.message for p in problems]
     assert "Signatures: there must be at least 2, but there is 1 (signatures)" in messages, messages
+
+
+def test_a_fixed_agreement_reminds_of_its_review_date_before_its_end():
+    data = load(FOUNDATION).data
+    data["duration"]["review_by"] = "2026-12-15"
+    term = timeline.term(data)
+    assert term.next_date(dt.date(2026, 11, 29)) == (dt.date(2026, 12, 15), "review")
+    assert term.next_date(dt.date(2026, 12, 16)) == (dt.date(2028, 12, 31), "end")  # once passed, the end
+
+
+def test_renewal_months_have_a_ceiling_and_dates_never_overflow(write_agreement):
+    problems, _ = _problems(
+        write_agreement, RENEWING, ("    notice_months: 3\n", "    notice_months: 30000\n")
+    )
+    assert [p.code for p in problems] == ["PA017"]
+    assert timeline.add_months(dt.date(9999, 1, 1), 12000) == dt.date.max
+    assert timeline.add_months(dt.date(1, 1, 1), -12) == dt.date.min
+
+
+def test_renewal_that_is_not_a_group_of_fields_gets_one_message(write_agreement):
+    problems, _ = _problems(
+        write_agreement,
+        RENEWING,
+        (
+            "  renewal:\n    mode: automatic\n    period_months: 12\n    notice_months: 3\n",
+            "  renewal: automatic\n",
+        ),
+    )
+    assert [p.message for p in problems] == [
+        "Forlængelse skal være en gruppe af felter (navn: værdi), ikke en tekst (duration.renewal)"
+    ]
+
+
+def test_a_share_of_what_fixed_amounts_leave_says_so(write_agreement):
+    path = write_agreement(
+        PER_RESULT.read_text(encoding="utf-8")
+        .replace("      share: 40\n", "      share: 40\n    - source: Fonden\n      amount: 100000\n")
+        .replace("      share: 60\n", "      share: 60\n")
+        .replace("      amount: 190000\n", "      amount: 290000\n"),
+        PER_RESULT.name,
+    )
+    source = load(path)
+    assert [p.code for p in check(source)] == []
+    rows = build_context(source.data)["economy"]["financing"]["rows"]
+    assert [r["amount_text"] for r in rows] == [
+        "180.000\u00a0kr. (60\u00a0% af resten)",
+        "120.000\u00a0kr. (40\u00a0% af resten)",
+        "100.000\u00a0kr.",
+    ]
+
+
+def test_payments_with_years_and_single_year_ranges_read_plainly():
+    fmt = Formats("da")
+    from partnerskab.context import other_money_text
+
+    row = {
+        "source": "x",
+        "basis": "per_result",
+        "unit_price": 5000,
+        "unit": "borger i job",
+        "cap": 200000,
+        "years": [2027, 2028],
+    }
+    assert other_money_text(row, fmt) == "5.000\u00a0kr. pr. borger i job, højst 200.000\u00a0kr. (2027–2028)"
+    data = load(FOUNDATION).data
+    data["economy"]["budget"] = [{"item": "Alt", "amount": 200000, "years": [2026, 2026]}]
+    [row] = build_context(data)["economy"]["budget"]["rows"]
+    assert row["amount_text"] == "200.000\u00a0kr." and row["year_text"] == "2026"
+
+
+def test_diff_counts_shares_as_their_computed_amounts(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "agreements").mkdir(parents=True)
+    target = repo / "agreements" / "vestby.yaml"
+    target.write_text(PER_RESULT.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def git(*args):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "aftale")
+    text = target.read_text(encoding="utf-8").replace("      share: 40\n", "      amount: 120000\n")
+    target.write_text(text, encoding="utf-8")
+    out = _flat(run_cli("diff", "--base", "HEAD", "agreements/vestby.yaml", cwd=repo).stdout)
+    # 60 % of what the 120.000 kr. leave of 300.000 kr. is 108.000 kr.; never «0 kr.»
+    assert "Finansiering, i alt: 300.000 kr. → 228.000 kr." in out
+
+
+def test_english_review_counts_what_does_not_apply(write_agreement):
+    text = (AGREEMENTS / "norreby-reading-friends.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?i)volunt\w*", "helper", text)
+    review = review_file(str(write_agreement(text)))
+    assert review.rstrip().split("\n")[-2].endswith(" 1 does not apply here.")
