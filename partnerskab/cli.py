@@ -9,12 +9,14 @@ import argparse
 import os
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from .i18n import Formats
 from .pipeline import validate_file
 from .problems import format_github, format_json, format_text
+from .text import printable
 
 FORMATS = {"text": format_text, "github": format_github}
 
@@ -116,10 +118,10 @@ class Progress:
         sys.stdout.write(format_text(outcome.problems))
         if self.live:
             if time.monotonic() - self.started > self.after:
-                self.stream.write(f"[{self.done}/{self.total}] {Path(outcome.file).stem}")
+                self.stream.write(f"[{self.done}/{self.total}] {printable(Path(outcome.file).stem)}")
                 self.stream.flush()
         elif word != "uændret":
-            print(f"[{self.done}/{self.total}] {outcome.file}: {word}", flush=True)
+            print(f"[{self.done}/{self.total}] {printable(outcome.file)}: {word}", flush=True)
 
     def summary(self) -> str:
         if self.live:
@@ -141,11 +143,14 @@ def _build(args) -> int:
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".partnerskab-probe"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # A fresh name each time (two builds may probe at once), created with O_EXCL, which
+        # never follows a link planted in the folder.
+        fd, probe = tempfile.mkstemp(dir=out, prefix=".partnerskab-probe-")
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
-        print(f"build.py: fejl: der kan ikke skrives i mappen {out}: {exc.strerror or exc}", file=sys.stderr)
+        reason = exc.strerror or exc
+        print(f"build.py: fejl: der kan ikke skrives i mappen {printable(out)}: {reason}", file=sys.stderr)
         return 2
     progress = Progress(len(files))
     outcomes, rows = build_files(files, out, args.strict, max(1, args.jobs), progress)

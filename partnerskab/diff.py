@@ -26,6 +26,7 @@ from .i18n import Formats, language, plural
 from .load import Source, load
 from .markdown import escape
 from .money import AMOUNT_FIELDS
+from .text import printable
 
 MISSING = object()
 SHORT = 160  # prose this short (old and new together) is shown before and after
@@ -178,7 +179,7 @@ LISTS: dict[tuple, Items] = {
 
 def code(text: str) -> str:
     """A Markdown code span that holds `text` as it is, whatever backticks it contains."""
-    text = re.sub(r"[\r\n]+", " ", str(text))
+    text = printable(re.sub(r"[\r\n]+", " ", str(text)))
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"

@@ -10,13 +10,18 @@ several documents, duplicate keys.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .problems import Problem
+from .text import printable
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -103,6 +108,29 @@ def _control_char(text: str) -> int:
     return found.start() if found else -1
 
 
+# Characters that make text read differently from what it says: the bidirectional embeddings,
+# overrides and isolates (`Pay DKK \u202e000,001\u202c` shows as 100,000) and the invisible
+# zero-width ones. Letters of any script are allowed; these never belong in an agreement.
+_DECEPTIVE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]")
+
+
+def _deceptive(text: str) -> None:
+    """Raise at the first deceptive character, naming it and its line and column."""
+    found = _DECEPTIVE.search(text)
+    if found:
+        index, char = found.start(), found.group()
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        name = unicodedata.name(char, "")
+        raise LoadError(line, column, "deceptive", code=f"U+{ord(char):04X}", name=name)
+
+
+# The names an agreement file may have: a letter (æ, ø and å too) or digit first, then letters,
+# digits, - and _, at most 100 in all, and .yaml (or .yml). Such a name is safe to print and to
+# use in a link, and cannot be mistaken for another file in the output folder (no dots).
+NAME = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,99}\.ya?ml$")
+
+
 def _check_text(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise LoadError(1, 1, "too_large", limit=MAX_BYTES // 1_000_000)
@@ -119,6 +147,7 @@ def _check_text(raw: bytes) -> str:
         line = text.count("\n", 0, index) + 1
         column = index - (text.rfind("\n", 0, index) + 1) + 1
         raise LoadError(line, column, "control_char", code=f"U+{ord(text[index]):04X}")
+    _deceptive(text)
     return text
 
 
@@ -183,6 +212,10 @@ def _build(events, source: Source):
             index = _control_char(event.value)  # also those written as escapes: "\x07", "\u2028"
             if index >= 0:
                 raise LoadError(*mark, "control_char", code=f"U+{ord(event.value[index]):04X}")
+            if _DECEPTIVE.search(event.value):  # written as an escape, "\u202e": at the value
+                found = _DECEPTIVE.search(event.value).group()
+                name = unicodedata.name(found, "")
+                raise LoadError(*mark, "deceptive", code=f"U+{ord(found):04X}", name=name)
             value = _scalar(event) if tag is None else event.value
             child = attach(value, event, mark)
             if isinstance(value, float) and child is not None:
@@ -198,6 +231,45 @@ def _build(events, source: Source):
     return root
 
 
+def read_agreement(path: Path, shown_as: Path | None = None) -> bytes:
+    """The bytes of an agreement file, checked before they are read: only a regular file (not a
+    folder, a device such as /dev/zero, or a pipe, which would hang), at most MAX_BYTES by its
+    size on disk, and not a link to a file outside the repository. `shown_as` is where the
+    file stands in the repository when `path` is a copy (history.py)."""
+    if shown_as is None:
+        root = repository_root(path)
+        with contextlib.suppress(OSError, RuntimeError, ValueError):
+            if not path.resolve().is_relative_to(root):
+                raise LoadError(1, 1, "outside")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise LoadError(1, 1, "not_regular")
+        if info.st_size > MAX_BYTES:
+            raise LoadError(1, 1, "too_large", limit=MAX_BYTES // 1_000_000)
+        chunks, size = [], 0
+        while size <= MAX_BYTES:  # a file that grows while we read stops at the limit too
+            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def repository_root(agreement: Path) -> Path:
+    """The nearest folder above the agreement (as it is named, not where a link leads) that
+    holds .git, else the agreement folder's parent."""
+    folder = Path(os.path.abspath(agreement)).parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate.resolve()
+    return folder.parent.resolve()
+
+
 def text_at(raw: bytes, index: int) -> str:
     """The character at a mark's index (marks count characters, not bytes)."""
     text = raw.decode("utf-8", errors="replace")
@@ -209,8 +281,17 @@ def load(path: str | Path, display: str | None = None) -> Source:
     from .messages import load_message
 
     source = Source(path=display or str(path))
+    name = Path(source.path).name
+    if not NAME.match(name):
+        message = load_message("bad_name", "da", name=printable(name))
+        source.problems.append(Problem(source.path, 1, 1, "PA003", message))
+        return source
     try:
-        raw = Path(path).read_bytes()
+        raw = read_agreement(Path(path), Path(display) if display else None)
+    except LoadError as exc:
+        message = load_message(exc.key, "da", **exc.params)
+        source.problems.append(Problem(source.path, exc.line, exc.column, "PA002", message))
+        return source
     except OSError as exc:
         reason = "filen findes ikke" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc))
         source.problems.append(
@@ -224,7 +305,7 @@ def load(path: str | Path, display: str | None = None) -> Source:
             raise LoadError(*source.positions.get((), (1, 1)), "root_not_mapping")
         source.data = data
     except LoadError as exc:
-        code = "PA001" if exc.key in ("syntax",) else "PA002"
+        code = {"syntax": "PA001", "deceptive": "PA004"}.get(exc.key, "PA002")
         source.problems.append(
             Problem(source.path, exc.line, exc.column, code, load_message(exc.key, "da", **exc.params))
         )

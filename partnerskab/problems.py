@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from .text import printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -23,7 +25,9 @@ class Problem:
     json_path: str = ""
 
     def text(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        """One line: the file name made printable, so a name cannot move a terminal's cursor
+        or start a CI command; the message's own values are escaped where they are made."""
+        return f"{printable(self.file)}:{self.line}:{self.column}: {self.severity}: {printable(self.message)}"
 
 
 def dotted(path) -> str:
@@ -39,7 +43,7 @@ def format_text(problems: list[Problem]) -> str:
 
 
 def _github_escape(text: str, property_: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if property_ else text
 
 

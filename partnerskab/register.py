@@ -15,6 +15,7 @@ import io
 import json
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -152,6 +153,7 @@ def to_html(rows: list[dict], on: dt.date) -> bytes:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
     )
+    env.filters["href"] = lambda name: quote(str(name), safe="")  # a file name, never a scheme or path
     html = env.get_template("index.html.j2").render(
         rows=[
             {

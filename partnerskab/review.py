@@ -21,6 +21,7 @@ from . import money
 from .check import check
 from .i18n import language, plural
 from .load import load
+from .text import printable
 
 OK, THIN, MISSING, NOT_APPLICABLE = "ok", "thin", "missing", "not_applicable"
 THIN_WORDS = 8  # a prose field with fewer words says too little to act on
@@ -633,10 +634,10 @@ def review_data(data: dict, file: str, rule_errors: int = 0) -> str:
     """The review of schema-valid data, in the agreement's language."""
     lang = language(data)
     words = WORDS[lang]
-    lines = [words["header"].format(title=data["title"], file=file), "", words["intro"]]
+    lines = [words["header"].format(title=data["title"], file=printable(file)), "", words["intro"]]
     if rule_errors:
         counted = plural(rule_errors, words["rule_errors"], words["locale"])
-        lines += ["", counted.format(file=shlex.quote(file), n=rule_errors)]
+        lines += ["", counted.format(file=printable(shlex.quote(file)), n=rule_errors)]
     counts = {OK: 0, THIN: 0, MISSING: 0, NOT_APPLICABLE: 0}
     step = None
     for point in POINTS:
@@ -674,7 +675,7 @@ def review_file(path: str) -> str:
     lang = language(source.data)
     broken = [p for p in problems if p.severity == "error" and p.code.startswith("PA0")]
     if broken or not isinstance(source.data, dict):
-        head = WORDS[lang]["broken"].format(file=shlex.quote(path))
+        head = WORDS[lang]["broken"].format(file=printable(shlex.quote(path)))
         return head + "\n" + "".join(f"- {p.text()}\n" for p in broken or problems)
     rule_errors = sum(p.severity == "error" for p in problems)
     return review_data(source.data, path, rule_errors)

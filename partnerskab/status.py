@@ -17,6 +17,7 @@ from .check import check
 from .i18n import Formats
 from .load import load
 from .register import NEXT, today
+from .text import printable
 
 STALE_DRAFT_DAYS = 60
 DAYS = {"one": "{n} dag", "other": "{n} dage"}
@@ -117,5 +118,6 @@ def status_report(files: list[str], within: int) -> int:
         for row in [header, tuple("-" * w for w in widths), *rows]:
             print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     for path in broken:
-        print(f"{path}: kan ikke læses som en gyldig aftale; kør python build.py validate {path}")
+        shown = printable(path)
+        print(f"{shown}: kan ikke læses som en gyldig aftale; kør python build.py validate {shown}")
     return 1

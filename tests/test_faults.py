@@ -4,7 +4,9 @@ no work directories behind, and never prints a traceback."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,6 +15,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+
+from partnerskab.check import check
+from partnerskab.load import load
 
 from .conftest import EXAMPLES, ROOT, run_cli
 
@@ -102,3 +108,154 @@ def test_an_empty_base_revision_is_a_usage_error():
         assert result.returncode == 2, (command, result.stdout, result.stderr)
         assert "skal være en git-revision" in result.stderr and "Traceback" not in result.stderr
     assert run_cli("validate", "--base", " ", str(EXAMPLES[0])).returncode == 2
+
+
+# -- characters that deceive ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written, column",
+    [
+        ("title: Pay DKK \u202e000,001\u202c\n", 16),
+        ('title: "Pay DKK \\u202e000,001"\n', 8),
+        ("title: a\u200bb\n", 9),
+    ],
+    ids=["literal", "escaped", "zero-width"],
+)
+def test_characters_that_make_text_read_otherwise_are_refused(write_agreement, written, column):
+    text = EXAMPLES[0].read_text(encoding="utf-8")
+    text = re.sub(r"^title: .*\n", lambda m: written, text, count=1, flags=re.M)
+    [problem] = check(load(write_agreement(text)))
+    assert problem.code == "PA004" and (problem.line, problem.column) == (_line(text, written), column)
+    assert re.match(
+        r"Teksten indeholder tegnet U\+(202E RIGHT-TO-LEFT OVERRIDE|200B ZERO WIDTH SPACE)", problem.message
+    )
+
+
+def test_letters_of_other_scripts_are_still_allowed(write_agreement):
+    text = EXAMPLES[0].read_text(encoding="utf-8")
+    text = re.sub(r"^title: .*\n", "title: Ελληνικά, русский и Ærø\n", text, count=1, flags=re.M)
+    assert [p.severity for p in check(load(write_agreement(text)))] in ([], ["warning"])
+
+
+def _line(text: str, needle: str) -> int:
+    return text.split(needle, 1)[0].count("\n") + 1
+
+
+# -- files are checked before they are read ---------------------------------------------------------
+
+
+def test_a_link_to_a_device_a_pipe_and_a_huge_file_are_refused_before_reading(tmp_path):
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    (folder / "nul.yaml").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe.yaml")
+    with open(folder / "stor.yaml", "wb") as handle:
+        handle.truncate(3 * 1024**3)  # 3 GB, sparse: no disk used, but read_bytes would try
+    (folder / "ude.yaml").symlink_to("/etc/hostname")
+    started = time.monotonic()
+    result = run_cli(
+        "validate", *(str(folder / n) for n in ("nul.yaml", "pipe.yaml", "stor.yaml", "ude.yaml"))
+    )
+    assert time.monotonic() - started < 30  # no hang on the pipe, no gigabytes read
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = dict(line.split(":1:1: error: ") for line in result.stdout.splitlines())
+    assert lines[str(folder / "nul.yaml")].startswith("Filen er et link til en fil uden for repositoriet")
+    assert lines[str(folder / "pipe.yaml")].startswith("Det er ikke en almindelig fil")
+    assert lines[str(folder / "stor.yaml")].startswith("Filen er for stor (over 1 MB)")
+    assert lines[str(folder / "ude.yaml")].startswith("Filen er et link til en fil uden for repositoriet")
+
+
+def test_a_link_to_an_agreement_inside_the_repository_is_read(write_agreement):
+    target = write_agreement(EXAMPLES[0].read_text(encoding="utf-8"), "original.yaml")
+    link = target.parent / "link.yaml"
+    link.symlink_to(target.name)
+    assert [p for p in check(load(link)) if p.severity == "error"] == []
+
+
+# -- names that reach a terminal, a log or a page ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "nl\n::error title=INJECTED::x.yaml",
+        "\x1b]0;titel\x07.yaml",
+        "https:evil.example?.yaml",
+        "a b.yaml",
+        "x.bilag-1.yaml",
+    ],
+)
+def test_a_file_name_that_is_not_allowed_is_refused_and_printed_harmlessly(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(EXAMPLES[0].read_text(encoding="utf-8"), encoding="utf-8")
+    for fmt in ("text", "github"):
+        result = run_cli("validate", "--format", fmt, str(path))
+        assert result.returncode == 1
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+        assert result.stdout.count("\n") == 1, result.stdout  # one line: no injected command
+        assert "kan ikke bruges" in result.stdout
+        assert fmt == "text" or "title=PA003" in result.stdout
+
+
+def test_a_name_that_is_not_utf8_costs_only_its_own_agreement(tmp_path):
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    bad = os.fsdecode(bytes(folder) + b"/\xff\xfe.yaml")
+    Path(bad).write_text(EXAMPLES[0].read_text(encoding="utf-8"), encoding="utf-8")
+    good = folder / "god.yaml"
+    good.write_text((ROOT / "agreements" / "norreby-reading-friends.yaml").read_text(encoding="utf-8"))
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", bad, str(good), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 1 and b"Traceback" not in result.stderr, result.stderr
+    assert b"\\xff\\xfe.yaml" in result.stdout and b"kan ikke bruges" in result.stdout
+    assert (tmp_path / "out" / "god.pdf").is_file()
+
+
+def test_register_links_are_encoded_file_names():
+    from partnerskab.register import to_html, with_days_left
+
+    row = {
+        "file": "x.yaml",
+        "title": "T",
+        "status": "draft",
+        "language": "da",
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "renewal": "fixed",
+        "partners": [],
+        "sectors": [],
+        "budget_total": 0,
+        "financing_total": 0,
+        "pdf": "https:evil.example?.pdf",
+        "docx": "æble.docx",
+        "html": "x.html",
+        "annexes": [],
+    }
+    rows = with_days_left([row], dt.date(2026, 6, 1))
+    soup = BeautifulSoup(to_html(rows, dt.date(2026, 6, 1)), "html5lib")
+    hrefs = [a["href"] for a in soup.select("#agreements a")]
+    assert hrefs[:2] == ["https%3Aevil.example%3F.pdf", "%C3%A6ble.docx"]
+
+
+# -- the writable-folder probe ---------------------------------------------------------------------------
+
+
+def test_the_probe_never_follows_a_planted_link_and_two_builds_can_run_at_once(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "vigtig.txt"
+    victim.write_text("må ikke tømmes", encoding="utf-8")
+    (out / ".partnerskab-probe").symlink_to(victim)
+    example = str(ROOT / "agreements" / "norreby-reading-friends.yaml")
+    command = [sys.executable, str(ROOT / "build.py"), "build", example, "--out", str(out), "-j", "1"]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT) for _ in range(3)
+    ]
+    results = [(run.wait(timeout=300), run.stderr.read().decode()) for run in runs]
+    assert all(code == 0 for code, _ in results), results
+    assert victim.read_text(encoding="utf-8") == "må ikke tømmes"
+    assert not list(out.glob(".partnerskab-probe-*"))
