@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from .i18n import Formats
+from .messages import os_reason
 from .pipeline import validate_file
 from .problems import format_github, format_json, format_text
 from .text import printable
@@ -149,17 +150,22 @@ def _build(args) -> int:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        reason = exc.strerror or exc
+        reason = os_reason(exc)
         print(f"build.py: fejl: der kan ikke skrives i mappen {printable(out)}: {reason}", file=sys.stderr)
         return 2
     progress = Progress(len(files))
     outcomes, rows = build_files(files, out, args.strict, max(1, args.jobs), progress)
+    failed = any(not o.ok for o in outcomes)
     if not args.files:
         from .register import write_register
 
-        write_register(rows, Path(args.out))
+        try:
+            write_register(rows, Path(args.out))
+        except OSError as exc:
+            print(f"build.py: fejl: overblikket kunne ikke skrives: {os_reason(exc)}", file=sys.stderr)
+            failed = True
     print(progress.summary())
-    return 1 if any(not o.ok for o in outcomes) else 0
+    return 1 if failed else 0
 
 
 def _validate(args) -> int:

@@ -278,7 +278,7 @@ def text_at(raw: bytes, index: int) -> str:
 
 def load(path: str | Path, display: str | None = None) -> Source:
     """Read and parse one agreement. Problems are collected on the Source, never raised."""
-    from .messages import load_message
+    from .messages import load_message, os_reason
 
     source = Source(path=display or str(path))
     name = Path(source.path).name
@@ -293,7 +293,7 @@ def load(path: str | Path, display: str | None = None) -> Source:
         source.problems.append(Problem(source.path, exc.line, exc.column, "PA002", message))
         return source
     except OSError as exc:
-        reason = "filen findes ikke" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc))
+        reason = "filen findes ikke" if isinstance(exc, FileNotFoundError) else os_reason(exc)
         source.problems.append(
             Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason))
         )

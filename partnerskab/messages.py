@@ -6,6 +6,7 @@ message names an element exactly as the editor's tooltip and the document headin
 
 from __future__ import annotations
 
+import errno
 import re
 
 LOAD = {
@@ -77,6 +78,38 @@ _SYNTAX_HINTS = [
 ]
 
 
+# What the operating system says, in words the person reading the log uses.
+OS_REASONS = {
+    "da": {
+        errno.ENOSPC: "disken er fuld",
+        errno.EDQUOT: "pladsen (kvoten) er brugt op",
+        errno.EACCES: "ingen adgang",
+        errno.EPERM: "ingen tilladelse",
+        errno.EROFS: "disken kan kun læses",
+        errno.ENOENT: "filen eller mappen findes ikke",
+        errno.EISDIR: "der ligger en mappe med det navn",
+        errno.ENOTDIR: "en del af stien er ikke en mappe",
+        errno.EFBIG: "filen er for stor",
+    },
+    "en": {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the quota is used up",
+        errno.EACCES: "access denied",
+        errno.EPERM: "not permitted",
+        errno.EROFS: "the disk is read-only",
+        errno.ENOENT: "no such file or folder",
+        errno.EISDIR: "there is a folder of that name",
+        errno.ENOTDIR: "part of the path is not a folder",
+        errno.EFBIG: "the file is too large",
+    },
+}
+
+
+def os_reason(exc: OSError, lang: str = "da") -> str:
+    """Why a file could not be read or written, in the given language when we know the cause."""
+    return OS_REASONS[lang].get(exc.errno) or exc.strerror or str(exc)
+
+
 def load_message(key: str, lang: str, **params) -> str:
     if key == "syntax":
         detail = params.get("detail", "")
@@ -92,6 +125,7 @@ BUILD = {
         "worker_timeout": "det tog mere end {seconds} s, og kørslen blev stoppet",
         "worker_crashed": "kørslen stoppede uventet",
         "write_failed": "Filerne kunne ikke skrives: {detail}",
+        "state_not_saved": "build.py: bemærk: listen over byggede filer kunne ikke gemmes (er disken fuld?); næste gang bygges alt forfra",
         "same_name": "En anden aftale hedder også «{name}» ({other}), eller navnet bruges af overblikket. Giv filen et andet navn",
         "missing_glyph": "Tegnet «{text}» ({codes}) kan ikke vises i PDF'en, fordi skrifttypen ikke har det. Erstat eller fjern det{where}",
     },
@@ -100,6 +134,7 @@ BUILD = {
         "worker_timeout": "it took more than {seconds} s and was stopped",
         "worker_crashed": "the run stopped unexpectedly",
         "write_failed": "The files could not be written: {detail}",
+        "state_not_saved": "build.py: note: the record of built files could not be saved (is the disk full?); the next build starts afresh",
         "same_name": "Another agreement is also called «{name}» ({other}), or the register uses the name. Rename the file",
         "missing_glyph": "The character «{text}» ({codes}) cannot be shown in the PDF because the font lacks it. Replace or remove it{where}",
     },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -11,13 +12,13 @@ from .check import check
 from .context import annex_name
 from .i18n import language
 from .load import Source, load
-from .messages import BUILD
+from .messages import BUILD, os_reason
 from .problems import Problem, dotted
 from .register import entry
 from .render import MissingGlyph, RenderError
-from .state import State, input_hash
+from .state import State, input_hash, written
 from .workers import render_many
-from .write import write_atomic, write_documents
+from .write import write_documents
 
 # Names the register uses in the output folder; an agreement cannot have them.
 RESERVED = {"index", "agreements"}
@@ -107,7 +108,8 @@ def build_files(
             _finish(outcome, source, result, out_dir, state, raw, used)
             settle(index, outcome)
     finally:  # also when interrupted: what was written is recorded, nothing else
-        state.save()
+        if not state.save():
+            print(BUILD["da"]["state_not_saved"], file=sys.stderr)
     rows = [
         state.entries[Path(o.file).stem]["register"]
         for o in outcomes
@@ -127,11 +129,11 @@ def _finish(
             raise result
         state.forget(stem)  # the old record no longer describes the files being replaced
         annexes = annex_files(Path(path), source.data)
-        outcome.written = write_documents(out_dir, stem, result)
-        for index, file in annexes.items():  # copies beside the documents, which link to them
-            target = out_dir / annex_name(stem, index, source.data["annexes"][index]["file"])
-            write_atomic(target, file.read_bytes())
-            outcome.written.append(target)
+        copies = [  # beside the documents, which link to them
+            (annex_name(stem, index, source.data["annexes"][index]["file"]), file.read_bytes())
+            for index, file in annexes.items()
+        ]
+        outcome.written = write_documents(out_dir, stem, result, copies)
         warnings = [asdict(p) for p in outcome.problems]
         inputs = [*used.values(), *annexes.values()]  # a changed logo or annex rebuilds too
         state.record(
@@ -139,7 +141,7 @@ def _finish(
             {
                 "hash": input_hash(raw, inputs, path),
                 "logos": [str(p) for p in inputs],
-                "outputs": [p.name for p in outcome.written],
+                "outputs": written(outcome.written),
                 "warnings": warnings,
                 "register": entry(path, source.data),
             },
@@ -156,7 +158,7 @@ def _finish(
     except RenderError as exc:
         outcome.problems.append(Problem(path, 1, 1, "PA090", BUILD[lang]["render_failed"].format(detail=exc)))
     except OSError as exc:
-        detail = exc.strerror or str(exc)
+        detail = os_reason(exc, lang)
         outcome.problems.append(
             Problem(path, 1, 1, "PA091", BUILD[lang]["write_failed"].format(detail=detail))
         )

@@ -23,7 +23,7 @@ from . import money, timeline
 from .context import annex_name
 from .i18n import LABELS, Formats, language
 from .render import TEMPLATES
-from .write import write_atomic
+from .write import write_together
 
 FIELDS = [
     "file",
@@ -185,14 +185,13 @@ def _period_text(row: dict, fmt: Formats) -> str:
 
 
 def write_register(rows: list[dict], out_dir: Path) -> list[Path]:
+    """The three register files, all or none (write.write_together); raises OSError."""
     on = today()
     rows = with_days_left(rows, on)
-    written = []
-    for name, content in (
-        ("index.html", to_html(rows, on)),
-        ("agreements.csv", to_csv(rows)),
-        ("agreements.json", to_json(rows, on)),
-    ):
-        write_atomic(out_dir / name, content)
-        written.append(out_dir / name)
-    return written
+    return write_together(
+        [
+            (out_dir / "index.html", to_html(rows, on)),
+            (out_dir / "agreements.csv", to_csv(rows)),
+            (out_dir / "agreements.json", to_json(rows, on)),
+        ]
+    )

@@ -2,8 +2,9 @@
 
 An agreement is up to date when a content hash of its file, its logos, the templates, the
 schema, our own code and the tools' versions (plus SOURCE_DATE_EPOCH) equals the hash its
-outputs were built from, and the outputs are still there. File times play no part: a git
-checkout rebuilds nothing, and a template change rebuilds everything.
+outputs were built from, and the outputs are still what was written: each output's size and
+SHA-256 are recorded, so a truncated, emptied or replaced file is rebuilt. File times play
+no part: a git checkout rebuilds nothing, and a template change rebuilds everything.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .write import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_FILE = ".partnerskab-state.json"
-VERSION = 1
+VERSION = 2  # 2: outputs are recorded with their size and hash
 TOOLS = ("pypandoc-binary", "typst", "python-docx", "Jinja2", "Babel", "jsonschema", "PyYAML")
 
 
@@ -56,6 +57,23 @@ def input_hash(agreement: bytes, logos: list[Path], path: str) -> str:
     return digest.hexdigest()
 
 
+def written(paths: list[Path]) -> dict[str, list]:
+    """What was written, for the record: each output's name with its size and SHA-256."""
+    return {path.name: [path.stat().st_size, _sha256(path)] for path in paths}
+
+
+def _intact(path: Path, size: int, digest: str) -> bool:
+    try:
+        return path.stat().st_size == size and _sha256(path) == digest
+    except OSError:
+        return False
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 class State:
     """The record in one output folder. Entries are keyed by the output stem."""
 
@@ -80,10 +98,10 @@ class State:
         try:
             if entry["hash"] != input_hash(agreement, [Path(p) for p in entry["logos"]], path):
                 return None
-            if not all((out_dir / name).is_file() for name in entry["outputs"]):
+            if not all(_intact(out_dir / name, *written) for name, written in entry["outputs"].items()):
                 return None
             entry["warnings"], entry["register"]  # noqa: B018  (both must be there)
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError, ValueError):
             return None
         return entry
 
@@ -95,7 +113,13 @@ class State:
         if self.entries.pop(stem, None) is not None:
             self.changed = True
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Write the record; False when it cannot be written (a full disk): then the next
+        build simply rebuilds what it cannot vouch for."""
         if self.changed:
             document = {"version": VERSION, "entries": self.entries}
-            write_atomic(self.path, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+            try:
+                write_atomic(self.path, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+            except OSError:
+                return False
+        return True

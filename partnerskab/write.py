@@ -21,11 +21,35 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_documents(out_dir: Path, stem: str, documents) -> list[Path]:
-    """All three files of one agreement; written only once all three exist in memory."""
-    written = []
-    for suffix, data in (("pdf", documents.pdf), ("docx", documents.docx), ("html", documents.html)):
-        target = out_dir / f"{stem}.{suffix}"
-        write_atomic(target, data)
-        written.append(target)
-    return written
+def write_together(files: list[tuple[Path, bytes]]) -> list[Path]:
+    """Several files that belong together (an agreement's three documents and its annexes, or
+    the register's three files): all are written to temporary files first, and only when every
+    one is complete are they renamed into place. A full disk therefore leaves the old files,
+    never a new PDF beside an old DOCX."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+            os.chmod(tmp, 0o644)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return [path for path, _ in files]
+
+
+def write_documents(out_dir: Path, stem: str, documents, extra: list[tuple[str, bytes]] = ()) -> list[Path]:
+    """All three files of one agreement, and `extra` (name, bytes) beside them: all or none."""
+    files = [
+        (out_dir / f"{stem}.{suffix}", data)
+        for suffix, data in (("pdf", documents.pdf), ("docx", documents.docx), ("html", documents.html))
+    ]
+    files += [(out_dir / name, data) for name, data in extra]
+    return write_together(files)

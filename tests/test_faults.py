@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -259,3 +260,72 @@ def test_the_probe_never_follows_a_planted_link_and_two_builds_can_run_at_once(t
     assert all(code == 0 for code, _ in results), results
     assert victim.read_text(encoding="utf-8") == "må ikke tømmes"
     assert not list(out.glob(".partnerskab-probe-*"))
+
+
+# -- outputs that are checked, not assumed ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(path.read_bytes()[:100]),
+        lambda path: path.write_bytes(b""),
+        lambda path: path.write_bytes(b"garbage"),
+    ],
+    ids=["truncated", "emptied", "replaced"],
+)
+@pytest.mark.parametrize("suffix", ["pdf", "docx", "html"])
+def test_a_damaged_output_is_rebuilt(tmp_path, damage, suffix):
+    out = tmp_path / "out"
+    example = str(ROOT / "agreements" / "norreby-reading-friends.yaml")
+    assert run_cli("build", example, "--out", str(out)).returncode == 0
+    target = out / f"norreby-reading-friends.{suffix}"
+    good = target.read_bytes()
+    damage(target)
+    result = run_cli("build", example, "--out", str(out))
+    assert "Bygget: 1, uændret: 0, fejlede: 0" in result.stdout, result.stdout
+    assert target.read_bytes() == good
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 500 kB filesystem: room for a few agreements, not for all."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=500k", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_gives_clean_messages_and_documents_that_appear_together_or_not_at_all(
+    small_disk, tmp_path
+):
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("build.py", "partnerskab", "schema", "templates", "logos", "bilag", "agreements"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+    result = subprocess.run(
+        [sys.executable, str(project / "build.py"), "build", "--out", str(small_disk), "-j", "1"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        timeout=600,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Filerne kunne ikke skrives: disken er fuld" in result.stdout  # PA091, in Danish
+    for example in EXAMPLES:
+        present = [(small_disk / f"{example.stem}.{s}").exists() for s in ("pdf", "docx", "html")]
+        assert all(present) or not any(present), (example.stem, present)
+    register = [(small_disk / name).exists() for name in ("index.html", "agreements.csv", "agreements.json")]
+    assert all(register) or not any(register)
+    if not any(register):
+        assert "overblikket kunne ikke skrives" in result.stderr
+    assert not list(small_disk.glob(".*.tmp"))
