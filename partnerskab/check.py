@@ -25,6 +25,7 @@ CODES = {
     "minimum": "PA017",
     "maximum": "PA017",
     "maxItems": "PA015",
+    "maxLength": "PA016",
     "dependentRequired": "PA010",
     "exclusiveMinimum": "PA017",
     "uniqueItems": "PA018",
@@ -180,6 +181,16 @@ def check_schema(source: Source) -> list[Problem]:
                 limit=error.validator_value,
                 count=len(value),
                 are=plural(len(value), {"one": "is", "other": "are"}, "en_GB"),
+                **common,
+            )
+        elif kind == "maxLength":
+            add(
+                path,
+                kind,
+                where,
+                template="max_length",
+                limit=error.validator_value,
+                count=len(value),
                 **common,
             )
         elif kind == "maxItems":

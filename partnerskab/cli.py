@@ -18,6 +18,7 @@ from .messages import os_reason
 from .pipeline import validate_file
 from .problems import format_github, format_json, format_text
 from .text import printable
+from .workers import request_stop, stop_requested
 
 FORMATS = {"text": format_text, "github": format_github}
 
@@ -197,19 +198,28 @@ INTERRUPTED = "Afbrudt. Filer, der var ved at blive skrevet, er ikke gemt; kør 
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM (a CI job cancelled, `kill`) stop it the same way:
     workers and their files are cleaned up, one Danish line, exit 130."""
-    previous = signal.getsignal(signal.SIGTERM)
-    signal.signal(signal.SIGTERM, _terminate)
+    handled = [signal.SIGTERM]
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where Ctrl-C is ignored
+        handled.append(signal.SIGINT)
+    previous = {signum: signal.signal(signum, _stop) for signum in handled}
     try:
-        return _run(argv)
+        code = _run(argv)
+        if stop_requested():  # a stop that arrived where Python could not raise it (during a fork)
+            raise KeyboardInterrupt
+        return code
     except KeyboardInterrupt:
         print(f"\n{INTERRUPTED}", file=sys.stderr)
         return 130
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
-def _terminate(signum, frame):
-    raise KeyboardInterrupt
+def _stop(signum, frame):
+    """Note the request, then interrupt. The note matters when the signal lands in a callback
+    whose exceptions Python ignores (one runs at every fork); the build checks it between steps."""
+    if request_stop():
+        raise KeyboardInterrupt
 
 
 def _run(argv: list[str] | None) -> int:

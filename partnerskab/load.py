@@ -26,6 +26,9 @@ from .text import printable
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_NODES = 50_000
+# All text in one agreement together. With it, the slowest agreement we could write (every field
+# full of `_a_b ` emphasis marks) builds in about 5 s, well inside a worker's time limit.
+MAX_TEXT = 200_000
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -157,6 +160,7 @@ def _build(events, source: Source):
     stack: list[list] = []  # frames: [container, path, pending_key, key_mark, seen_keys]
     nodes = 0
     documents = 0
+    text = 0
 
     def attach(value, event, mark):
         nonlocal root
@@ -209,6 +213,9 @@ def _build(events, source: Source):
         if nodes > MAX_NODES:
             raise LoadError(*mark, "too_many_nodes")
         if isinstance(event, yaml.ScalarEvent):
+            text += len(event.value)
+            if text > MAX_TEXT:
+                raise LoadError(*mark, "too_much_text", limit=f"{MAX_TEXT:,}".replace(",", "."))
             index = _control_char(event.value)  # also those written as escapes: "\x07", "\u2028"
             if index >= 0:
                 raise LoadError(*mark, "control_char", code=f"U+{ord(event.value[index]):04X}")

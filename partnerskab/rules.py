@@ -12,10 +12,11 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import money, timeline
+from . import glyphs, money, timeline
 from .assets import find_annex, find_logo
 from .i18n import Formats, language
 from .load import Source
+from .messages import BUILD
 from .problems import Problem, dotted
 
 MESSAGES = {
@@ -40,6 +41,7 @@ MESSAGES = {
         "PA112_missing": "filen findes ikke",
         "PA112_too_large": "filen er større end 2 MB",
         "PA112_not_image": "filen er ikke et PNG- eller JPEG-billede",
+        "PA112_too_many_pixels": "billedet har mere end 25 megapixel; gem det i en mindre størrelse, fx 1000 pixel bredt",
         "PA115": "«{field}» passer ikke til en ressource af arten {kind}: {hint} ({path})",
         "PA115_hours": "skriv timerne i minimum_hours og per, eller med ord i hours_text, ikke begge dele",
         "PA115_in_kind": "lokaler, materialer og udstyr har en beskrivelse og evt. en værdi (value), ikke timer eller antal frivillige",
@@ -69,6 +71,7 @@ MESSAGES = {
         "PA127": "Når partnerne står på hver sin side (side), skal hver partner have en side, og der skal være partnere på begge sider, a og b ({path})",
         "PA124_not_relative": "skriv stien til en fil i repositoriet set fra aftalens mappe, fx ../bilag/budget.pdf",
         "PA124_missing": "der er ingen fil med det navn (en mappe kan ikke være et bilag)",
+        "PA092": "{message} ({path})",
         "PA201": "Alle partnere er fra samme sektor ({sector}). Ifølge vejledningen går partnerskaber på tværs af sektorer (partners)",
         "PA202": "Der er ingen faste møder. Vejledningen anbefaler regelmæssig kommunikation og hyppige statusmøder (organisation.meetings)",
         "PA203": "Der står ikke, hvilke beslutninger der træffes i fællesskab, og hvilke hver partner træffer selv (organisation.decisions)",
@@ -99,6 +102,7 @@ MESSAGES = {
         "PA112_missing": "the file does not exist",
         "PA112_too_large": "the file is larger than 2 MB",
         "PA112_not_image": "the file is not a PNG or JPEG image",
+        "PA112_too_many_pixels": "the image has more than 25 megapixels; save it smaller, e.g. 1000 pixels wide",
         "PA115": "«{field}» does not fit a resource of the kind {kind}: {hint} ({path})",
         "PA115_hours": "give the hours as minimum_hours and per, or in words as hours_text, not both",
         "PA115_in_kind": "premises, materials and equipment have a description and maybe a value, not hours or a number of volunteers",
@@ -128,6 +132,7 @@ MESSAGES = {
         "PA127": "When the partners stand on two sides (side), every partner must have a side, and there must be partners on both sides, a and b ({path})",
         "PA124_not_relative": "give the path of a file in the repository, seen from the agreement's folder, e.g. ../bilag/budget.pdf",
         "PA124_missing": "there is no file of that name (a folder cannot be an annex)",
+        "PA092": "{message} ({path})",
         "PA201": "All partners are from the same sector ({sector}). The guidance says partnerships cross sectors (partners)",
         "PA202": "There are no regular meetings. The guidance recommends regular communication and frequent status meetings (organisation.meetings)",
         "PA203": "The agreement does not say which decisions are made jointly and which by each partner (organisation.decisions)",
@@ -140,6 +145,7 @@ MESSAGES = {
 }
 
 ERRORS = [
+    "PA092",
     "PA101",
     "PA102",
     "PA103",
@@ -255,6 +261,7 @@ def check_rules(source: Source, today: dt.date | None = None) -> list[Problem]:
         at = next((i for i, side in enumerate(sides) if side is None), None)
         add("PA127", ("partners", at) if at is not None else ("partners",))
 
+    _glyph_rule(report, data)
     _resource_rules(report, data)
     _duration_rules(report, data, today)
     _money_rules(report, data)
@@ -291,6 +298,30 @@ def check_rules(source: Source, today: dt.date | None = None) -> list[Problem]:
     if not data.get("anchoring"):
         add("PA204", ())
     return report.problems
+
+
+def _strings(value, path: tuple = ()):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _strings(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _strings(child, (*path, index))
+
+
+def _glyph_rule(report: Report, data: dict) -> None:
+    """PA092: a character the PDF's fonts cannot show (an emoji, Chinese), at its value, so
+    that what `validate` accepts, `build` builds."""
+    for path, text in _strings(data):
+        if glyphs.SAFE.issuperset(text):
+            continue
+        missing = glyphs.unshowable(text)
+        if missing:
+            codes = ", ".join(f"U+{ord(c):04X}" for c in missing)
+            message = BUILD[report.lang]["missing_glyph"].format(text="".join(missing), codes=codes, where="")
+            report.add("PA092", path, "PA092", message=message)
 
 
 # The fields each kind of resource may have besides partner, kind and description.

@@ -29,6 +29,25 @@ RENDER_TIMEOUT = 300
 # has rendered this many agreements is replaced by a fresh one, which keeps memory bounded.
 TASKS_PER_WORKER = 8
 _FORK = multiprocessing.get_context("fork")
+_STOP: list[bool] = []  # set by the command line's signal handler
+_FORKING: list[bool] = []  # while a worker is forked: Python ignores exceptions in its at-fork hooks
+
+
+def request_stop() -> bool:
+    """Note that the run must stop. True when the caller may raise KeyboardInterrupt now;
+    False during a fork, when the raise would be swallowed (and print a traceback): then the
+    stop is raised at the next check, right after the fork."""
+    _STOP.append(True)
+    return not _FORKING
+
+
+def stop_requested() -> bool:
+    return bool(_STOP)
+
+
+def _check_stop() -> None:
+    if _STOP:
+        raise KeyboardInterrupt
 
 
 def _die_with_parent(parent: int) -> None:
@@ -87,7 +106,11 @@ class _Worker:
         self.connection, child_end = _FORK.Pipe()
         args = (child_end, single_threaded, os.getpid())
         self.process = _FORK.Process(target=_serve, args=args, daemon=True)
-        self.process.start()
+        _FORKING.append(True)
+        try:
+            self.process.start()
+        finally:
+            _FORKING.pop()
         child_end.close()
         self.task: tuple | None = None  # (key, data, deadline)
         self.workdir: str | None = None
@@ -144,8 +167,10 @@ def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None)
             if not workers:
                 prepare()  # before the first fork, so that every worker inherits it
             workers.append(_Worker(single_threaded))
+            _check_stop()
             workers[-1].give(*task, timeout)
         while any(w.task for w in workers):
+            _check_stop()
             busy = [w for w in workers if w.task]
             wait_for = max(0.0, min(w.task[2] for w in busy) - time.monotonic())
             ready = wait([w.connection for w in busy], timeout=wait_for)
@@ -169,12 +194,14 @@ def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None)
                     continue
                 worker.task = None
                 worker.clean()
+                _check_stop()
                 yield key, result
                 task = next(pending, None)
                 if task is not None:
                     if worker.done >= TASKS_PER_WORKER:
                         worker.stop()
                         worker = workers[index] = _Worker(single_threaded)
+                    _check_stop()
                     worker.give(*task, timeout)
     finally:
         for worker in workers:

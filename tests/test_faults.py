@@ -11,17 +11,23 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from partnerskab.check import check
 from partnerskab.load import load
+from partnerskab.render import render
 
 from .conftest import EXAMPLES, ROOT, run_cli
+from .test_properties import QuotingDumper, agreements
 
 
 def _ours(marker: str) -> list[int]:
@@ -329,3 +335,71 @@ def test_a_full_disk_gives_clean_messages_and_documents_that_appear_together_or_
     if not any(register):
         assert "overblikket kunne ikke skrives" in result.stderr
     assert not list(small_disk.glob(".*.tmp"))
+
+
+# -- images are checked before they are decoded ----------------------------------------------------------
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = (
+        struct.pack(">I", len(header)) + b"IHDR" + header + struct.pack(">I", zlib.crc32(b"IHDR" + header))
+    )
+    return b"\x89PNG\r\n\x1a\n" + chunk + b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    import struct
+
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
+
+
+@pytest.mark.parametrize("image", [_png(15500, 15500), _jpeg(6000, 6000)], ids=["png", "jpeg"])
+def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded(write_agreement, image):
+    from partnerskab.assets import image_size
+
+    assert image_size(image) in ((15500, 15500), (6000, 6000))
+    path = write_agreement(EXAMPLES[0].read_text(encoding="utf-8"))
+    text = (ROOT / "agreements" / "fjordby-familievenner.yaml").read_text(encoding="utf-8")
+    (path.parent.parent / "logos" / "stor.img").write_bytes(image)
+    path.write_text(text.replace("../logos/fjordby-kommune.png", "../logos/stor.img"), encoding="utf-8")
+    [problem] = check(load(path))
+    assert problem.code == "PA112" and "mere end 25 megapixel" in problem.message
+    assert image_size(_png(5000, 5000)) == (5000, 5000)  # 25 megapixels exactly is allowed
+
+
+# -- what validate accepts, build builds ------------------------------------------------------------------
+
+LATIN = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0x2FF, exclude_categories=("Cc", "Cs")), max_size=150
+)
+# Text of any length up to 300 with, often, one character from beyond what the PDF fonts show.
+WIDE = st.builds(
+    lambda a, b, c: a + b + c, LATIN, st.sampled_from(["", "😀", "中文", "√", "ﬁ", "…", "Ωω", "🙂x"]), LATIN
+).filter(lambda s: s.strip())
+
+
+@settings(
+    max_examples=int(os.environ.get("PARTNERSKAB_RENDER_EXAMPLES", "12")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(agreements(), WIDE, WIDE)
+def test_what_validate_accepts_build_builds(data, title, vision):
+    """For generated agreements with any characters and lengths: validate exit 0 implies that
+    the build's own work (render: pandoc, Typst, python-docx) succeeds."""
+    data = {**data, "title": title, "purpose": {**data["purpose"], "vision": vision}}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "aftale.yaml"
+        path.write_text(yaml.dump(data, Dumper=QuotingDumper, allow_unicode=True), encoding="utf-8")
+        source = load(path)
+        if any(p.severity == "error" for p in check(source)):
+            return  # refused by validate, with a message: nothing is promised
+        workdir = Path(folder) / "work"
+        workdir.mkdir()
+        render(source.data, workdir)  # raises on any failure the build would report

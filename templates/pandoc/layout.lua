@@ -69,7 +69,7 @@ local function guard_typst_line_start(el)
   if FORMAT == "typst" then
     local first = el.content[1]
     if first and first.t == "Str" and starts_like_typst_markup(first.text) then
-      table.insert(el.content, 1, pandoc.RawInline("typst", '#""'))
+      table.insert(el.content, 1, pandoc.RawInline("typst", '#"";'))
       return el
     end
   end

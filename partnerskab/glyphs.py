@@ -1,0 +1,75 @@
+"""Which characters the PDF can show. PDF/A forbids a blank box where the font has no glyph,
+so Typst stops on such a character; `validate` must find it first, at the value that holds it,
+or a pull request that passed its check would fail to build after merging.
+
+The fonts are those the PDF template names (templates/pandoc/agreement.typst), with Typst's
+fallback. Characters from Latin-1 are always there; any other character is tried once per
+process by compiling a tiny document with the same fonts, in regular, bold and italic.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "pandoc" / "agreement.typst"
+_FONTS = re.compile(r"#set text\(font: (\([^)]*\))")
+_MISSING = re.compile(r'the text `"(.+?)"` could not be displayed with font', re.S)
+# Printable ASCII and Latin-1: in every font the template could name (and checked by the tests).
+SAFE = frozenset(chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x100))) | {"\n", "\t", "\r"}
+_known: dict[str, bool] = {}
+
+
+def unshowable(text: str) -> list[str]:
+    """The characters of `text` that the PDF cannot show, in the order they first appear."""
+    chars = [c for c in dict.fromkeys(text) if c not in SAFE]
+    unknown = [c for c in chars if c not in _known]
+    if unknown:
+        _probe(unknown)
+    return [c for c in chars if not _known[c]]
+
+
+@cache
+def _fonts() -> str:
+    found = _FONTS.search(TEMPLATE.read_text(encoding="utf-8"))
+    return found.group(1) if found else '("Libertinus Serif",)'
+
+
+def _document(chars: list[str]) -> str:
+    text = "".join(f"\\u{{{ord(c):x}}}" for c in chars)
+    return f'#set text(font: {_fonts()})\n#"{text}"\n\n#text(weight: "bold")[#"{text}"]\n\n#emph[#"{text}"]\n'
+
+
+def _compiles(chars: list[str]) -> tuple[bool, str]:
+    """(True, "") when Typst shows all `chars`; else (False, the text it could not show)."""
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix="partnerskab-glyphs-") as folder:
+        source = Path(folder) / "probe.typ"
+        source.write_text(_document(chars), encoding="utf-8")
+        try:
+            typst.compile(
+                str(source), root=folder, font_paths=[], ignore_system_fonts=True, pdf_standards=["a-2b"]
+            )
+        except Exception as exc:  # typst raises its own error types
+            missing = _MISSING.search(str(exc))
+            return False, missing.group(1) if missing else "".join(chars)
+    return True, ""
+
+
+def _probe(chars: list[str]) -> None:
+    remaining = list(chars)
+    while remaining:
+        ok, missing = _compiles(remaining)
+        if ok:
+            _known.update(dict.fromkeys(remaining, True))
+            return
+        suspects = [c for c in remaining if c in missing] or remaining
+        if len(suspects) == 1:
+            _known[suspects[0]] = False
+        else:  # the run Typst names may hold good characters too: try each on its own
+            for char in suspects:
+                _known[char] = _compiles([char])[0]
+        remaining = [c for c in remaining if c not in _known]
