@@ -403,3 +403,13 @@ def test_what_validate_accepts_build_builds(data, title, vision):
         workdir = Path(folder) / "work"
         workdir.mkdir()
         render(source.data, workdir)  # raises on any failure the build would report
+
+
+def test_validate_points_at_a_character_the_pdf_cannot_show(write_agreement):
+    text = (ROOT / "agreements" / "fjordby-familievenner.yaml").read_text(encoding="utf-8")
+    text = text.replace("  vision: Alle små", "  vision: Alle 🙂 små")
+    result = run_cli("validate", str(write_agreement(text)))
+    assert result.returncode == 1
+    line = text.split("  vision: Alle 🙂")[0].count("\n") + 1
+    assert f":{line}:11: error: Tegnet «🙂» (U+1F642) kan ikke vises i PDF'en" in result.stdout
+    assert "(purpose.vision)" in result.stdout
