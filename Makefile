@@ -5,15 +5,30 @@ PY     := $(VENV)/bin/python
 OUT    ?= build
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build check test lint docs preview new status clean distclean reference-docx
+.PHONY: all build install lock check test lint docs preview new status clean distclean reference-docx
 
 all: build
 
-$(STAMP): pyproject.toml
+LOCK   := requirements.lock
+UV     := uv==0.13.9
+
+# Every package at the exact version and hash in requirements.lock, so a build gives the same
+# documents wherever it runs; then the project itself, without touching those.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+install: $(STAMP)
+
+# After changing the dependencies in pyproject.toml: write requirements.lock anew.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet $(UV)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --generate-hashes --universal \
+		--python-version 3.11 --quiet -o $(LOCK)
 
 # JOBS: how many agreements to build at once (default: the number of cores), e.g. make JOBS=1
 build: $(STAMP)

@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="aftaler, der snart udløber eller trænger til opmærksomhed")
     status.add_argument("--within", type=int, default=90, metavar="DAYS", help="dage frem (standard: 90)")
+    status.add_argument(
+        "--format",
+        choices=["text", "markdown"],
+        default="text",
+        help="text (standard) eller markdown (til et issue)",
+    )
 
     diff = commands.add_parser("diff", help="hvad er ændret i aftalerne siden REV (Markdown)")
     diff.add_argument("files", nargs="*", metavar="FILE")
@@ -235,7 +241,7 @@ def _run(argv: list[str] | None) -> int:
     if args.command == "status":
         from .status import status_report
 
-        return status_report(agreement_files(), args.within)
+        return status_report(agreement_files(), args.within, markdown=args.format == "markdown")
     if args.command == "diff":
         from .diff import default_files, diff_markdown
 

@@ -16,6 +16,7 @@ from . import timeline
 from .check import check
 from .i18n import Formats
 from .load import load
+from .markdown import escape
 from .register import NEXT, today
 from .text import printable
 
@@ -105,19 +106,30 @@ def attention(files: list[str], within: int) -> tuple[list[tuple[str, ...]], lis
     return rows, broken
 
 
-def status_report(files: list[str], within: int) -> int:
+def status_report(files: list[str], within: int, markdown: bool = False) -> int:
+    """Print what needs attention: an aligned table for a terminal, or with `markdown` a
+    Markdown table for the weekly reminder issue, where every value is escaped (a title cannot
+    close a table or a code block, or add text of its own)."""
     fmt_da = Formats("da")
     rows, broken = attention(files, within)
     if not rows and not broken:
         reviewed = fmt_da.count(len(files), {"one": "{n} gennemgået", "other": "{n} gennemgået"})
         print(f"Ingen aftaler kræver opmærksomhed ({reviewed}, {fmt_da.count(within, DAYS)} frem).")
         return 0
-    if rows:
-        header = ("Fil", "Aftale", "Status", "Næste dato", "Dage", "Hvad")
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        for row in [header, tuple("-" * w for w in widths), *rows]:
+    header = ("Fil", "Aftale", "Status", "Næste dato", "Dage", "Hvad")
+    if markdown and rows:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for row in rows:
+            print("| " + " | ".join(escape(printable(cell)) for cell in row) + " |")
+    elif rows:
+        shown = [header] + [tuple(" ".join(printable(cell).split()) for cell in row) for row in rows]
+        widths = [max(len(r[i]) for r in shown) for i in range(len(header))]
+        shown.insert(1, tuple("-" * w for w in widths))
+        for row in shown:
             print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     for path in broken:
-        shown = printable(path)
-        print(f"{shown}: kan ikke læses som en gyldig aftale; kør python build.py validate {shown}")
+        name = escape(printable(path)) if markdown else printable(path)
+        bullet = "- " if markdown else ""
+        print(f"{bullet}{name}: kan ikke læses som en gyldig aftale; kør python build.py validate")
     return 1

@@ -26,7 +26,7 @@ from partnerskab.check import check
 from partnerskab.load import load
 from partnerskab.render import render
 
-from .conftest import EXAMPLES, ROOT, run_cli
+from .conftest import EXAMPLES, ROOT, agreements_folder, run_cli
 from .test_properties import QuotingDumper, agreements
 
 
@@ -413,3 +413,46 @@ def test_validate_points_at_a_character_the_pdf_cannot_show(write_agreement):
     line = text.split("  vision: Alle 🙂")[0].count("\n") + 1
     assert f":{line}:11: error: Tegnet «🙂» (U+1F642) kan ikke vises i PDF'en" in result.stdout
     assert "(purpose.vision)" in result.stdout
+
+
+# -- what is typed is what is shown --------------------------------------------------------------------
+
+
+def test_dots_and_a_hyphen_with_a_question_mark_are_shown_as_typed_in_every_format(tmp_path):
+    from pypdf import PdfReader
+
+    typed = "Vi ser... hvad der sker -? og -- og --- og 'x'"
+    text = (ROOT / "agreements" / "norreby-reading-friends.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"^  vision: .*\n", f'  vision: "{typed}"\n', text, count=1, flags=re.M)
+    text = re.sub(r"^title: .*\n", 'title: "Læsning... for alle"\n', text, count=1, flags=re.M)
+    path = agreements_folder(tmp_path) / "typet.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("build", str(path), "--out", str(out)).returncode == 0
+    pdf = " ".join(page.extract_text() for page in PdfReader(out / "typet.pdf").pages)
+    assert typed in " ".join(pdf.split()) and "…" not in pdf
+    assert PdfReader(out / "typet.pdf").metadata.title == "Læsning... for alle"
+    assert typed in (out / "typet.html").read_text(encoding="utf-8")
+    from docx import Document
+
+    assert any(typed in p.text for p in Document(str(out / "typet.docx")).paragraphs)
+
+
+# -- status in the weekly reminder ----------------------------------------------------------------------
+
+
+def test_status_as_markdown_escapes_every_value(monkeypatch, tmp_path, capsys):
+    from partnerskab.status import status_report
+
+    text = (ROOT / "agreements" / "fjordby-familievenner.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "title: Frivillig familiestøtte i Fjordby", 'title: "Slut\\n```\\n| x | y |\\n# Overskrift @alle"'
+    )
+    path = agreements_folder(tmp_path) / "slut.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2027, 11, 1, tzinfo=dt.UTC).timestamp())))
+    assert status_report([str(path)], 90, markdown=True) == 1
+    lines = capsys.readouterr().out.strip().split("\n")
+    assert lines[0] == "| Fil | Aftale | Status | Næste dato | Dage | Hvad |" and len(lines) == 3
+    assert "```" not in lines[2] and "\\`\\`\\`" in lines[2] and "\\| x \\| y \\|" in lines[2]
+    assert lines[2].count(" | ") == 5  # six cells: nothing the title held made a column

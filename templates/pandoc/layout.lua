@@ -78,6 +78,40 @@ end
 Plain = guard_typst_line_start
 Para = guard_typst_line_start
 
+-- Typst reads "..." as an ellipsis (…) and "-?" as a soft hyphen, and pandoc 3.9's Typst writer
+-- escapes neither. What was typed is what the PDF shows, as in HTML and DOCX: the second and
+-- third dot, and the "?" after "-", are written escaped. (The rest of the text stays a Str, for
+-- pandoc to escape; only these fixed escapes are ours.)
+local function typed_as_typed(text)
+  if not (text:find("..", 1, true) or text:find("-?", 1, true)) then
+    return nil
+  end
+  local out, buffer, previous = {}, {}, ""
+  for i = 1, #text do
+    local char = text:sub(i, i)
+    if (char == "." and previous == ".") or (char == "?" and previous == "-") then
+      if #buffer > 0 then
+        table.insert(out, pandoc.Str(table.concat(buffer)))
+        buffer = {}
+      end
+      table.insert(out, pandoc.RawInline("typst", "\\" .. char))
+    else
+      table.insert(buffer, char)
+    end
+    previous = char
+  end
+  if #buffer > 0 then
+    table.insert(out, pandoc.Str(table.concat(buffer)))
+  end
+  return out
+end
+
+function Str(el)
+  if FORMAT == "typst" then
+    return typed_as_typed(el.text)
+  end
+end
+
 -- Logos: Typst reads the copy in its root (the attribute typst-src, set by our template), and
 -- gets the alt text that PDF/UA requires, written as a Typst string literal.
 function Image(el)
