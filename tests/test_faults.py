@@ -456,3 +456,57 @@ def test_status_as_markdown_escapes_every_value(monkeypatch, tmp_path, capsys):
     assert lines[0] == "| Fil | Aftale | Status | Næste dato | Dage | Hvad |" and len(lines) == 3
     assert "```" not in lines[2] and "\\`\\`\\`" in lines[2] and "\\| x \\| y \\|" in lines[2]
     assert lines[2].count(" | ") == 5  # six cells: nothing the title held made a column
+
+
+# -- limits that keep a build within seconds, and within what Word accepts ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "field, length, words",
+    [
+        ("title", 256, "Aftalens titel er for lang: højst 255 tegn, men der er 256"),
+        ("vision", 20_001, "Vision er for lang: højst 20000 tegn, men der er 20001"),
+        ("text", 2_001, "Målet er for lang: højst 2000 tegn, men der er 2001"),
+    ],
+)
+def test_a_text_over_its_limit_is_refused_at_its_line(write_agreement, field, length, words):
+    text = (ROOT / "agreements" / "norreby-reading-friends.yaml").read_text(encoding="utf-8")
+    data = load(ROOT / "agreements" / "norreby-reading-friends.yaml").data
+    long = "a" * length
+    if field == "title":
+        text = text.replace(f"title: {data['title']}\n", f"title: {long}\n")
+    elif field == "vision":
+        text = re.sub(r"^  vision: .*\n", f"  vision: {long}\n", text, count=1, flags=re.M)
+    else:
+        text = re.sub(r"^    - text: .*\n", f"    - text: {long}\n", text, count=1, flags=re.M)
+    path = write_agreement(text.replace("language: en", "language: da"))
+    problems = [p for p in check(load(path)) if p.severity == "error"]
+    assert [p.code for p in problems] == ["PA016"], problems
+    assert problems[0].message.startswith(words)
+
+
+def test_all_the_text_of_an_agreement_has_a_limit(write_agreement):
+    text = (ROOT / "agreements" / "norreby-reading-friends.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"^values:\n(?:  - .*\n)+", "", text, flags=re.M)  # 101 values of 1.999 characters
+    text += "values:\n" + "".join(f"  - {'b' * 1999}\n" for _ in range(101))
+    [problem] = load(write_agreement(text)).problems
+    assert problem.message.startswith("Aftalen indeholder mere end 200.000 tegn tekst i alt.")
+
+
+# -- pinned dependencies ---------------------------------------------------------------------------------
+
+
+def test_every_dependency_is_installed_from_the_lock_file_with_hashes():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+) \\", lock, re.M))
+    for requirement in wanted:
+        name = re.match(r"[A-Za-z0-9_.-]+", requirement).group().lower().replace("_", "-")
+        assert name in {p.lower() for p in pins}, f"{name} is not in requirements.lock: run make lock"
+    blocks = re.split(r"\n(?=[A-Za-z0-9_.-]+==)", lock.split("\n", 2)[2])
+    assert all("--hash=sha256:" in block for block in blocks if block.strip())
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--require-hashes -r $(LOCK)" in makefile and "--no-deps" in makefile
