@@ -5,11 +5,18 @@ or a pull request that passed its check would fail to build after merging.
 The fonts are those the PDF template names (templates/pandoc/agreement.typst), with Typst's
 fallback. Characters from Latin-1 are always there; any other character is tried once per
 process by compiling a tiny document with the same fonts, in regular, bold and italic.
+
+The trial runs in a child process (`python -m partnerskab.glyphs`), never in the process that
+checks: Typst starts threads, and the build forks its render workers after checking; a fork
+of a process with threads can deadlock the child.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -27,8 +34,20 @@ def unshowable(text: str) -> list[str]:
     chars = [c for c in dict.fromkeys(text) if c not in SAFE]
     unknown = [c for c in chars if c not in _known]
     if unknown:
-        _probe(unknown)
+        _known.update(_probe_elsewhere(unknown))
     return [c for c in chars if not _known[c]]
+
+
+def _probe_elsewhere(chars: list[str]) -> dict[str, bool]:
+    """Ask a child process which of `chars` the fonts show (see the module's docstring)."""
+    command = [sys.executable, "-m", "partnerskab.glyphs", *(f"{ord(c):x}" for c in chars)]
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"glyph probe failed: {result.stderr.strip()}")
+    missing = {chr(int(code, 16)) for code in result.stdout.split()}
+    return {c: c not in missing for c in chars}
 
 
 @cache
@@ -60,6 +79,7 @@ def _compiles(chars: list[str]) -> tuple[bool, str]:
 
 
 def _probe(chars: list[str]) -> None:
+    """In the child process: find out which of `chars` Typst can show; fills _known."""
     remaining = list(chars)
     while remaining:
         ok, missing = _compiles(remaining)
@@ -73,3 +93,9 @@ def _probe(chars: list[str]) -> None:
             for char in suspects:
                 _known[char] = _compiles([char])[0]
         remaining = [c for c in remaining if c not in _known]
+
+
+if __name__ == "__main__":  # python -m partnerskab.glyphs 1f600 4e2d ...: prints those it cannot show
+    wanted = [chr(int(code, 16)) for code in sys.argv[1:]]
+    _probe(wanted)
+    print(" ".join(f"{ord(c):x}" for c in wanted if not _known[c]))

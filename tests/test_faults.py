@@ -510,3 +510,14 @@ def test_every_dependency_is_installed_from_the_lock_file_with_hashes():
     assert all("--hash=sha256:" in block for block in blocks if block.strip())
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "--require-hashes -r $(LOCK)" in makefile and "--no-deps" in makefile
+
+
+def test_checking_starts_no_threads_in_the_process_that_forks_the_workers(write_agreement):
+    """The glyph probe runs Typst, which starts threads; a build forks its render workers after
+    checking, and a fork of a process with threads can deadlock. So the probe runs elsewhere."""
+    text = (ROOT / "agreements" / "fjordby-familievenner.yaml").read_text(encoding="utf-8")
+    path = write_agreement(text.replace("  vision: Alle små", "  vision: Alle ∑ ∞ ⅓ ☂ 🙂 små"))
+    before = len(os.listdir("/proc/self/task"))
+    problems = check(load(path))
+    assert [p.code for p in problems] == ["PA092"]
+    assert len(os.listdir("/proc/self/task")) == before
