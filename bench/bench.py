@@ -79,16 +79,19 @@ def agreement(rng: random.Random, number: int, examples: list[dict]) -> dict:
     ]
     data["economy"]["budget"] = items
     first = data["partners"][0]["id"]
+    # A partner that only funds (no resources) keeps a financing row of its own.
+    funders = [p["id"] for p in data["partners"] if p["id"] not in {r["partner"] for r in data["resources"]}]
+    total = sum(i["amount"] for i in items)
     data["economy"]["financing"] = [
-        {"source": "Samlet finansiering", "partner": first, "amount": sum(i["amount"] for i in items)}
-    ]
+        {"source": "Samlet finansiering", "partner": first, "amount": total - 1000 * len(funders)}
+    ] + [{"source": f"Bevilling fra {pid}", "partner": pid, "amount": 1000} for pid in funders]
     if "changes" in data:
         data["changes"].pop("amendments", None)
     return data
 
 
 def write_project(folder: Path, count: int, seed: int = 1) -> list[Path]:
-    for name in ("build.py", "partnerskab", "schema", "templates", "logos"):
+    for name in ("build.py", "partnerskab", "schema", "templates", "logos", "bilag"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
     (folder / "agreements").mkdir()
