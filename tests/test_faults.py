@@ -521,3 +521,16 @@ def test_checking_starts_no_threads_in_the_process_that_forks_the_workers(write_
     problems = check(load(path))
     assert [p.code for p in problems] == ["PA092"]
     assert len(os.listdir("/proc/self/task")) == before
+
+
+def test_hundreds_of_characters_the_pdf_cannot_show_are_found_quickly_and_only_those(write_agreement):
+    from partnerskab import glyphs
+
+    greek = "".join(chr(c) for c in range(0x391, 0x3CA)) + "".join(chr(c) for c in range(0x410, 0x450))
+    assert glyphs.unshowable(greek) == ["\u03a2"]  # an unassigned code point in the Greek block
+    chinese = "".join(chr(0x4E00 + i) for i in range(800))
+    missing = glyphs.unshowable(chinese)
+    assert 1 <= len(missing) <= glyphs.MAX_MISSING and set(missing) <= set(chinese)
+    text = (ROOT / "agreements" / "fjordby-familievenner.yaml").read_text(encoding="utf-8")
+    problems = check(load(write_agreement(text.replace("  vision: Alle små", f"  vision: {chinese} små"))))
+    assert [p.code for p in problems] == ["PA092"]
