@@ -10,23 +10,20 @@ STAMP  := $(VENV)/.installed
 all: build
 
 LOCK   := requirements.lock
-UV     := uv==0.13.9
 
 # Every package at the exact version and hash in requirements.lock, so a build gives the same
 # documents wherever it runs; then the project itself, without touching those.
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(STAMP)
 
-# After changing the dependencies in pyproject.toml: write requirements.lock anew.
-lock:
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet $(UV)
+# After changing the dependencies in pyproject.toml: write requirements.lock anew, with the uv
+# that the lock itself installs (pip, uv and every other package are pinned there with hashes).
+lock: $(STAMP)
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --generate-hashes --universal \
 		--python-version 3.11 --quiet -o $(LOCK)
 

@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM (a CI job cancelled, `kill`) stop it the same way:
     workers and their files are cleaned up, one Danish line, exit 130."""
     handled = [signal.SIGTERM]
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where Ctrl-C is ignored
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # not where Ctrl-C is ignored
         handled.append(signal.SIGINT)
     previous = {signum: signal.signal(signum, _stop) for signum in handled}
     try:
@@ -214,16 +214,25 @@ def main(argv: list[str] | None = None) -> int:
             raise KeyboardInterrupt
         return code
     except KeyboardInterrupt:
+        # Ignored from here to the end: Python sets its own handlers back to the default while it
+        # shuts down, and a second SIGTERM then would end us with -15 instead of 130.
+        for signum in handled:
+            signal.signal(signum, signal.SIG_IGN)
         print(f"\n{INTERRUPTED}", file=sys.stderr)
         return 130
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        if not stop_requested():  # once stopping, a second signal must not end the clean-up
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 def _stop(signum, frame):
     """Note the request, then interrupt. The note matters when the signal lands in a callback
-    whose exceptions Python ignores (one runs at every fork); the build checks it between steps."""
+    whose exceptions Python ignores (one runs at every fork); the build checks it between steps.
+    A second signal (a cancelled CI job sends more than one; so does an impatient Ctrl-C) is
+    ignored, so it cannot cut the clean-up short."""
+    if stop_requested():
+        return
     if request_stop():
         raise KeyboardInterrupt
 

@@ -11,7 +11,7 @@ from .assets import find_annex, find_logo
 from .check import check
 from .context import annex_name
 from .i18n import language
-from .load import Source, load
+from .load import NAME, LoadError, Source, load, read_agreement
 from .messages import BUILD, os_reason
 from .problems import Problem, dotted
 from .register import entry
@@ -82,10 +82,10 @@ def build_files(
                 message = BUILD["da"]["same_name"].format(name=stem, other=clash)
                 settle(index, Outcome(path, [Problem(path, 1, 1, "PA093", message)], strict=strict))
                 continue
-            try:
-                raw = Path(path).read_bytes()
-            except OSError:
-                raw = None
+            try:  # through the same checks as load(): a regular file of bounded size
+                raw = read_agreement(Path(path)) if NAME.match(Path(path).name) else None
+            except (OSError, LoadError):
+                raw = None  # load() below reports why
             entry = state.up_to_date(stem, raw, out_dir, path) if raw is not None else None
             if entry:
                 warnings = [Problem(**{**p, "file": path}) for p in entry["warnings"]]

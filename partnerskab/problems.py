@@ -59,7 +59,7 @@ def format_github(problems: list[Problem]) -> str:
 def format_json(problems: list[Problem]) -> str:
     rows = [
         {
-            "file": p.file,
+            "file": printable(p.file),  # valid UTF-8 JSON even for a name that was not
             "line": p.line,
             "column": p.column,
             "path": p.json_path,

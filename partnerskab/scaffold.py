@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .render import TEMPLATES
+from .text import printable
 
 SKELETON = TEMPLATES / "new-agreement.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
@@ -21,8 +22,8 @@ def new_agreement(slug: str, folder: Path) -> int:
     slug = slug.removesuffix(".yaml")
     if not SLUG.match(slug) or slug in ("index", "agreements"):
         print(
-            f"build.py new: fejl: «{slug}» kan ikke bruges som navn. Brug små bogstaver a-z, tal og "
-            "bindestreg, fx fjordby-familievenner",
+            f"build.py new: fejl: «{printable(slug)}» kan ikke bruges som navn. "
+            "Brug små bogstaver a-z, tal og bindestreg, fx fjordby-familievenner",
             file=sys.stderr,
         )
         return 2

@@ -14,12 +14,20 @@ def printable(text: str) -> str:
         code = ord(match.group())
         if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
             return f"\\x{code - 0xDC00:02x}"
+        if code > 0xFFFF:
+            return f"\\U{code:08x}"
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
     return _UNPRINTABLE.sub(escape, str(text))
 
 
-_UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff\u061c\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u2069]"
+# Characters that make text read differently from what it says: the bidirectional embeddings,
+# overrides and isolates (`Pay DKK \u202e000,001\u202c` shows as 100,000), and the invisible
+# ones: zero-width characters, the soft hyphen, fillers and blanks (Hangul, braille), variation
+# selectors, interlinear annotation marks, invisible musical symbols and the tag characters.
+DECEPTIVE = (
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\u2800\u3164\ufe00-\ufe0f\uffa0\ufff9-\ufffb"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
 )
+_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff]|{DECEPTIVE}")

@@ -148,6 +148,19 @@ class _Worker:
         self.connection.close()
 
 
+def _give(workers: list[_Worker], index: int, task: tuple, timeout: float, single_threaded: bool) -> None:
+    """Give `task` to worker `index`; one that died while it waited (the out-of-memory killer,
+    say) is replaced, and the task goes to the new one."""
+    _check_stop()
+    try:
+        workers[index].give(*task, timeout)
+    except OSError:  # BrokenPipeError: nobody reads the other end any more
+        workers[index].stop(kill=True)
+        workers[index] = _Worker(single_threaded)
+        _check_stop()
+        workers[index].give(*task, timeout)
+
+
 def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None) -> Iterator[tuple]:
     """Yield (key, Documents or RenderError) for each (key, data, assets, keep), as each finishes.
     `keep` is a folder to copy the intermediate files to, or None.
@@ -167,8 +180,7 @@ def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None)
             if not workers:
                 prepare()  # before the first fork, so that every worker inherits it
             workers.append(_Worker(single_threaded))
-            _check_stop()
-            workers[-1].give(*task, timeout)
+            _give(workers, len(workers) - 1, task, timeout, single_threaded)
         while any(w.task for w in workers):
             _check_stop()
             busy = [w for w in workers if w.task]
@@ -201,8 +213,7 @@ def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None)
                     if worker.done >= TASKS_PER_WORKER:
                         worker.stop()
                         worker = workers[index] = _Worker(single_threaded)
-                    _check_stop()
-                    worker.give(*task, timeout)
+                    _give(workers, index, task, timeout, single_threaded)
     finally:
         for worker in workers:
             worker.stop(kill=worker.task is not None)

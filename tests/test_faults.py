@@ -70,7 +70,7 @@ def _start_build(tmp_path: Path) -> tuple[subprocess.Popen, str, Path]:
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
-    while not list(scratch.glob("partnerskab-*")):
+    while not list(scratch.glob("partnerskab-[0-9a-f]*")):  # a worker's directory
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "no worker started rendering"
         time.sleep(0.01)
@@ -344,11 +344,16 @@ def _png(width: int, height: int) -> bytes:
     import struct
     import zlib
 
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = (
-        struct.pack(">I", len(header)) + b"IHDR" + header + struct.pack(">I", zlib.crc32(b"IHDR" + header))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
     )
-    return b"\x89PNG\r\n\x1a\n" + chunk + b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
 
 def _jpeg(width: int, height: int) -> bytes:
@@ -371,6 +376,38 @@ def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded(write_agr
     [problem] = check(load(path))
     assert problem.code == "PA112" and "mere end 25 megapixel" in problem.message
     assert image_size(_png(5000, 5000)) == (5000, 5000)  # 25 megapixels exactly is allowed
+
+
+def test_image_headers_that_lie_or_end_early_are_not_images():
+    from partnerskab.assets import image_size
+
+    sof = b"\xff\xc0\x00\x0b\x08\x3e\x80\x3e\x80\x01\x01\x11\x00"  # 16000 x 16000
+    fake = b"\xff\xc0\x00\x0b\x08\x00\x01\x00\x01\x01\x01\x11\x00"  # 1 x 1, hidden in a comment
+    comment = b"\xff\xfe\x00\x0f" + fake
+    tricky = b"\xff\xd8\xff\xff" + sof[1:] + comment + b"\xff\xd9"  # a fill byte before the frame
+    assert image_size(tricky) == (16000, 16000)
+    assert image_size(_jpeg(16385, 1)) == (16385, 1)
+    whole = _png(300, 100)
+    assert image_size(whole) == (300, 100)
+    assert image_size(whole[: len(whole) - 12]) is None  # no IEND: cut short
+    assert image_size(_jpeg(300, 100)[:-2]) is None  # no end marker
+    assert image_size(_png(0, 0)) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "image, words",
+    [
+        (_jpeg(16385, 1), "16.384 pixel"),
+        (_png(0, 0), "ikke et helt PNG"),
+        (_png(300, 100)[:-12], "ikke et helt PNG"),
+    ],
+    ids=["too-wide", "no-pixels", "truncated"],
+)
+def test_a_logo_that_typst_could_not_use_is_refused_by_validate(write_agreement, image, words):
+    path = write_agreement((ROOT / "agreements" / "fjordby-familievenner.yaml").read_text(encoding="utf-8"))
+    (path.parent.parent / "logos" / "fjordby-kommune.png").write_bytes(image)
+    [problem] = check(load(path))
+    assert problem.code == "PA112" and words in problem.message
 
 
 # -- what validate accepts, build builds ------------------------------------------------------------------
@@ -421,7 +458,7 @@ def test_validate_points_at_a_character_the_pdf_cannot_show(write_agreement):
 def test_dots_and_a_hyphen_with_a_question_mark_are_shown_as_typed_in_every_format(tmp_path):
     from pypdf import PdfReader
 
-    typed = "Vi ser... hvad der sker -? og -- og --- og 'x'"
+    typed = "Vi ser... hvad der sker -? og -- og --- og 'x' og -5 kr. og x -3"
     text = (ROOT / "agreements" / "norreby-reading-friends.yaml").read_text(encoding="utf-8")
     text = re.sub(r"^  vision: .*\n", f'  vision: "{typed}"\n', text, count=1, flags=re.M)
     text = re.sub(r"^title: .*\n", 'title: "Læsning... for alle"\n', text, count=1, flags=re.M)
@@ -430,7 +467,7 @@ def test_dots_and_a_hyphen_with_a_question_mark_are_shown_as_typed_in_every_form
     out = tmp_path / "out"
     assert run_cli("build", str(path), "--out", str(out)).returncode == 0
     pdf = " ".join(page.extract_text() for page in PdfReader(out / "typet.pdf").pages)
-    assert typed in " ".join(pdf.split()) and "…" not in pdf
+    assert typed in " ".join(pdf.split()) and "…" not in pdf and "\u2212" not in pdf
     assert PdfReader(out / "typet.pdf").metadata.title == "Læsning... for alle"
     assert typed in (out / "typet.html").read_text(encoding="utf-8")
     from docx import Document
@@ -526,6 +563,7 @@ def test_checking_starts_no_threads_in_the_process_that_forks_the_workers(write_
 def test_hundreds_of_characters_the_pdf_cannot_show_are_found_quickly_and_only_those(write_agreement):
     from partnerskab import glyphs
 
+    glyphs._known.clear()  # what earlier tests found must not count here
     greek = "".join(chr(c) for c in range(0x391, 0x3CA)) + "".join(chr(c) for c in range(0x410, 0x450))
     assert glyphs.unshowable(greek) == ["\u03a2"]  # an unassigned code point in the Greek block
     chinese = "".join(chr(0x4E00 + i) for i in range(800))
@@ -534,3 +572,45 @@ def test_hundreds_of_characters_the_pdf_cannot_show_are_found_quickly_and_only_t
     text = (ROOT / "agreements" / "fjordby-familievenner.yaml").read_text(encoding="utf-8")
     problems = check(load(write_agreement(text.replace("  vision: Alle små", f"  vision: {chinese} små"))))
     assert [p.code for p in problems] == ["PA092"]
+
+
+def test_a_second_signal_cannot_cut_the_clean_up_short(tmp_path):
+    process, marker, scratch = _start_build(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)  # a cancelled CI job may send more than one
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, (out, err)
+    assert "Traceback" not in err.decode()
+    _gone(marker, scratch)
+
+
+def test_a_worker_that_died_while_waiting_is_replaced():
+    from partnerskab import workers
+
+    pool = [workers._Worker()]
+    try:
+        pool[0].process.kill()
+        pool[0].process.join()
+        data = load(ROOT / "agreements" / "norreby-reading-friends.yaml").data
+        workers._give(pool, 0, ("k", data, {"logos": {}, "stem": "n"}, None), 60, False)
+        assert pool[0].process.is_alive() and pool[0].task is not None
+    finally:
+        for worker in pool:
+            worker.stop(kill=True)
+
+
+def test_new_and_json_print_names_harmlessly(tmp_path):
+    result = run_cli("new", "e\x1b]0;x\x07")
+    assert result.returncode == 2 and "\x1b" not in result.stderr and "\\x1b" in result.stderr
+    bad = os.fsdecode(bytes(tmp_path) + b"/bad\xff.yaml")
+    Path(bad).write_text("x: 1\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "validate", "--format", "json", bad],
+        capture_output=True,
+        cwd=ROOT,
+    )
+    import json
+
+    [problem] = json.loads(done.stdout.decode("utf-8"))["problems"]  # valid UTF-8 JSON
+    assert problem["code"] == "PA003" and problem["file"].endswith("bad\\xff.yaml")

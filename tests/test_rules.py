@@ -125,7 +125,7 @@ LOGO = "      path: ../logos/fjordby-kommune.png\n"
         ("/etc/hostname", "skriv stien til en fil i repositoriet"),
         ("https://example.org/logo.png", "skriv stien til en fil i repositoriet"),
         ("file:///etc/passwd", "skriv stien til en fil i repositoriet"),
-        ("../agreements/aftale.yaml", "ikke et PNG- eller JPEG-billede"),
+        ("../agreements/aftale.yaml", "ikke et helt PNG- eller JPEG-billede"),
         ("../logos/link.png", "stien fører uden for repositoriet"),
         ("../logos/" + "a" * 300 + ".png", "filen findes ikke"),
     ],

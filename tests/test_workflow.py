@@ -107,6 +107,7 @@ def test_workflow_triggers_permissions_and_limits():
     for pattern in triggers["pull_request"]["paths"]:  # every filter names something that exists
         assert (ROOT / pattern.removesuffix("/**")).exists(), pattern
     assert "agreements/**" in triggers["pull_request"]["paths"]
+    assert {"requirements.lock", ".github/workflows/**"} <= set(triggers["pull_request"]["paths"])
     assert workflow["permissions"] == {}  # nothing by default; each job says what it needs
     assert "pull_request" in workflow["concurrency"]["cancel-in-progress"]
     [job] = workflow["jobs"].values()

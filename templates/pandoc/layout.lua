@@ -78,18 +78,20 @@ end
 Plain = guard_typst_line_start
 Para = guard_typst_line_start
 
--- Typst reads "..." as an ellipsis (…) and "-?" as a soft hyphen, and pandoc 3.9's Typst writer
--- escapes neither. What was typed is what the PDF shows, as in HTML and DOCX: the second and
--- third dot, and the "?" after "-", are written escaped. (The rest of the text stays a Str, for
--- pandoc to escape; only these fixed escapes are ours.)
+-- Typst reads "..." as an ellipsis (…), "-?" as a soft hyphen and "-" before a digit as a minus
+-- sign (−), and pandoc 3.9's Typst writer escapes none of them. What was typed is what the PDF
+-- shows, as in HTML and DOCX: the second and third dot, and a "-" before "?" or a digit, are
+-- written escaped. (The rest stays a Str, for pandoc to escape; only these fixed escapes are ours.)
 local function typed_as_typed(text)
-  if not (text:find("..", 1, true) or text:find("-?", 1, true)) then
+  if not (text:find("..", 1, true) or text:find("%-[%?%d]")) then
     return nil
   end
   local out, buffer, previous = {}, {}, ""
   for i = 1, #text do
-    local char = text:sub(i, i)
-    if (char == "." and previous == ".") or (char == "?" and previous == "-") then
+    local char, following = text:sub(i, i), text:sub(i + 1, i + 1)
+    local dots = char == "." and previous == "."
+    local hyphen = char == "-" and (following == "?" or following:match("%d") ~= nil)
+    if dots or hyphen then
       if #buffer > 0 then
         table.insert(out, pandoc.Str(table.concat(buffer)))
         buffer = {}
