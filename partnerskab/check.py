@@ -172,36 +172,18 @@ def check_schema(source: Source) -> list[Problem]:
         elif kind in ("enum", "const"):
             allowed = error.validator_value if kind == "enum" else [error.validator_value]
             add(path, kind, where, allowed=", ".join(str(a) for a in allowed), **common)
-        elif kind == "minItems":
+        elif kind in ("minItems", "maxItems", "maxLength"):
+            template = {"minItems": "min_items", "maxItems": "max_items", "maxLength": "max_length"}[kind]
+            count = len(value)
+            are = plural(count, {"one": "is", "other": "are"}, "en_GB")
             add(
                 path,
                 kind,
                 where,
-                template="min_items",
+                template=template,
                 limit=error.validator_value,
-                count=len(value),
-                are=plural(len(value), {"one": "is", "other": "are"}, "en_GB"),
-                **common,
-            )
-        elif kind == "maxLength":
-            add(
-                path,
-                kind,
-                where,
-                template="max_length",
-                limit=error.validator_value,
-                count=len(value),
-                **common,
-            )
-        elif kind == "maxItems":
-            add(
-                path,
-                kind,
-                where,
-                template="max_items",
-                limit=error.validator_value,
-                count=len(value),
-                are=plural(len(value), {"one": "is", "other": "are"}, "en_GB"),
+                count=count,
+                are=are,
                 **common,
             )
         elif kind == "pattern":

@@ -680,22 +680,23 @@ def test_review_says_costs_do_not_apply_when_paid_as_billed(write_agreement):
     assert "- – gælder ikke: Omkostningerne er afklaret (udgifterne betales efter regning)" in review
 
 
+def _committed(tmp_path: Path, example: Path) -> tuple[Path, Path]:
+    """A git repository with `example` committed as agreements/vestby.yaml."""
+    repo = tmp_path / "repo"
+    (repo / "agreements").mkdir(parents=True)
+    target = repo / "agreements" / "vestby.yaml"
+    target.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "aftale"]):
+        command = ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args]
+        subprocess.run(command, cwd=repo, check=True, capture_output=True)
+    return repo, target
+
+
 # -- diff names the new things in words ----------------------------------------------------------------
 
 
 def test_diff_describes_a_yearly_grant_and_a_payment_per_result(tmp_path):
-    repo = tmp_path / "repo"
-    (repo / "agreements").mkdir(parents=True)
-    target = repo / "agreements" / "vestby.yaml"
-    target.write_text(PER_RESULT.read_text(encoding="utf-8"), encoding="utf-8")
-
-    def git(*args):
-        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
-
-    git("init", "-q")
-    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x", "--allow-empty")
-    git("add", ".")
-    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "aftale")
+    repo, target = _committed(tmp_path, PER_RESULT)
     text = target.read_text(encoding="utf-8").replace("      unit_price: 5000\n", "      unit_price: 6000\n")
     text = text.replace(
         "  budget:\n",
@@ -788,22 +789,7 @@ def test_payments_with_years_and_single_year_ranges_read_plainly():
 
 
 def test_diff_counts_shares_as_their_computed_amounts(tmp_path):
-    repo = tmp_path / "repo"
-    (repo / "agreements").mkdir(parents=True)
-    target = repo / "agreements" / "vestby.yaml"
-    target.write_text(PER_RESULT.read_text(encoding="utf-8"), encoding="utf-8")
-
-    def git(*args):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-            cwd=repo,
-            check=True,
-            capture_output=True,
-        )
-
-    git("init", "-q")
-    git("add", ".")
-    git("commit", "-qm", "aftale")
+    repo, target = _committed(tmp_path, PER_RESULT)
     text = target.read_text(encoding="utf-8").replace("      share: 40\n", "      amount: 120000\n")
     target.write_text(text, encoding="utf-8")
     out = _flat(run_cli("diff", "--base", "HEAD", "agreements/vestby.yaml", cwd=repo).stdout)
