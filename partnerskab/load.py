@@ -131,6 +131,8 @@ def _deceptive(text: str) -> None:
 # The names an agreement file may have: a letter (æ, ø and å too) or digit first, then letters,
 # digits, - and _, at most 100 in all, and .yaml (or .yml). Such a name is safe to print and to
 # use in a link, and cannot be mistaken for another file in the output folder (no dots).
+# The register's own files in the output folder (index.html, agreements.csv, agreements.json).
+RESERVED = {"index", "agreements"}
 NAME = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,99}\.ya?ml$")
 
 
@@ -291,6 +293,10 @@ def load(path: str | Path, display: str | None = None) -> Source:
     name = Path(source.path).name
     if not NAME.match(name):
         message = load_message("bad_name", "da", name=printable(name))
+        source.problems.append(Problem(source.path, 1, 1, "PA003", message))
+        return source
+    if Path(name).stem in RESERVED:
+        message = load_message("reserved_name", "da", name=name)
         source.problems.append(Problem(source.path, 1, 1, "PA003", message))
         return source
     try:

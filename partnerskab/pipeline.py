@@ -11,7 +11,7 @@ from .assets import find_annex, find_logo
 from .check import check
 from .context import annex_name
 from .i18n import language
-from .load import NAME, LoadError, Source, load, read_agreement
+from .load import NAME, RESERVED, LoadError, Source, load, read_agreement
 from .messages import BUILD, os_reason
 from .problems import Problem, dotted
 from .register import entry
@@ -19,9 +19,6 @@ from .render import MissingGlyph, RenderError
 from .state import State, input_hash, written
 from .workers import render_many
 from .write import write_documents
-
-# Names the register uses in the output folder; an agreement cannot have them.
-RESERVED = {"index", "agreements"}
 
 
 @dataclass

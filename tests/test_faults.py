@@ -614,3 +614,12 @@ def test_new_and_json_print_names_harmlessly(tmp_path):
 
     [problem] = json.loads(done.stdout.decode("utf-8"))["problems"]  # valid UTF-8 JSON
     assert problem["code"] == "PA003" and problem["file"].endswith("bad\\xff.yaml")
+
+
+def test_validate_refuses_a_name_the_register_uses(tmp_path):
+    """`build` refuses index.yaml (its outputs would replace the register's); so does validate."""
+    path = agreements_folder(tmp_path) / "index.yaml"
+    path.write_text((ROOT / "agreements" / "norreby-reading-friends.yaml").read_text(encoding="utf-8"))
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1 and "PA003" not in result.stdout  # the code is in json/github output
+    assert "Filnavnet «index.yaml» bruges af overblikket" in result.stdout
