@@ -25,26 +25,6 @@ from .i18n import LABELS, Formats, language
 from .render import TEMPLATES
 from .write import write_together
 
-FIELDS = [
-    "file",
-    "title",
-    "status",
-    "language",
-    "start",
-    "end",
-    "days_left",
-    "partners",
-    "sectors",
-    "budget_total",
-    "financing_total",
-    "pdf",
-    "docx",
-    "html",
-    "renewal",
-    "next_date",
-    "next",
-]
-
 # What the next date in the register is (timeline.Term.next_date), in the register's Danish.
 NEXT = {
     "end": "Slutdato",
@@ -118,18 +98,51 @@ def with_days_left(rows: list[dict], on: dt.date) -> list[dict]:
     return sorted(dated, key=lambda row: (row["next_date"] or "9999", row["title"]))
 
 
+# The CSV is for people in Excel: Danish headers and values in words. The JSON keeps the codes.
+CSV_COLUMNS = {
+    "file": "Fil",
+    "title": "Aftale",
+    "status": "Status",
+    "language": "Sprog",
+    "start": "Startdato",
+    "end": "Slutdato",
+    "renewal": "Varighed",
+    "next_date": "Næste dato",
+    "next": "Hvad næste dato er",
+    "days_left": "Dage til næste dato",
+    "partners": "Partnere",
+    "sectors": "Sektorer",
+    "budget_total": "Budget i alt (kr.)",
+    "financing_total": "Finansiering i alt (kr.)",
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "html": "HTML",
+}
+LANGUAGES = {"da": "dansk", "en": "engelsk"}
+RENEWAL = {
+    "fixed": "fast periode",
+    "automatic": "forlænges automatisk",
+    "until_terminated": "indtil opsigelse",
+}
+
+
 def to_csv(rows: list[dict]) -> bytes:
     """Semicolons and a byte-order mark, so Danish Excel opens it with æ, ø and å intact."""
+    t = LABELS["da"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(FIELDS)
+    writer.writerow(CSV_COLUMNS.values())
     for row in rows:
         flat = {
             **row,
+            "status": t["status"].get(row["status"], row["status"]),
+            "language": LANGUAGES.get(row["language"], row["language"]),
+            "renewal": RENEWAL.get(row.get("renewal", "fixed"), ""),
+            "next": NEXT.get(row.get("next", ""), ""),
             "partners": " | ".join(p["name"] for p in row["partners"]),
-            "sectors": " | ".join(row["sectors"]),
+            "sectors": " | ".join(t["sector"].get(s, s) for s in row["sectors"]),
         }
-        writer.writerow([_cell(flat.get(field, "")) for field in FIELDS])
+        writer.writerow([_cell(flat.get(field, "")) for field in CSV_COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

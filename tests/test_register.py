@@ -43,11 +43,16 @@ def test_csv_opens_in_danish_excel(register):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert len(rows) == len(EXAMPLES)
-    fjordby = next(r for r in rows if r["file"] == "fjordby-familievenner.yaml")
-    assert fjordby["title"] == "Frivillig familiestøtte i Fjordby"
-    assert fjordby["partners"] == "Fjordby Kommune | Familiestøtten Fjordby"
-    assert fjordby["end"] == "2027-12-31" and fjordby["days_left"] == "403"
-    assert fjordby["budget_total"] == "500000"
+    fjordby = next(r for r in rows if r["Fil"] == "fjordby-familievenner.yaml")
+    assert fjordby["Aftale"] == "Frivillig familiestøtte i Fjordby"
+    assert fjordby["Partnere"] == "Fjordby Kommune | Familiestøtten Fjordby"
+    assert fjordby["Slutdato"] == "2027-12-31" and fjordby["Dage til næste dato"] == "403"
+    assert fjordby["Budget i alt (kr.)"] == "500000"
+    # for people in Excel: Danish words, not the codes the JSON keeps
+    assert fjordby["Status"] == "Underskrevet" and fjordby["Sprog"] == "dansk"
+    assert fjordby["Sektorer"] == "civilsamfund | offentlig" and fjordby["Varighed"] == "fast periode"
+    gadekaer = next(r for r in rows if r["Fil"] == "gadekaer-vaeresteder.yaml")
+    assert gadekaer["Varighed"] == "indtil opsigelse" and gadekaer["Hvad næste dato er"] == "Tages op senest"
     assert b"\r\n" in raw
 
 
@@ -163,4 +168,4 @@ def test_csv_cells_that_look_like_formulas_stay_text():
         "html": "x.html",
     }
     [parsed] = list(csv.DictReader(io.StringIO(to_csv([row]).decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert parsed["title"] == '\'=HYPERLINK("http://x")' and parsed["partners"] == "'@evil"
+    assert parsed["Aftale"] == '\'=HYPERLINK("http://x")' and parsed["Partnere"] == "'@evil"
