@@ -1,5 +1,6 @@
 // Sorting and filtering for build/index.html. Without JavaScript the page shows every
-// agreement, sorted by end date; the controls appear only when they work.
+// agreement, sorted by the next date to act on; the controls appear only when they work, and the
+// table's caption always says the order it is in.
 (function () {
   "use strict";
   var table = document.getElementById("agreements");
@@ -10,6 +11,7 @@
   var status = document.getElementById("status");
   var count = document.getElementById("count");
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  var caption = table.caption;
 
   function filter() {
     var wanted = query.value.trim().toLowerCase();
@@ -31,6 +33,8 @@
       if (cell.dataset.sort) { cell.setAttribute("aria-sort", "none"); }
     });
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    caption.textContent = "Alle partnerskabsaftaler, sorteret efter «" + header.textContent + "», " +
+      (ascending ? "stigende" : "faldende");
     rows.sort(function (a, b) {
       var x = a.dataset[key];
       var y = b.dataset[key];

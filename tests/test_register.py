@@ -118,6 +118,11 @@ def test_index_sorts_filters_and_prints_in_a_real_browser(browser, register):  #
     assert days == sorted(days)
     page.click("th[data-sort='days'] button")
     assert page.get_attribute("th[data-sort='days']", "aria-sort") == "descending"
+    # the caption says the order the table is in now, not the order it was written in
+    assert (
+        page.text_content("#agreements caption")
+        == "Alle partnerskabsaftaler, sorteret efter «Dage tilbage», faldende"
+    )
     page.fill("#q", "åby")
     assert titles() == ["Frivillige mentorer til unge i Åby"]
     assert page.text_content("#count") == f"1 af {len(EXAMPLES)} aftaler vises."
