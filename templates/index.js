@@ -54,6 +54,10 @@
     header.setAttribute("aria-sort", header.dataset.sort === "end" ? "ascending" : "none");
     button.addEventListener("click", function () { sortBy(header); });
   });
+  form.addEventListener("submit", function (event) {  // filter in place; never reload the page
+    event.preventDefault();
+    filter();
+  });
   query.addEventListener("input", filter);
   status.addEventListener("change", filter);
   form.hidden = false;

@@ -125,6 +125,10 @@ def test_index_sorts_filters_and_prints_in_a_real_browser(browser, register):  #
     )
     page.fill("#q", "åby")
     assert titles() == ["Frivillige mentorer til unge i Åby"]
+    url = page.url
+    page.press("#q", "Enter")  # the form has a submit button (HTML_CodeSniffer); it filters in place
+    assert page.url == url and titles() == ["Frivillige mentorer til unge i Åby"]
+    assert page.is_visible("form.filters button[type=submit]")
     assert page.text_content("#count") == f"1 af {len(EXAMPLES)} aftaler vises."
     page.fill("#q", "")
     page.select_option("#status", "signed")
