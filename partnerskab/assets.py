@@ -22,13 +22,12 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-def repository_root(agreement: Path) -> Path:
-    """The nearest folder above the agreement that holds .git, else the agreement folder's parent."""
-    folder = agreement.resolve().parent
+def repository_root(folder: Path) -> Path:
+    """The nearest folder from `folder` upwards that holds .git, else `folder`'s parent."""
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
-            return candidate
-    return folder.parent
+            return candidate.resolve()
+    return folder.parent.resolve()
 
 
 def find_logo(agreement: Path, logo: str) -> tuple[Path | None, str | None]:
@@ -60,8 +59,9 @@ def _find(agreement: Path, relative: str, limit: int) -> tuple[Path | None, str 
     if _SCHEME.match(relative) or relative.startswith(("/", "\\")):
         return None, "not_relative"
     try:
-        root = repository_root(agreement)
-        target = (agreement.resolve().parent / relative).resolve()
+        folder = agreement.resolve().parent  # paths are seen from where the agreement really is
+        root = repository_root(folder)
+        target = (folder / relative).resolve()
         if not target.is_relative_to(root):
             return None, "outside"
         if not target.is_file():

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from .assets import repository_root
 from .problems import Problem
 from .text import DECEPTIVE, printable
 
@@ -117,23 +118,23 @@ def _control_char(text: str) -> int:
 _DECEPTIVE = re.compile(DECEPTIVE)
 
 
-def _deceptive(text: str) -> None:
-    """Raise at the first deceptive character, naming it and its line and column."""
-    found = _DECEPTIVE.search(text)
-    if found:
-        index, char = found.start(), found.group()
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
-        name = unicodedata.name(char, "")
-        raise LoadError(line, column, "deceptive", code=f"U+{ord(char):04X}", name=name)
+def _deceptive_error(char: str, line: int, column: int) -> LoadError:
+    """The error for a deceptive character, naming it (U+202E RIGHT-TO-LEFT OVERRIDE)."""
+    return LoadError(line, column, "deceptive", code=f"U+{ord(char):04X}", name=unicodedata.name(char, ""))
+
+
+def _line_column(text, index: int) -> tuple[int, int]:
+    """1-based line and column of `index` in `text` (str or bytes)."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    return text.count(newline, 0, index) + 1, index - (text.rfind(newline, 0, index) + 1) + 1
 
 
 # The names an agreement file may have: a letter (æ, ø and å too) or digit first, then letters,
 # digits, - and _, at most 100 in all, and .yaml (or .yml). Such a name is safe to print and to
 # use in a link, and cannot be mistaken for another file in the output folder (no dots).
+NAME = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,99}\.ya?ml$")
 # The register's own files in the output folder (index.html, agreements.csv, agreements.json).
 RESERVED = {"index", "agreements"}
-NAME = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,99}\.ya?ml$")
 
 
 def _check_text(raw: bytes) -> str:
@@ -144,15 +145,13 @@ def _check_text(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError(line, column, "not_utf8") from None
+        raise LoadError(*_line_column(raw, exc.start), "not_utf8") from None
     index = _control_char(text)
     if index >= 0:
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
-        raise LoadError(line, column, "control_char", code=f"U+{ord(text[index]):04X}")
-    _deceptive(text)
+        raise LoadError(*_line_column(text, index), "control_char", code=f"U+{ord(text[index]):04X}")
+    found = _DECEPTIVE.search(text)
+    if found:
+        raise _deceptive_error(found.group(), *_line_column(text, found.start()))
     return text
 
 
@@ -221,10 +220,9 @@ def _build(events, source: Source):
             index = _control_char(event.value)  # also those written as escapes: "\x07", "\u2028"
             if index >= 0:
                 raise LoadError(*mark, "control_char", code=f"U+{ord(event.value[index]):04X}")
-            if _DECEPTIVE.search(event.value):  # written as an escape, "\u202e": at the value
-                found = _DECEPTIVE.search(event.value).group()
-                name = unicodedata.name(found, "")
-                raise LoadError(*mark, "deceptive", code=f"U+{ord(found):04X}", name=name)
+            found = _DECEPTIVE.search(event.value)  # written as an escape, "\u202e": at the value
+            if found:
+                raise _deceptive_error(found.group(), *mark)
             value = _scalar(event) if tag is None else event.value
             child = attach(value, event, mark)
             if isinstance(value, float) and child is not None:
@@ -245,8 +243,8 @@ def read_agreement(path: Path, shown_as: Path | None = None) -> bytes:
     folder, a device such as /dev/zero, or a pipe, which would hang), at most MAX_BYTES by its
     size on disk, and not a link to a file outside the repository. `shown_as` is where the
     file stands in the repository when `path` is a copy (history.py)."""
-    if shown_as is None:
-        root = repository_root(path)
+    if shown_as is None:  # the repository holding the file as it is named, not where a link leads
+        root = repository_root(Path(os.path.abspath(path)).parent)
         with contextlib.suppress(OSError, RuntimeError, ValueError):
             if not path.resolve().is_relative_to(root):
                 raise LoadError(1, 1, "outside")
@@ -267,16 +265,6 @@ def read_agreement(path: Path, shown_as: Path | None = None) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
-
-
-def repository_root(agreement: Path) -> Path:
-    """The nearest folder above the agreement (as it is named, not where a link leads) that
-    holds .git, else the agreement folder's parent."""
-    folder = Path(os.path.abspath(agreement)).parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate.resolve()
-    return folder.parent.resolve()
 
 
 def text_at(raw: bytes, index: int) -> str:
