@@ -18,7 +18,7 @@ from .register import entry
 from .render import MissingGlyph, RenderError
 from .state import State, input_hash, written
 from .workers import render_many
-from .write import write_documents
+from .write import document_files, write_together
 
 
 @dataclass
@@ -130,7 +130,8 @@ def _finish(
             (annex_name(stem, index, source.data["annexes"][index]["file"]), file.read_bytes())
             for index, file in annexes.items()
         ]
-        outcome.written = write_documents(out_dir, stem, result, copies)
+        files = document_files(out_dir, stem, result, copies)
+        outcome.written = write_together(files)
         warnings = [asdict(p) for p in outcome.problems]
         inputs = [*used.values(), *annexes.values()]  # a changed logo or annex rebuilds too
         state.record(
@@ -138,7 +139,7 @@ def _finish(
             {
                 "hash": input_hash(raw, inputs, path),
                 "logos": [str(p) for p in inputs],
-                "outputs": written(outcome.written),
+                "outputs": written(files),
                 "warnings": warnings,
                 "register": entry(path, source.data),
             },

@@ -57,9 +57,10 @@ def input_hash(agreement: bytes, logos: list[Path], path: str) -> str:
     return digest.hexdigest()
 
 
-def written(paths: list[Path]) -> dict[str, list]:
-    """What was written, for the record: each output's name with its size and SHA-256."""
-    return {path.name: [path.stat().st_size, _sha256(path)] for path in paths}
+def written(files: list[tuple[Path, bytes]]) -> dict[str, list]:
+    """What was written, for the record: each output's name with its size and SHA-256, from the
+    bytes that were written (no need to read the files back)."""
+    return {path.name: [len(data), hashlib.sha256(data).hexdigest()] for path, data in files}
 
 
 def _intact(path: Path, size: int, digest: str) -> bool:

@@ -9,16 +9,7 @@ from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_together([(path, data)])
 
 
 def write_together(files: list[tuple[Path, bytes]]) -> list[Path]:
@@ -45,11 +36,11 @@ def write_together(files: list[tuple[Path, bytes]]) -> list[Path]:
     return [path for path, _ in files]
 
 
-def write_documents(out_dir: Path, stem: str, documents, extra: list[tuple[str, bytes]] = ()) -> list[Path]:
-    """All three files of one agreement, and `extra` (name, bytes) beside them: all or none."""
+def document_files(out_dir: Path, stem: str, documents, extra: list[tuple[str, bytes]] = ()) -> list:
+    """(path, bytes) for the three files of one agreement, and `extra` (name, bytes) beside them:
+    what write_together writes, all or none."""
     files = [
         (out_dir / f"{stem}.{suffix}", data)
         for suffix, data in (("pdf", documents.pdf), ("docx", documents.docx), ("html", documents.html))
     ]
-    files += [(out_dir / name, data) for name, data in extra]
-    return write_together(files)
+    return files + [(out_dir / name, data) for name, data in extra]
