@@ -8,7 +8,7 @@ import re
 
 from . import schema as schema_module
 from .i18n import Formats, language, plural
-from .load import Source
+from .load import Source, strings
 from .messages import PATTERN_KINDS, SCHEMA, json_type, shown
 from .money import AMOUNT_FIELDS
 from .problems import Problem, dotted
@@ -49,17 +49,9 @@ def label(path, lang: str) -> str:
 PLACEHOLDER = "UDFYLD"
 
 
-def placeholders(value, path: tuple = ()):
+def placeholders(value):
     """Paths of the «UDFYLD ...» texts that `build.py new` puts where something must be written."""
-    if isinstance(value, str):
-        if value.lstrip().startswith(PLACEHOLDER):
-            yield path
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            yield from placeholders(child, path + (key,))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from placeholders(child, path + (index,))
+    return (path for path, text in strings(value) if text.lstrip().startswith(PLACEHOLDER))
 
 
 def check_schema(source: Source) -> list[Problem]:

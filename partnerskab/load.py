@@ -70,6 +70,18 @@ class Source:
         return self.key_positions.get(tuple(path)) or self.position(path)
 
 
+def strings(value, path: Path_ = ()):
+    """Every text value in loaded data, with its JSON path, in document order."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from strings(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from strings(child, (*path, index))
+
+
 class LoadError(Exception):
     def __init__(self, line: int, column: int, key: str, **params):
         super().__init__(key)

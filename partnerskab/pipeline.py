@@ -11,7 +11,7 @@ from .assets import find_annex, find_logo
 from .check import check
 from .context import annex_name
 from .i18n import language
-from .load import NAME, RESERVED, LoadError, Source, load, read_agreement
+from .load import NAME, RESERVED, LoadError, Source, load, read_agreement, strings
 from .messages import BUILD, os_reason
 from .problems import Problem, dotted
 from .register import entry
@@ -180,15 +180,6 @@ def logos(agreement: Path, data: dict) -> dict[str, bytes]:
     return {pid: file.read_bytes() for pid, file in logo_files(agreement, data).items()}
 
 
-def _find_text(value, text: str, path: tuple = ()) -> tuple | None:
+def _find_text(data, text: str) -> tuple | None:
     """The path of the first string value that contains `text`."""
-    if isinstance(value, str):
-        return path if text in value else None
-    children = (
-        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
-    )
-    for key, child in children:
-        found = _find_text(child, text, path + (key,))
-        if found is not None:
-            return found
-    return None
+    return next((path for path, value in strings(data) if text in value), None)

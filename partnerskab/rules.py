@@ -15,7 +15,7 @@ from pathlib import Path
 from . import glyphs, money, timeline
 from .assets import find_annex, find_logo
 from .i18n import Formats, language
-from .load import Source
+from .load import Source, strings
 from .messages import BUILD
 from .problems import Problem, dotted
 
@@ -300,21 +300,10 @@ def check_rules(source: Source, today: dt.date | None = None) -> list[Problem]:
     return report.problems
 
 
-def _strings(value, path: tuple = ()):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            yield from _strings(child, (*path, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _strings(child, (*path, index))
-
-
 def _glyph_rule(report: Report, data: dict) -> None:
     """PA092: a character the PDF's fonts cannot show (an emoji, Chinese), at its value, so
     that what `validate` accepts, `build` builds."""
-    for path, text in _strings(data):
+    for path, text in strings(data):
         if glyphs.SAFE.issuperset(text):
             continue
         missing = glyphs.unshowable(text)
