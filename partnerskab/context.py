@@ -49,10 +49,7 @@ def _money_table(
         if each is None:
             other.append({**row, "text": other_money_text(row, fmt)})
             continue
-        years = money.years_of(row)
-        text = fmt.amount(each)
-        if len(years) > 1:
-            text = t["per_year"].format(amount=text, total=fmt.amount(each * len(years)))
+        text = fixed_amount_text(each, row, fmt)
         if "share" in row:
             share = fmt.percent(row["share"])
             text += f" ({t['share_of_rest'].format(share=share) if share_of_rest else share})"
@@ -70,6 +67,15 @@ def _money_table(
         "total": totals[None],
         "total_text": fmt.amount(totals[None]),
     }
+
+
+def fixed_amount_text(each: int, row: dict, fmt: Formats) -> str:
+    """A fixed row's amount: «250.000 kr.», or for a row of several years «150.000 kr. om året,
+    i alt 450.000 kr.»."""
+    years = len(money.years_of(row))
+    if years > 1:
+        return fmt.t["per_year"].format(amount=fmt.amount(each), total=fmt.amount(each * years))
+    return fmt.amount(each)
 
 
 def other_money_text(row: dict, fmt: Formats) -> str:
@@ -120,6 +126,18 @@ def resource_scope(r: dict, fmt: Formats, only_hours: bool = False) -> str:
     return ", ".join(parts)
 
 
+def period_summary(term: timeline.Term, fmt: Formats) -> str:
+    """The period on one line, as the title block and the register show it: «1. januar 2026 –
+    31. december 2027», «…, forlænges automatisk» or «fra …, indtil en af parterne opsiger aftalen»."""
+    day = lambda d: fmt.date(d.isoformat()) if d else ""  # noqa: E731
+    start, end = day(term.start), day(term.effective_end)
+    if term.mode == timeline.UNTIL_TERMINATED:
+        return fmt.t["meta_open"].format(start=start)
+    if term.mode == timeline.AUTOMATIC:
+        return fmt.t["meta_automatic"].format(start=start, end=end)
+    return f"{start} – {end}"
+
+
 def _duration(data: dict, fmt: Formats) -> dict:
     """The period in words. An agreement that runs until terminated never gets an end date in
     print, and one that renews says so: nothing is shown that the partners did not agree."""
@@ -130,16 +148,13 @@ def _duration(data: dict, fmt: Formats) -> dict:
     lines = []
     if term.mode == timeline.UNTIL_TERMINATED:
         lines.append(t["period_open"].format(start=start))
-        meta = t["meta_open"].format(start=start)
     elif term.mode == timeline.AUTOMATIC:
         months = fmt.count(term.period_months, t["months"])
         lines.append(t["period_automatic"].format(start=start, end=end, months=months))
         if term.notice_months:
             lines.append(t["notice"].format(months=fmt.count(term.notice_months, t["months"])))
-        meta = t["meta_automatic"].format(start=start, end=end)
     else:
         lines.append(t["period_text"].format(start=start, end=end))
-        meta = f"{start} – {end}"
     if term.extended:
         last = max(term.extensions, key=lambda e: e.extends_to)
         lines.append(t["extended"].format(end=end, date=day(last.date), original=day(term.end)))
@@ -155,7 +170,7 @@ def _duration(data: dict, fmt: Formats) -> dict:
         "mode": term.mode,
         "start_text": start,
         "end_text": end,
-        "meta_text": meta,
+        "meta_text": period_summary(term, fmt),
         "period_lines": lines,
         "ended_text": ended,
     }

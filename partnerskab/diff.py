@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import money, schema
-from .context import other_money_text, resource_scope
+from .context import fixed_amount_text, other_money_text, resource_scope
 from .history import HistoryError, load_at, names_at
 from .i18n import Formats, language, plural
 from .load import Source, load
@@ -120,11 +120,7 @@ def _money_summary(d: Differ, i: dict) -> str:
             return d.ours(other_money_text(i, d.fmt))
         if "amount" not in i:
             return d.ours(d.fmt.t["share_of"].format(share=d.fmt.percent(i["share"])))
-        text = d.fmt.amount(i["amount"])
-        if "years" in i:
-            total = d.fmt.amount(i["amount"] * len(money.years_of(i)))
-            text = d.fmt.t["per_year"].format(amount=text, total=total)
-        return d.ours(text)
+        return d.ours(fixed_amount_text(i["amount"], i, d.fmt))
     except (KeyError, TypeError, ValueError):  # a row that is not valid yet: its amount as typed
         return d.value(("amount",), i.get("amount"))
 

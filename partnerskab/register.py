@@ -20,7 +20,7 @@ from urllib.parse import quote
 import jinja2
 
 from . import money, timeline
-from .context import annex_name
+from .context import annex_name, period_summary
 from .i18n import LABELS, Formats, language
 from .render import TEMPLATES
 from .write import write_together
@@ -173,8 +173,8 @@ def to_html(rows: list[dict], on: dt.date) -> bytes:
                 **row,
                 "status_text": t["status"][row["status"]],
                 "sector_text": {p["name"]: t["sector"][p["sector"]] for p in row["partners"]},
-                "period_text": _period_text(row, fmt),
-                "next_text": f"{NEXT[row['next']]}: {fmt.date(row['next_date'])}" if row["next_date"] else "",
+                "period_text": period_summary(_term(row), fmt),
+                "next_text": next_text(row["next"], row["next_date"], fmt),
                 "budget_text": fmt.amount(row["budget_total"]),
             }
             for row in rows
@@ -188,13 +188,9 @@ def to_html(rows: list[dict], on: dt.date) -> bytes:
     return html.encode("utf-8")
 
 
-def _period_text(row: dict, fmt: Formats) -> str:
-    t, start = fmt.t, fmt.date(row["start"])
-    if row.get("renewal") == timeline.UNTIL_TERMINATED:
-        return t["meta_open"].format(start=start)
-    if row.get("renewal") == timeline.AUTOMATIC:
-        return t["meta_automatic"].format(start=start, end=fmt.date(row["end"]))
-    return f"{start} – {fmt.date(row['end'])}"
+def next_text(kind: str, iso: str, fmt: Formats) -> str:
+    """«Tages op senest: 30. juni 2027», or nothing when there is no next date."""
+    return f"{NEXT[kind]}: {fmt.date(iso)}" if iso else ""
 
 
 def write_register(rows: list[dict], out_dir: Path) -> list[Path]:

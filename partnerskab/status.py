@@ -17,7 +17,7 @@ from .check import check
 from .i18n import Formats
 from .load import load
 from .markdown import escape
-from .register import NEXT, today
+from .register import next_text, today
 from .text import printable
 
 STALE_DRAFT_DAYS = 60
@@ -98,7 +98,7 @@ def attention(files: list[str], within: int) -> tuple[list[tuple[str, ...]], lis
                     path,
                     data["title"],
                     fmt.t["status"][status],
-                    f"{NEXT[kind]}: {fmt.date(next_date.isoformat())}" if next_date else "",
+                    next_text(kind, next_date.isoformat() if next_date else "", fmt),
                     str(days) if days is not None else "",
                     what,
                 )
