@@ -23,7 +23,8 @@ from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "pandoc" / "agreement.typst"
 _FONTS = re.compile(r"#set text\(font: (\([^)]*\))")
-_MISSING = re.compile(r'the text `"(.+?)"` could not be displayed with font', re.S)
+# How Typst says that a font has no glyph for some text (its PDF/A check); render.py reads it too.
+MISSING_GLYPH = re.compile(r'the text `"(.+?)"` could not be displayed with font', re.S)
 # Printable ASCII and Latin-1: in every font the template could name (and checked by the tests).
 SAFE = frozenset(chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x100))) | {"\n", "\t", "\r"}
 _known: dict[str, bool] = {}
@@ -75,7 +76,7 @@ def _compiles(chars: list[str]) -> tuple[bool, str]:
                 str(source), root=folder, font_paths=[], ignore_system_fonts=True, pdf_standards=["a-2b"]
             )
         except Exception as exc:  # typst raises its own error types
-            missing = _MISSING.search(str(exc))
+            missing = MISSING_GLYPH.search(str(exc))
             if not missing:
                 return False, "".join(chars)
             # Typst writes a character it cannot print as \u{3a2}: read it back

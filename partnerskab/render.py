@@ -12,7 +12,6 @@ import base64
 import datetime as dt
 import json
 import os
-import re
 import subprocess
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +24,7 @@ import typst
 from .assets import media_type
 from .context import build_context, document_date
 from .docx import DocxFrame, finish_docx
+from .glyphs import MISSING_GLYPH
 from .i18n import LABELS, Formats
 from .markdown import Markdown, escape, prose, relative_link
 
@@ -50,9 +50,6 @@ class MissingGlyph(RenderError):
     def __init__(self, text: str):
         super().__init__(text)
         self.text = text
-
-
-_MISSING_GLYPH = re.compile(r'the text `"(.+?)"` could not be displayed with font', re.S)
 
 
 @dataclass
@@ -232,7 +229,7 @@ def compile_pdf(source: str, workdir: Path, stamp: int) -> bytes:
     try:
         return typst.compile(str(typ), root=str(workdir), timestamp=stamp, **PDF_OPTIONS)
     except Exception as exc:  # typst raises its own TypstError types; report, don't crash
-        missing = _MISSING_GLYPH.search(str(exc))
+        missing = MISSING_GLYPH.search(str(exc))
         if missing:
             raise MissingGlyph(missing.group(1)) from None
         raise RenderError(f"typst failed: {exc}") from None
