@@ -188,6 +188,8 @@ def check_schema(source: Source) -> list[Problem]:
             add(path, kind, where, template="unique", **common)
         else:
             add(path, kind, where, template="other", detail=error.message, **common)
+    # YAML reads `250.000` as 250.0, which a JSON Schema "integer" accepts, so a Danish thousands
+    # separator in a whole-number field is caught here, at its line.
     for path, typed in source.numbers_as_typed.items():
         if path in seen or not _whole_number_field(path):
             continue
@@ -213,9 +215,6 @@ def _decimal_number(path: tuple, typed: str, value: float, lang: str) -> dict:
 
 # 1.500.000 or 1 500 000: a number written with Danish thousands separators, read as text.
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. \u00a0][0-9]{3})+(?:,-)?$")
-
-# YAML reads `250.000` as 250.0, which a JSON Schema "integer" accepts, so a Danish thousands
-# separator in a field of whole kroner (money.AMOUNT_FIELDS) is caught here, at its line.
 
 
 def _whole_number_field(path: tuple) -> bool:
