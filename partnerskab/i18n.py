@@ -106,7 +106,7 @@ LABELS = {
         "meta_open": "fra {start}, indtil en af parterne opsiger aftalen",
         "meta_automatic": "{start} – {end}, forlænges automatisk",
         "ended_open": "Aftalen er afsluttet.",
-        "per_year": "{amount} om\u00a0året, i\u00a0alt {total}",
+        "per_year": "{amount} om\u00a0året, i\u00a0alt\u00a0{total}",
         "share_of": "{share} af budgettet",
         "share_of_rest": "{share} af resten",
         "other_money": "Ud over beløbene i tabellen:",
