@@ -258,6 +258,8 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
         "title": data["title"],
         "status": data["status"],
         "status_text": t["status"][data["status"]],
+        "version_text": version_text(data, fmt),
+        "author": names_of(organisation["project_management"]["leads"]),
         "partner_names": names_of([p["id"] for p in data["partners"]]),
         "between": between,
         "partners": partners,
@@ -330,6 +332,14 @@ def annex_name(stem: str, index: int, file: str) -> str:
     suffix = Path(file).suffix.lower()
     suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
     return f"{stem}.bilag-{index + 1}{suffix}"
+
+
+def version_text(data: dict, fmt: Formats) -> str:
+    """«Version 3 · 12. december 2025»: the first version, plus one for each amendment, dated
+    the latest date the agreement names (document_date). Never the clock: the same agreement
+    gives the same documents."""
+    amendments = (data.get("changes") or {}).get("amendments", [])
+    return fmt.t["version"].format(n=1 + len(amendments), date=fmt.date(document_date(data).isoformat()))
 
 
 def document_date(data: dict) -> dt.date:

@@ -28,6 +28,8 @@ class DocxFrame:
     page_label: str
     page_of: str
     language: str
+    footer: str = ""  # «Version 3 · 12. december 2025»
+    author: str = ""  # the lead partner(s)
 
 
 def _field(paragraph, instruction: str) -> None:

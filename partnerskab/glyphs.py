@@ -21,6 +21,8 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from .fonts import font_paths
+
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "pandoc" / "agreement.typst"
 _FONTS = re.compile(r"#set text\(font: (\([^)]*\))")
 # How Typst says that a font has no glyph for some text (its PDF/A check); render.py reads it too.
@@ -73,7 +75,11 @@ def _compiles(chars: list[str]) -> tuple[bool, str]:
         source.write_text(_document(chars), encoding="utf-8")
         try:
             typst.compile(
-                str(source), root=folder, font_paths=[], ignore_system_fonts=True, pdf_standards=["a-2b"]
+                str(source),
+                root=folder,
+                font_paths=font_paths(),
+                ignore_system_fonts=True,
+                pdf_standards=["a-2b"],
             )
         except Exception as exc:  # typst raises its own error types
             missing = MISSING_GLYPH.search(str(exc))

@@ -21,6 +21,7 @@ import jinja2
 
 from . import money, timeline
 from .context import annex_name, period_summary
+from .fonts import FACES, LICENCE, WEB_FONTS
 from .i18n import LABELS, Formats, language
 from .render import TEMPLATES
 from .write import write_together
@@ -193,8 +194,15 @@ def next_text(kind: str, iso: str, fmt: Formats) -> str:
     return f"{NEXT[kind]}: {fmt.date(iso)}" if iso else ""
 
 
+def web_fonts(out_dir: Path) -> list[tuple[Path, bytes]]:
+    """The typeface's web fonts and their licence, in fonts/ beside the pages that load them."""
+    files = [FACES / name for name, _, _ in WEB_FONTS] + [LICENCE]
+    return [(out_dir / "fonts" / file.name, file.read_bytes()) for file in files]
+
+
 def write_register(rows: list[dict], out_dir: Path) -> list[Path]:
-    """The three register files, all or none (write.write_together); raises OSError."""
+    """The three register files and the web fonts, all or none (write.write_together); raises
+    OSError."""
     on = today()
     rows = with_days_left(rows, on)
     return write_together(
@@ -202,5 +210,6 @@ def write_register(rows: list[dict], out_dir: Path) -> list[Path]:
             (out_dir / "index.html", to_html(rows, on)),
             (out_dir / "agreements.csv", to_csv(rows)),
             (out_dir / "agreements.json", to_json(rows, on)),
+            *web_fonts(out_dir),
         ]
     )

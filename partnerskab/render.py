@@ -24,6 +24,7 @@ import typst
 from .assets import media_type
 from .context import build_context, document_date
 from .docx import DocxFrame, finish_docx
+from .fonts import font_paths
 from .glyphs import MISSING_GLYPH
 from .i18n import LABELS, Formats
 from .markdown import Markdown, escape, prose, relative_link
@@ -101,6 +102,7 @@ def metadata(data: dict, context: dict) -> dict:
         "typst-lang": t["lang"],  # Typst wants language and region apart
         "region": t["region"],
         "status-text": escape(context["status_text"]),
+        "version-text": escape(context["version_text"]),  # «Version 3 · 12. december 2025»
         "page-label": "Side" if context["lang"] == "da" else "Page",
         "page-of": "af" if context["lang"] == "da" else "of",
         "draft": data["status"] == "draft",
@@ -114,7 +116,7 @@ def metadata(data: dict, context: dict) -> dict:
 WRITERS = {
     "html": ["html5", "--standalone", "--number-sections", "--shift-heading-level-by=1",
              "--template", str(TEMPLATES / "pandoc" / "agreement.html")],
-    "docx": ["docx", "--number-sections", "--reference-doc", str(TEMPLATES / "reference.docx"),
+    "docx": ["docx", "--reference-doc", str(TEMPLATES / "reference.docx"),
              "--output", "-"],
     "typst": ["typst", "--standalone", "--template", str(TEMPLATES / "pandoc" / "agreement.typst")],
 }  # fmt: skip
@@ -208,16 +210,19 @@ def render(
             page_label=meta["page-label"],
             page_of=meta["page-of"],
             language=meta["lang"],
+            footer=context["version_text"],
+            author=context["author"],
         ),
         stamp,
     )
     return Documents(markdown, typst_source, html, docx, pdf)
 
 
-# Archival, tagged PDF from the fonts that come with Typst only; root= is the work directory.
+# Archival, tagged PDF from our own fonts (fonts.py) and those inside Typst, never the system's;
+# root= is the work directory.
 PDF_OPTIONS = {
     "format": "pdf",
-    "font_paths": [],
+    "font_paths": font_paths(),
     "ignore_system_fonts": True,
     "pdf_standards": ["a-2b", "ua-1"],
 }

@@ -314,7 +314,7 @@ def test_a_full_disk_gives_clean_messages_and_documents_that_appear_together_or_
 ):
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("build.py", "partnerskab", "schema", "templates", "logos", "bilag", "agreements"):
+    for name in ("build.py", "partnerskab", "schema", "templates", "fonts", "logos", "bilag", "agreements"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
     result = subprocess.run(

@@ -17,7 +17,7 @@ from .conftest import EXAMPLES, ROOT
 @pytest.fixture
 def project(tmp_path):
     """A copy of the project, so templates can be changed without touching the real ones."""
-    for name in ("build.py", "partnerskab", "schema", "templates", "logos", "bilag", "agreements"):
+    for name in ("build.py", "partnerskab", "schema", "templates", "fonts", "logos", "bilag", "agreements"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
     return tmp_path

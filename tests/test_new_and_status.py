@@ -29,7 +29,7 @@ def _cli(*args, cwd, env=None):
 
 def _project(tmp_path):
     """A copy of the project's code beside an agreements/ folder of our own."""
-    for name in ("build.py", "partnerskab", "schema", "templates", "logos", "bilag"):
+    for name in ("build.py", "partnerskab", "schema", "templates", "fonts", "logos", "bilag"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
     (tmp_path / "agreements").mkdir()

@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 import typst  # noqa: E402
 
+from partnerskab.fonts import font_paths  # noqa: E402
 from partnerskab.load import load  # noqa: E402
 from partnerskab.pipeline import logos  # noqa: E402
 from partnerskab.render import render, timestamp  # noqa: E402
@@ -37,7 +38,7 @@ def pictures(example: Path = EXAMPLE) -> dict[str, bytes]:
             root=str(workdir),
             format="png",
             ppi=PPI,
-            font_paths=[],
+            font_paths=font_paths(),
             ignore_system_fonts=True,
             timestamp=timestamp(data),
         )

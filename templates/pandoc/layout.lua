@@ -15,8 +15,21 @@ function Div(el)
     if FORMAT == "typst" then
       return wrap_typst(el, "#block(breakable: false, above: 1.8em, below: 1.2em)[")
     elseif FORMAT == "docx" then
-      el.attributes["custom-style"] = "Signatur"
-      return el
+      -- The paragraph with the line to sign on gets a style of its own (Underskriftslinje),
+      -- which leaves room above the line for a hand-written signature.
+      local before, line = {}, {}
+      for _, block in ipairs(el.content) do
+        local first = block.content and block.content[1]
+        if first and first.t == "Span" and first.classes:includes("signature-line") then
+          table.insert(line, block)
+        else
+          table.insert(before, block)
+        end
+      end
+      return {
+        pandoc.Div(before, pandoc.Attr("", {}, { ["custom-style"] = "Signatur" })),
+        pandoc.Div(line, pandoc.Attr("", {}, { ["custom-style"] = "Underskriftslinje" })),
+      }
     end
   elseif el.classes:includes("status-banner") then
     if FORMAT == "typst" then
@@ -29,6 +42,11 @@ function Div(el)
 end
 
 function Header(el)
+  -- Word numbers the headings itself (outline numbering in the reference document's heading
+  -- styles); an unnumbered heading is marked by its bookmark name for partnerskab/docx.py.
+  if FORMAT == "docx" and el.classes:includes("unnumbered") then
+    el.identifier = "unnumbered-" .. el.identifier
+  end
   -- The signatures start on a page of their own, so the signing page stands alone; so does
   -- the amendment log after them.
   if el.classes:includes("signatures") or el.classes:includes("appendix") then
@@ -125,4 +143,17 @@ function Image(el)
   end
   el.attributes["typst-src"] = nil
   return el
+end
+
+-- In HTML a table scrolls inside its own container when it is wider than a phone's screen; the
+-- container can be reached with the keyboard and is named by the table's caption.
+function Table(el)
+  if FORMAT == "html5" or FORMAT == "html" then
+    local name = pandoc.utils.stringify(el.caption.long)
+    local attributes = { tabindex = "0", role = "region" }
+    if name ~= "" then
+      attributes["aria-label"] = name
+    end
+    return pandoc.Div({ el }, pandoc.Attr("", { "table-scroll" }, attributes))
+  end
 end

@@ -1,0 +1,33 @@
+"""The typeface of every document: IBM Plex Sans, the typeface of the Danish public sector's
+common design system (Det Fælles Designsystem), under the SIL Open Font License 1.1.
+
+The font files are shipped in fonts/ibm-plex-sans/ (from the npm package @ibm/plex-sans 1.1.0,
+Plex Sans 3.005; the TrueType files are its WOFF2 files unpacked with fontTools), so a build
+needs no system fonts and gives the same bytes everywhere:
+- the PDF embeds them (Typst reads FONT_DIR, never the system's fonts);
+- the DOCX names the family in its styles, with FALLBACK_WORD where Word lacks it;
+- the HTML loads the WOFF2 files as web fonts from a fonts/ folder beside the pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FAMILY = "IBM Plex Sans"
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FACES = FONT_DIR / "ibm-plex-sans"
+# Word shows this where IBM Plex Sans is not installed (it ships with every Windows and Mac).
+FALLBACK_WORD = "Arial"
+# The web fonts a page loads: (file, weight, style).
+WEB_FONTS = (
+    ("IBMPlexSans-Regular.woff2", 400, "normal"),
+    ("IBMPlexSans-Italic.woff2", 400, "italic"),
+    ("IBMPlexSans-Bold.woff2", 700, "normal"),
+    ("IBMPlexSans-BoldItalic.woff2", 700, "italic"),
+)
+LICENCE = FACES / "OFL.txt"
+
+
+def font_paths() -> list[str]:
+    """For typst.compile(font_paths=...): only our own fonts, besides those inside Typst."""
+    return [str(FACES)]
