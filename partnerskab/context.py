@@ -228,8 +228,14 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
         )
     else:
         between = f"{t['between']} {names_of([p['id'] for p in data['partners']])}"
+    case_numbers = {p["id"]: p["case_number"] for p in data["partners"] if p.get("case_number")}
     signatures = [
-        {**s, "partner_name": name_of(s["partner"]), "date_text": fmt.date(s.get("date"))}
+        {
+            **s,
+            "partner_name": name_of(s["partner"]),
+            "date_text": fmt.date(s.get("date")),
+            "case_number": case_numbers.get(s["partner"], ""),
+        }
         for s in data["signatures"]
     ]
     signature_groups = [{"label": "", "signatures": signatures}]
@@ -264,6 +270,7 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
         "between": between,
         "partners": partners,
         "partner_groups": groups,
+        "case_numbers": [{"name": name_of(pid), "case_number": n} for pid, n in case_numbers.items()],
         "definitions": data.get("definitions", []),
         "purpose": {
             **data["purpose"],
@@ -296,6 +303,9 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
             **organisation,
             "model_text": t["model"][organisation["project_management"]["model"]],
             "leads_text": names_of(organisation["project_management"]["leads"]),
+            "lead_text": t["lead"][organisation["project_management"]["model"]].format(
+                leads=names_of(organisation["project_management"]["leads"])
+            ),
             "steering_group": [
                 {**m, "partner_name": name_of(m["partner"])} for m in organisation.get("steering_group", [])
             ],

@@ -28,6 +28,7 @@ from .fonts import font_paths
 from .glyphs import MISSING_GLYPH
 from .i18n import LABELS, Formats
 from .markdown import Markdown, escape, prose, relative_link
+from .typography import typeset
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -63,16 +64,18 @@ class Documents:
 
 
 @cache
-def _jinja() -> jinja2.Environment:
+def _jinja(lang: str = "da") -> jinja2.Environment:
+    """The template environment for one language: every value is typeset for it (quotation
+    marks, no-break spaces: typography.py) and then escaped, or parsed as prose."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        finalize=lambda value: value if isinstance(value, Markdown) else escape(value),
+        finalize=lambda value: value if isinstance(value, Markdown) else escape(typeset(value, lang)),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters["prose"] = prose
+    env.filters["prose"] = lambda value: prose(typeset(value, lang))
     env.filters["relative_link"] = relative_link
     return env
 
@@ -82,27 +85,31 @@ def prepare() -> None:
     check it), compile the template and load the locales. Forked workers then share it all
     instead of each paying about 0.1 s again whenever a worker is started or replaced."""
     pypandoc.get_pandoc_path()
-    _jinja().get_template("agreement.md.j2")
     for lang in LABELS:
+        _jinja(lang).get_template("agreement.md.j2")
         Formats(lang).date("2026-01-01")
         Formats(lang).amount(1)
 
 
 def markdown_document(context: dict) -> str:
-    return _jinja().get_template("agreement.md.j2").render(context)
+    return _jinja(context["lang"]).get_template("agreement.md.j2").render(context)
 
 
 def metadata(data: dict, context: dict) -> dict:
     """Pandoc metadata. Values are Markdown, so user text is escaped like in the body."""
-    t = LABELS[context["lang"]]
+    lang = context["lang"]
+    t = LABELS[lang]
     return {
-        "title": escape(data["title"]),
-        "subtitle": escape(context["between"]),
+        "title": escape(typeset(data["title"], lang)),
+        "subtitle": escape(typeset(context["between"], lang)),
         "lang": f"{t['lang']}-{t['region']}",  # BCP 47 for HTML and Word: da-DK, en-GB
         "typst-lang": t["lang"],  # Typst wants language and region apart
         "region": t["region"],
         "status-text": escape(context["status_text"]),
         "version-text": escape(context["version_text"]),  # «Version 3 · 12. december 2025»
+        "doc-kind": t["doc_kind"],
+        "toc-title": t["toc_title"],
+        "key-element": t["key_element"],
         "page-label": "Side" if context["lang"] == "da" else "Page",
         "page-of": "af" if context["lang"] == "da" else "of",
         "draft": data["status"] == "draft",
@@ -204,7 +211,7 @@ def render(
     docx = finish_docx(
         docx,
         DocxFrame(
-            title=data["title"],
+            title=typeset(data["title"], context["lang"]),
             mark=t["draft_mark"] if data["status"] == "draft" else context["status_text"],
             draft=data["status"] == "draft",
             page_label=meta["page-label"],

@@ -10,11 +10,67 @@ local function wrap_typst(el, opening)
   return out
 end
 
+-- Labels for the table of contents, from the metadata (our own texts, set in render.py).
+local meta_labels = {}
+
+-- Which of Socialstyrelsen's ten key elements of a partnership agreement a section holds, by
+-- the section's identifier (templates/agreement.md.j2). The PDF's table of contents names them.
+local KEY_ELEMENTS = {
+  partners = 1, purpose = 2, roles = 3, economy = 4, organisation = 5,
+  resources = 6, duration = 7, values = 8, changes = 9, signatures = 10,
+}
+
+local function typst_string(text)
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
+end
+
+-- The PDF's table of contents: every numbered section with its page, and after the title of
+-- each section that holds one of the ten key elements, «nøgleelement N».
+local function typst_contents()
+  local keys = {}
+  for id, n in pairs(KEY_ELEMENTS) do
+    table.insert(keys, string.format("%s: %d", typst_string(id), n))
+  end
+  table.sort(keys)
+  local label = typst_string(meta_labels["key-element"] or "")
+  return table.concat({
+    "#block(above: 0.6em, below: 1.4em)[",
+    "#let keys = (" .. table.concat(keys, ", ") .. ")",
+    "#show outline.entry.where(level: 1): it => {",
+    '  let id = it.element.at("label", default: none)',
+    "  let key = if id != none { keys.at(str(id), default: none) } else { none }",
+    "  let note = if key != none { [ #text(size: 8pt, fill: muted)[· " .. "#" .. label .. " #key]] }",
+    "  link(it.element.location(), it.indented(it.prefix(), [#it.body()#note #box(width: 1fr, it.fill) #it.page()]))",
+    "}",
+    "#show outline: set text(size: 9.5pt)",
+    "#show outline: set par(justify: false)",
+    "#outline(title: text(size: 10.5pt, fill: accent)[#" .. typst_string(meta_labels["toc-title"] or "") .. "], depth: 1)",
+    "]",
+  }, "\n")
+end
+
 function Div(el)
-  if el.classes:includes("signature") then
+  if el.classes:includes("contents") then
     if FORMAT == "typst" then
-      return wrap_typst(el, "#block(breakable: false, above: 1.8em, below: 1.2em)[")
+      return pandoc.RawBlock("typst", typst_contents())
+    end
+    return {}
+  elseif el.classes:includes("agreement-meta") then
+    if FORMAT == "typst" then
+      return wrap_typst(el, "#block(width: 100%, inset: (x: 10pt, y: 8pt), fill: fill-head, stroke: (left: 3pt + accent), below: 1.4em)[")
+    end
+  elseif el.classes:includes("runin") then
+    -- A run-in label («Metoder», «Forventninger») stays with the text it introduces.
+    if FORMAT == "typst" then
+      return wrap_typst(el, "#block(sticky: true, below: 0.55em)[")
     elseif FORMAT == "docx" then
+      el.attributes["custom-style"] = "Mellemrubrik"
+      return el
+    end
+    return el.content
+  elseif el.classes:includes("signature") then
+    if FORMAT == "docx" then
+      -- (In the PDF, keep_signatures_together below sets the blocks two by two.)
       -- The paragraph with the line to sign on gets a style of its own (Underskriftslinje),
       -- which leaves room above the line for a hand-written signature.
       local before, line = {}, {}
@@ -47,9 +103,9 @@ function Header(el)
   if FORMAT == "docx" and el.classes:includes("unnumbered") then
     el.identifier = "unnumbered-" .. el.identifier
   end
-  -- The signatures start on a page of their own, so the signing page stands alone; so does
-  -- the amendment log after them.
-  if el.classes:includes("signatures") or el.classes:includes("appendix") then
+  -- The amendment log starts on a page of its own. (The signatures follow the text directly,
+  -- so the page that is signed also holds the end of the agreement: see Pandoc below.)
+  if el.classes:includes("appendix") then
     if FORMAT == "typst" then
       return { pandoc.RawBlock("typst", "#pagebreak(weak: true)"), el }
     elseif FORMAT == "docx" then
@@ -71,7 +127,7 @@ end
 function Span(el)
   -- The line to sign on: in the PDF a ruled space tall enough for a hand-written signature.
   if el.classes:includes("signature-line") and FORMAT == "typst" then
-    return pandoc.RawInline("typst", "#box(width: 9cm, height: 3em, stroke: (bottom: 0.6pt))")
+    return pandoc.RawInline("typst", "#box(width: 100%, height: 2.6cm, stroke: (bottom: 0.6pt))")
   end
 end
 
@@ -157,3 +213,83 @@ function Table(el)
     return pandoc.Div({ el }, pandoc.Attr("", { "table-scroll" }, attributes))
   end
 end
+
+-- The signatures section (its heading and every signature block) stays together: on the page
+-- where the text ends, when it fits there, else on the next page. Only a section taller than a
+-- whole page (many signatories) breaks, between two rows of signatures. So the page that is
+-- signed also holds the end of the text when there is room, and no page holds just the last
+-- couple of lines before a signature page. The blocks stand two by two, each unbroken.
+local SECTION_END = table.concat({
+  "]",
+  "#layout(size => {",
+  "  if measure(signatures-section, width: size.width).height < size.height {",
+  "    block(breakable: false, signatures-section)",
+  "  } else { signatures-section }",
+  "})",
+}, "\n")
+
+local function keep_signatures_together(doc)
+  if FORMAT ~= "typst" then
+    return nil
+  end
+  local out, inside, in_grid = {}, false, false
+  local function raw(text)
+    table.insert(out, pandoc.RawBlock("typst", text))
+  end
+  for _, block in ipairs(doc.blocks) do
+    local signature = inside and block.t == "Div" and block.classes:includes("signature")
+    if in_grid and not signature then
+      raw(")")
+      in_grid = false
+    end
+    local next_section = (block.t == "Header" and block.level == 1)
+      or (block.t == "RawBlock" and block.text:match("^#pagebreak")) -- before the amendment log
+    if next_section and inside then
+      raw(SECTION_END)
+      inside = false
+    end
+    if block.t == "Header" and block.level == 1 and block.classes:includes("signatures") then
+      inside = true
+      raw("#let signatures-section = [")
+    end
+    if signature then
+      if not in_grid then
+        raw("#grid(columns: (1fr, 1fr), column-gutter: 1.2cm, row-gutter: 1.6em, inset: (top: 0.4em),")
+        in_grid = true
+      end
+      raw("block(breakable: false, width: 100%)[")
+      for _, inner in ipairs(block.content) do
+        table.insert(out, inner)
+      end
+      raw("],")
+    else
+      table.insert(out, block)
+    end
+  end
+  if in_grid then
+    raw(")")
+  end
+  if inside then
+    raw(SECTION_END)
+  end
+  doc.blocks = out
+  return doc
+end
+
+local function read_meta(meta)
+  for _, key in ipairs({ "toc-title", "key-element" }) do
+    if meta[key] then
+      meta_labels[key] = pandoc.utils.stringify(meta[key])
+    end
+  end
+end
+
+-- Two passes: the metadata first (the labels), then the document.
+return {
+  { Meta = read_meta },
+  {
+    Div = Div, Header = Header, Link = Link, Span = Span, Plain = Plain, Para = Para,
+    Str = Str, Image = Image, Table = Table,
+  },
+  { Pandoc = keep_signatures_together },
+}

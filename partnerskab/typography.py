@@ -1,0 +1,57 @@
+"""Danish (and English) typesetting of what people typed, for the documents only.
+
+Two things change, and nothing else:
+- quotation marks: a pair of typed straight quotes "…" becomes »…« in Danish and “…” in
+  English; a quote without its partner stays as typed;
+- spaces that Danish typesetting keeps (Retskrivningsordbogen, and any municipal style
+  guide) become no-break spaces (U+00A0), so a line never breaks inside a phone number
+  («+45 87 65 43 21»), between postcode and town («8000 Aarhus C»), after § («§ 18»),
+  between an amount and its unit («250.000 kr.», «2,5 mio. kr.», «25 %») or inside a date
+  («1. marts 2026»).
+
+The data keep what was typed; only the documents are typeset. The checks read the data, so
+a message quotes a value as the person wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+QUOTES = {"da": ("»", "«"), "en": ("\u201c", "\u201d")}
+_MONTHS = (
+    "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
+    "|jan\\.|feb\\.|mar\\.|apr\\.|jun\\.|jul\\.|aug\\.|sep\\.|sept\\.|okt\\.|nov\\.|dec\\."
+    "|January|February|March|April|May|June|July|August|September|October|November|December"
+)
+# An opening quote follows the start, a space or an opening bracket and is followed by a
+# non-space; the closing one follows a non-space and is not followed by a letter or digit.
+_QUOTED = re.compile(r'(?:(?<=^)|(?<=[\s(\[{/–—-]))"(?=[^\s"])([^"\n]*?[^\s"])"(?![^\W_])')
+_RULES = (
+    # Phone numbers and other digit groups: «+45 87 65 43 21», «87 65 43 21», «1 500 000».
+    (re.compile(r"(?<![\w+])(\+\d{1,3} )?\d{2,4}(?: \d{2,4})+(?![\w])"), lambda m: m[0].replace(" ", NBSP)),
+    # A Danish postcode and its town: «8000 Aarhus C», «DK-9999 Fjordby».
+    (re.compile(r"(?<![\w.,])((?:DK-)?\d{4}) (?=[A-ZÆØÅ][a-zæøåé]|[A-ZÆØÅ]\b)"), rf"\1{NBSP}"),
+    # § and the number after it; stk., nr. and kl. and theirs.
+    (re.compile(r"(§§?|\b[Ss]tk\.|\b[Nn]r\.|\b[Kk]l\.|\bp\.|\bpp\.) (?=\d)"), rf"\1{NBSP}"),
+    # A date: «1. marts 2026», «1. marts», «1 March 2026», «marts 2026».
+    (re.compile(rf"\b(\d{{1,2}}\.?) ({_MONTHS})(?![\w])"), rf"\1{NBSP}\2"),
+    (re.compile(rf"\b({_MONTHS}) (\d{{4}})\b"), rf"\1{NBSP}\2"),
+    # An amount and its unit: «250.000 kr.», «2,5 mio. kr.», «DKK 5.000», «25 %».
+    (re.compile(r"(\d) (?=(?:kr\b|kr\.|DKK\b|EUR\b|mio\.|mia\.|t\.kr\.|%))"), rf"\1{NBSP}"),
+    (re.compile(r"\b(mio\.|mia\.) (?=kr\b|kr\.|DKK\b|EUR\b)"), rf"\1{NBSP}"),
+    (re.compile(r"\b(DKK|EUR|kr\.) (?=\d)"), rf"\1{NBSP}"),
+)
+
+
+def typeset(text, lang: str = "da"):
+    """`text` with its quotation marks and kept spaces set for `lang` (None stays None)."""
+    if not isinstance(text, str) or not text:
+        return text
+    opening, closing = QUOTES.get(lang, QUOTES["da"])
+    if '"' in text:
+        text = _QUOTED.sub(lambda m: f"{opening}{m[1]}{closing}", text)
+    if " " in text:
+        for pattern, replacement in _RULES:
+            text = pattern.sub(replacement, text)
+    return text
