@@ -77,7 +77,8 @@ def _unnumbered_headings(body) -> list:
         paragraph = bookmark.getparent()
         if paragraph.tag != qn("w:p"):
             paragraph = next(bookmark.itersiblings(qn("w:p")), None)
-        if paragraph is not None:
+        style = None if paragraph is None else paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val"), "").startswith("Heading"):
             found.append(paragraph)
     return found
 

@@ -1,19 +1,27 @@
-"""LibreOffice opens every DOCX: headless soffice converts it to PDF, and the PDF names every partner.
+"""LibreOffice opens every DOCX: headless soffice converts it to PDF, and the PDF names every
+partner, is set in IBM Plex Sans, and shows the section numbers that Word's outline numbering
+generates (the DOCX types none).
 
-All examples are converted in one soffice run, with its own fresh user profile, so runs don't collide.
+All examples are converted in one soffice run, with its own fresh user profile, so runs don't
+collide, and with the shipped fonts (fonts/ibm-plex-sans) installed for that run only, through a
+fontconfig file of its own, as on a machine where the typeface is installed.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
+from docx import Document
 from pypdf import PdfReader
 
+from partnerskab.fonts import FACES
 from partnerskab.load import load
 
 from .conftest import EXAMPLES
@@ -42,6 +50,18 @@ def converted(built, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Pat
     work = tmp_path_factory.mktemp("libreoffice")
     out = work / "pdf"
     out.mkdir()
+    fonts = work / "fonts"
+    fonts.mkdir()
+    for face in FACES.glob("*.ttf"):
+        shutil.copy(face, fonts / face.name)
+    config = work / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        '<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{escape(str(fonts))}</dir>"
+        f"<cachedir>{escape(str(work / 'fontcache'))}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
     docx = [str(built / f"{example.stem}.docx") for example in EXAMPLES]
     result = subprocess.run(
         [
@@ -56,7 +76,7 @@ def converted(built, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Pat
             *docx,
         ],
         cwd=work,
-        env={**os.environ, "HOME": str(work)},
+        env={**os.environ, "HOME": str(work), "FONTCONFIG_FILE": str(config)},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -65,12 +85,17 @@ def converted(built, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Pat
     return result, out
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.stem)
-def test_libreoffice_converts_docx_with_every_partner(converted, example):
+def _pdf(converted, example) -> Path:
     result, out = converted
     assert result.returncode == 0, f"soffice exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
     pdf = out / f"{example.stem}.pdf"
     assert pdf.is_file(), f"soffice wrote no {pdf.name}:\n{result.stdout}\n{result.stderr}"
+    return pdf
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.stem)
+def test_libreoffice_converts_docx_with_every_partner(converted, example):
+    pdf = _pdf(converted, example)
     reader = PdfReader(pdf)
     assert len(reader.pages) >= 1
     text = normalise("\n".join(page.extract_text() or "" for page in reader.pages))
@@ -78,3 +103,37 @@ def test_libreoffice_converts_docx_with_every_partner(converted, example):
     assert partners
     missing = [partner["name"] for partner in partners if normalise(partner["name"]) not in text]
     assert not missing, f"{pdf.name} from LibreOffice lacks partner names {missing}:\n{text[:2000]}"
+
+
+def _fonts(reader: PdfReader) -> set[str]:
+    """The fonts a PDF embeds, without the subset prefix (ABCDEF+)."""
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(re.sub(r"^[A-Z]{6}\+", "", str(font.get_object()["/BaseFont"]).lstrip("/")))
+    return names
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.stem)
+def test_libreoffice_sets_the_text_in_ibm_plex_sans(converted, example):
+    """Every style names IBM Plex Sans, so no text falls back to another font (the bullets of
+    lists come from LibreOffice's own symbol font)."""
+    fonts = _fonts(PdfReader(_pdf(converted, example)))
+    assert {"IBMPlexSans", "IBMPlexSans-Bold"} <= fonts, fonts
+    assert {f for f in fonts if not f.startswith("IBMPlexSans")} <= {"OpenSymbol"}, fonts
+
+
+def test_libreoffice_shows_the_generated_section_numbers(converted, built):
+    example = next(e for e in EXAMPLES if e.stem == "fjordby-familievenner")
+    text = normalise(
+        "\n".join(page.extract_text() or "" for page in PdfReader(_pdf(converted, example)).pages)
+    )
+    paragraphs = Document(str(built / f"{example.stem}.docx")).paragraphs
+    sections = [p.text for p in paragraphs if p.style.name == "Heading 1"]
+    second = paragraphs.index(next(p for p in paragraphs if p.text == sections[1]))
+    subsection = next(p.text for p in paragraphs[second:] if p.style.name == "Heading 2")
+    assert not sections[0][0].isdigit() and not subsection[0].isdigit()  # the DOCX types no number
+    assert f"1 {normalise(sections[0])}" in text
+    assert f"2.1 {normalise(subsection)}" in text
+    assert f"{len(sections) - 1} {normalise(sections[-2])}" in text  # the amendment log has none
+    assert normalise(sections[-1]) in text and f"{len(sections)} {normalise(sections[-1])}" not in text

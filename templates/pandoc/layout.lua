@@ -112,6 +112,7 @@ function Header(el)
       return { pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'), el }
     end
   end
+  return el
 end
 
 function Link(el)
@@ -206,9 +207,11 @@ end
 function Table(el)
   if FORMAT == "html5" or FORMAT == "html" then
     local name = pandoc.utils.stringify(el.caption.long)
-    local attributes = { tabindex = "0", role = "region" }
+    -- A list of pairs, not a Lua table keyed by name: the attributes keep their order, so
+    -- building twice gives the same bytes.
+    local attributes = { { "tabindex", "0" }, { "role", "region" } }
     if name ~= "" then
-      attributes["aria-label"] = name
+      table.insert(attributes, { "aria-label", name })
     end
     return pandoc.Div({ el }, pandoc.Attr("", { "table-scroll" }, attributes))
   end

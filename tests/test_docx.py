@@ -1,0 +1,229 @@
+"""The DOCX as Word reads it: IBM Plex Sans with Arial as Word's stand-in, headings numbered by
+Word's own outline numbering, ruled tables, room to sign, and the footer, author and language.
+
+Every test opens the DOCX that the real CLI built (conftest.built) and reads its XML parts."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import zipfile
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from lxml import etree
+
+from partnerskab.fonts import FALLBACK_WORD, FAMILY
+from partnerskab.i18n import LABELS, Formats, language
+from partnerskab.load import load
+from partnerskab.schema import title
+
+from .conftest import EXAMPLES, ROOT
+
+IDS = [e.stem for e in EXAMPLES]
+FJORDBY = "fjordby-familievenner"
+TYPED_NUMBER = re.compile(r"^\s*\d+(\.\d+)*\.?(\s|$)")
+
+
+def _document(built, stem: str):
+    return Document(str(built / f"{stem}.docx"))
+
+
+def _part(built, stem: str, name: str):
+    with zipfile.ZipFile(built / f"{stem}.docx") as archive:
+        return etree.fromstring(archive.read(name))
+
+
+NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+
+
+def _val(element, path: str) -> str | None:
+    found = element.find(path, NS)
+    return None if found is None else found.get(qn("w:val"))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _headings(document, level: int):
+    return [p for p in document.paragraphs if p.style.style_id == f"Heading{level}"]
+
+
+def _own_num_id(paragraph) -> str | None:
+    """The numId the paragraph sets itself (not through its style)."""
+    return _val(paragraph._p, "w:pPr/w:numPr/w:numId")
+
+
+def test_styles_name_ibm_plex_sans_and_word_falls_back_to_arial(built):
+    document = _document(built, FJORDBY)
+    for name in ("Normal", "Heading 1", "Heading 2", "Title", "Subtitle", "Compact"):
+        fonts = document.styles[name].element.find("w:rPr/w:rFonts", NS)
+        assert fonts is not None, name
+        assert {fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "cs")} == {FAMILY}, name
+        # A theme font (asciiTheme ...) would win over the name.
+        assert not [a for a in fonts.attrib if a.endswith("Theme") or a.endswith("theme")], name
+    assert document.styles["Normal"].font.size == Pt(10.5)
+    styles = _part(built, FJORDBY, "word/styles.xml")
+    defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts", NS)
+    assert defaults.get(qn("w:ascii")) == defaults.get(qn("w:hAnsi")) == FAMILY
+    assert _val(styles, "w:docDefaults/w:rPrDefault/w:rPr/w:sz") == "21"  # 10.5 pt
+    heading = document.styles["Heading 1"]
+    assert heading.font.bold and str(heading.font.color.rgb) == "0B4F6C"
+
+    fonts = _part(built, FJORDBY, "word/fontTable.xml")
+    [plex] = [f for f in fonts.findall("w:font", NS) if f.get(qn("w:name")) == FAMILY]
+    assert _val(plex, "w:altName") == FALLBACK_WORD == "Arial"
+    assert _val(plex, "w:family") == "swiss"
+    assert _val(plex, "w:pitch") == "variable"
+    assert re.fullmatch(r"[0-9A-F]{20}", _val(plex, "w:panose1") or "")
+
+
+def _numbering(built, stem: str):
+    numbering = _part(built, stem, "word/numbering.xml")
+    nums = {n.get(qn("w:numId")): _val(n, "w:abstractNumId") for n in numbering.findall("w:num", NS)}
+    abstracts = {a.get(qn("w:abstractNumId")): a for a in numbering.findall("w:abstractNum", NS)}
+    return nums, abstracts
+
+
+@pytest.mark.parametrize("stem", IDS)
+def test_headings_are_numbered_by_word_not_typed(built, stem):
+    document = _document(built, stem)
+    headings = _headings(document, 1) + _headings(document, 2)
+    assert len(_headings(document, 1)) >= 10 and _headings(document, 2)
+    typed = [p.text for p in headings if TYPED_NUMBER.match(p.text)]
+    assert not typed, f"headings with a typed number: {typed}"
+
+    nums, abstracts = _numbering(built, stem)
+    heading_nums = set()
+    for level, text in ((0, "%1"), (1, "%1.%2")):
+        style = document.styles[f"Heading {level + 1}"].element
+        num_id = _val(style, "w:pPr/w:numPr/w:numId")
+        assert num_id and num_id != "0", f"Heading {level + 1} names no numbering"
+        assert int(_val(style, "w:pPr/w:numPr/w:ilvl") or 0) == level
+        abstract = abstracts[nums[num_id]]
+        lvl = abstract.find(f"w:lvl[@w:ilvl='{level}']", NS)
+        assert _val(lvl, "w:numFmt") == "decimal"
+        assert _val(lvl, "w:lvlText") == text
+        assert _val(lvl, "w:pStyle") == f"Heading{level + 1}"
+        heading_nums.add(num_id)
+    assert len(heading_nums) == 1
+    # No list shares the headings' numbering: its id cannot meet the ids pandoc gives lists.
+    body = _part(built, stem, "word/document.xml")
+    for paragraph in body.iter(qn("w:p")):
+        if _val(paragraph, "w:pPr/w:numPr/w:numId") in heading_nums:
+            assert (_val(paragraph, "w:pPr/w:pStyle") or "").startswith("Heading"), etree.tostring(paragraph)
+
+
+def _unnumbered_titles(data) -> set[str]:
+    """The headings that carry no number: the annex list and the amendment log."""
+    lang = language(data)
+    titles = set()
+    if data.get("annexes"):
+        titles.add(title(("annexes",), lang))
+    if (data.get("changes") or {}).get("amendments"):
+        titles.add(LABELS[lang]["amendment_log"])
+    return {_flat(t) for t in titles}
+
+
+@pytest.mark.parametrize("stem", IDS)
+def test_annex_list_and_amendment_log_have_no_number(built, stem):
+    data = load(ROOT / "agreements" / f"{stem}.yaml").data
+    expected = _unnumbered_titles(data)
+    headings = _headings(_document(built, stem), 1)
+    switched_off = {_flat(p.text) for p in headings if _own_num_id(p) == "0"}
+    assert switched_off == expected, (
+        "an unnumbered heading reaches partnerskab/docx.py inside a bookmark named unnumbered-… "
+        "(templates/pandoc/layout.lua, Header)"
+    )
+    # The others keep the numbering their style gives them.
+    assert all(_own_num_id(p) is None for p in headings if _flat(p.text) not in expected)
+
+
+def test_the_examples_show_both_kinds_of_unnumbered_heading():
+    kinds = [_unnumbered_titles(load(e).data) for e in EXAMPLES]
+    assert any("Bilag" in k for k in kinds) and any("Bilag: Ændringslog" in k for k in kinds)
+
+
+@pytest.mark.parametrize("stem", IDS)
+def test_every_signature_has_room_above_its_line(built, stem):
+    data = load(ROOT / "agreements" / f"{stem}.yaml").data
+    document = _document(built, stem)
+    lines = [p for p in document.paragraphs if p.style.name == "Underskriftslinje"]
+    assert len(lines) == len(data["signatures"])
+    for paragraph, signature in zip(lines, data["signatures"], strict=True):
+        assert "___" in paragraph.text and _flat(signature["name"]) in _flat(paragraph.text)
+        before = paragraph.paragraph_format.space_before or paragraph.style.paragraph_format.space_before
+        assert before is not None and before >= Cm(2.5), before
+        assert paragraph.style.paragraph_format.keep_together
+    signature_style = document.styles["Signatur"].paragraph_format
+    assert signature_style.keep_with_next and signature_style.keep_together
+
+
+@pytest.mark.parametrize("stem", IDS)
+def test_author_is_the_lead_partners_and_the_language_is_set(built, stem):
+    data = load(ROOT / "agreements" / f"{stem}.yaml").data
+    lang = language(data)
+    names = {p["id"]: p["name"] for p in data["partners"]}
+    leads = [names[i] for i in data["organisation"]["project_management"]["leads"]]
+    document = _document(built, stem)
+    core = document.core_properties
+    assert core.author == Formats(lang).names(leads)
+    assert all(lead in core.author for lead in leads)
+    expected = "en-GB" if lang == "en" else "da-DK"
+    assert core.language == expected
+    styles = _part(built, stem, "word/styles.xml")
+    assert _val(styles, "w:docDefaults/w:rPrDefault/w:rPr/w:lang") == expected
+
+
+@pytest.mark.parametrize("stem", IDS)
+def test_footer_has_the_version_and_page_x_of_y(built, stem):
+    data = load(ROOT / "agreements" / f"{stem}.yaml").data
+    section = _document(built, stem).sections[0]
+    footer = section.footer.paragraphs[0]
+    xml = etree.tostring(footer._p, encoding="unicode")
+    version = 1 + len((data.get("changes") or {}).get("amendments", []))
+    assert f"Version {version} · " in footer.text
+    version_text, page = footer.text.split("\t")
+    assert version_text.startswith("Version") and page.startswith(("Side ", "Page "))
+    instructions = [node.text.strip() for node in footer._p.iter(qn("w:instrText"))]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    assert 'w:val="right"' in xml  # the page number at the right margin
+    assert footer.style.style_id == "Footer" and footer.style.font.size == Pt(9)
+
+
+def test_tables_are_ruled_with_a_header_row(built):
+    checked = 0
+    for stem in IDS:
+        body = _part(built, stem, "word/document.xml")
+        styles = _part(built, stem, "word/styles.xml")
+        for table in body.iter(qn("w:tbl")):
+            style_id = _val(table, "w:tblPr/w:tblStyle")
+            assert style_id, "a table without a style"
+            [style] = [s for s in styles.findall("w:style", NS) if s.get(qn("w:styleId")) == style_id]
+            rows = style.find("w:tblPr/w:tblBorders/w:insideH", NS)
+            assert rows is not None and rows.get(qn("w:val")) not in ("nil", "none")
+            assert rows.get(qn("w:color")) == "C8C8C8"
+            [first] = [p for p in style.findall("w:tblStylePr", NS) if p.get(qn("w:type")) == "firstRow"]
+            under = first.find("w:tcPr/w:tcBorders/w:bottom", NS)
+            assert under is not None and under.get(qn("w:val")) not in ("nil", "none")
+            assert first.find("w:tcPr/w:shd", NS).get(qn("w:fill")) == "EAF1F5"
+            assert first.find("w:rPr/w:b", NS) is not None
+            assert style.find("w:tblPr/w:tblCellMar/w:top", NS) is not None
+            look = table.find("w:tblPr/w:tblLook", NS)
+            assert look.get(qn("w:firstRow")) == "1"  # the style's header row applies
+            checked += 1
+    assert checked >= 10
+
+
+def test_reference_docx_is_what_the_tool_makes():
+    spec = importlib.util.spec_from_file_location(
+        "make_reference_docx", ROOT / "tools" / "make_reference_docx.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.reference() == (ROOT / "templates" / "reference.docx").read_bytes(), (
+        "templates/reference.docx is stale: run `make reference-docx`"
+    )
