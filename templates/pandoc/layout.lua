@@ -62,7 +62,7 @@ function Div(el)
   elseif el.classes:includes("runin") then
     -- A run-in label («Metoder», «Forventninger») stays with the text it introduces.
     if FORMAT == "typst" then
-      return wrap_typst(el, "#block(sticky: true, below: 0.55em)[")
+      return wrap_typst(el, "#block(sticky: true, above: 1.3em, below: 0.6em)[")
     elseif FORMAT == "docx" then
       el.attributes["custom-style"] = "Mellemrubrik"
       return el
