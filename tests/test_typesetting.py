@@ -1,0 +1,249 @@
+"""Documents a municipality signs (issue 11): what a reader sees, read from the built files.
+
+- nothing is left alone at a page break: no run-in label or heading as the last line of a
+  page, no total row at the top of one;
+- no-break spaces where Danish typesetting keeps words together; Danish »quotes«;
+- proper names are not hyphenated;
+- case numbers, version and date; the contents name the ten key elements.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+from pypdf import PdfReader
+
+from partnerskab import schema
+from partnerskab.typography import typeset
+
+from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, run_cli
+
+NORREBY = ROOT / "agreements" / "norreby-reading-friends.yaml"
+
+FJORDBY_TEXT = FJORDBY.read_text(encoding="utf-8")
+NBSP = "\u00a0"
+
+
+def _page_lines(pdf) -> list[list[str]]:
+    """Each page's lines of text, without the running header (pages after the first) and footer."""
+    pages = []
+    for number, page in enumerate(PdfReader(pdf).pages):
+        lines = [" ".join(line.split()) for line in page.extract_text().splitlines() if line.strip()]
+        lines = [
+            line
+            for line in lines
+            if not re.match(r"^(Version \d+ · .*|Side \d+ af \d+|Page \d+ of \d+)$", line)
+        ]
+        lines = [line for line in lines if not re.search(r"(Side|Page) \d+ (af|of) \d+$", line)]
+        pages.append(lines[1:] if number else lines)  # the header: title and status
+    return pages
+
+
+def _labels(lang: str = "da") -> set[str]:
+    """Every run-in label and side label the template can write."""
+    paths = [
+        ("activities", 0, "methods"),
+        ("activities", 0, "staffing"),
+        ("roles", 0, "expectations"),
+        ("roles", 0, "obligations"),
+        ("roles", 0, "tasks"),
+        ("organisation", "steering_group_mandate"),
+        ("organisation", "decisions", "joint"),
+        ("organisation", "decisions", "separate"),
+    ]
+    return {schema.title(path, lang) for path in paths} | {
+        "På den ene side",
+        "På den anden side",
+        "Betingelse:",
+    }
+
+
+def _variants(tmp_path, count: int = 20) -> list:
+    """Fjordby with 0.5 to 30 extra lines in the vision, so every label and table lands at every
+    height of a page in one of them."""
+    folder = agreements_folder(tmp_path)
+    paths = []
+    for n in range(count):
+        extra = " ".join(["Vi arbejder sammen om familierne i hele kommunen."] * (3 * n + 1))
+        text = FJORDBY_TEXT.replace(
+            "  vision: Alle småbørnsfamilier i Fjordby har et netværk at støtte sig til.",
+            f"  vision: Alle småbørnsfamilier i Fjordby har et netværk at støtte sig til. {extra}",
+        )
+        assert text != FJORDBY_TEXT
+        path = folder / f"hoejde-{n}.yaml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("varianter")
+    paths = _variants(tmp_path)
+    out = tmp_path / "out"
+    result = run_cli("build", *map(str, paths), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return [out / f"{p.stem}.pdf" for p in paths]
+
+
+def _all_pdfs(built, variants) -> list:
+    return [built / f"{e.stem}.pdf" for e in EXAMPLES] + variants
+
+
+def test_no_label_or_heading_is_the_last_line_of_a_page(built, variants):
+    labels = _labels() | _labels("en")
+    heading = re.compile(r"^\d+(\.\d+)* \S")
+    for pdf in _all_pdfs(built, variants):
+        pages = _page_lines(pdf)
+        for number, lines in enumerate(pages[:-1], start=1):
+            last = lines[-1]
+            assert last not in labels, f"{pdf.name}, side {number}: «{last}» står alene nederst"
+            if number > 1:  # (page 1 ends in the contents, whose lines look like headings)
+                assert not heading.match(last) or len(last) > 60, f"{pdf.name}, side {number}: «{last}»"
+
+
+def test_no_total_row_stands_alone_at_the_top_of_a_page(built, variants):
+    for pdf in _all_pdfs(built, variants):
+        for number, lines in enumerate(_page_lines(pdf)[1:], start=2):
+            top = [
+                line
+                for line in lines[:3]
+                if not re.match(r"^(Post|Kilde|Item|Source)\b.*(Beløb|Amount)$", line)
+            ]
+            assert top and not top[0].startswith(("I alt", "In total", "Total")), f"{pdf.name}, side {number}"
+
+
+def test_the_variants_do_move_the_labels_around(variants):
+    """The test above is only worth something if the variants put labels near page ends."""
+    firsts = {tuple(line for page in _page_lines(pdf) for line in page[:1]) for pdf in variants}
+    assert len(firsts) >= 5
+
+
+def test_no_break_spaces_where_danish_keeps_words_together(built):
+    html = (built / "fjordby-familievenner.html").read_text(encoding="utf-8")
+    text = BeautifulSoup(html, "html.parser").get_text()
+    for kept in ("+45 12 34 56 78", "9999 Fjordby", "§ 18-midler", "250.000 kr.", "1. januar 2026"):
+        assert kept.replace(" ", NBSP) in text, kept
+        assert kept not in text, kept  # never with a space the line may break at
+    docx = "\n".join(p.text for p in Document(str(built / "fjordby-familievenner.docx")).paragraphs)
+    assert "9999\u00a0Fjordby" in docx and "1.\u00a0januar\u00a02026" in docx
+
+
+def test_typeset_rules():
+    cases = {
+        "Ring +45 87 65 43 21.": "Ring +45\u00a087\u00a065\u00a043\u00a021.",
+        "Torvet 1, 8000 Aarhus C": "Torvet 1, 8000\u00a0Aarhus C",
+        "efter § 18 og stk. 2": "efter §\u00a018 og stk.\u00a02",
+        "2,5 mio. kr. og 25 %": "2,5\u00a0mio.\u00a0kr. og 25\u00a0%",
+        "den 1. marts 2026": "den 1.\u00a0marts\u00a02026",
+        'kaldet "Flere i job".': "kaldet »Flere i job«.",
+        'et "ord uden slutning': 'et "ord uden slutning',
+        'tommer: 5"': 'tommer: 5"',
+    }
+    for typed, shown in cases.items():
+        assert typeset(typed) == shown, typed
+    assert typeset('called "More jobs".', "en") == "called \u201cMore jobs\u201d."
+    assert typeset(None) is None
+
+
+def test_quotes_are_danish_in_danish_and_english_in_english(tmp_path):
+    folder = agreements_folder(tmp_path)
+    da = FJORDBY_TEXT.replace(
+        "  vision: Alle småbørnsfamilier i Fjordby har et netværk at støtte sig til.",
+        '  vision: \'Vi kalder det "Familievenner", og "pas på" betyder noget.\'',
+    )
+    en = NORREBY.read_text(encoding="utf-8")
+    en = re.sub(r"^  vision: .*$", "  vision: 'We call it \"Reading Friends\".'", en, count=1, flags=re.M)
+    (folder / "dansk.yaml").write_text(da, encoding="utf-8")
+    (folder / "engelsk.yaml").write_text(en, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", str(folder / "dansk.yaml"), str(folder / "engelsk.yaml"), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    for stem, shown in (
+        ("dansk", "Vi kalder det »Familievenner«, og »pas på« betyder noget."),
+        ("engelsk", "We call it \u201cReading Friends\u201d."),
+    ):
+        pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out / f"{stem}.pdf").pages)
+        html = BeautifulSoup((out / f"{stem}.html").read_text(encoding="utf-8"), "html.parser").get_text()
+        docx = " ".join(p.text for p in Document(str(out / f"{stem}.docx")).paragraphs)
+        for text in (pdf, " ".join(html.split()), docx.replace("\u00a0", " ")):
+            assert shown in text.replace("\u00a0", " "), stem
+
+
+def test_proper_names_are_not_hyphenated(tmp_path):
+    name = "Ønskeø Ungdomsforeningsfællesskabet"
+    text = FJORDBY_TEXT.replace("name: Familiestøtten Fjordby", f"name: {name}")
+    path = agreements_folder(tmp_path) / "navn.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("build", str(path), "--out", str(out)).returncode == 0
+    raw = "\n".join(page.extract_text() for page in PdfReader(out / "navn.pdf").pages)
+    html = BeautifulSoup((out / "navn.html").read_text(encoding="utf-8"), "html.parser").get_text()
+    shown = html.count("Ungdomsforeningsfællesskabet")
+    assert shown >= 5 and raw.count("Ungdomsforeningsfællesskabet") >= shown - 1  # whole on every line
+    assert not re.search(r"Ungdoms?-\n|Ungdomsforenings?-\n", raw)
+
+
+def test_partner_lines_have_no_doubled_parentheses_and_labels_do_not_repeat_headings(built):
+    pdf = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(built / "norreby-reading-friends.pdf").pages
+    )
+    assert ") (" not in pdf
+    assert "Læsevenner Nørreby (Reading Friends Nørreby)" in pdf and "Sector: civil society" in pdf
+    fjordby = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(built / "fjordby-familievenner.pdf").pages
+    )
+    assert "Projektledelse: " not in fjordby and "Delt projektledelse:" not in fjordby
+    assert (
+        "6.1 Projektledelse Projektledelsen er delt mellem Fjordby Kommune og Familiestøtten Fjordby."
+        in fjordby
+    )
+
+
+def test_case_numbers_with_each_party_in_the_title_block_and_at_its_signature(tmp_path):
+    text = FJORDBY_TEXT.replace('    cvr: "12345674"', '    cvr: "12345674"\n    case_number: 2025-004512')
+    assert text != FJORDBY_TEXT
+    path = agreements_folder(tmp_path) / "sag.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", str(path), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(out / "sag.pdf").pages]
+    assert "Sagsnumre: Fjordby Kommune: 2025-004512" in pages[0]
+    assert "Sektor: offentlig · CVR 12345674 · Sagsnr. 2025-004512" in pages[0]
+    signing = next(p for p in pages[1:] if "13 Underskrift" in p)
+    assert "For Fjordby Kommune Sagsnr. 2025-004512" in signing
+    assert "For Familiestøtten Fjordby Sted og dato" in signing  # the other party has none
+    html = " ".join(
+        BeautifulSoup((out / "sag.html").read_text(encoding="utf-8"), "html.parser").get_text().split()
+    )
+    docx = " ".join(p.text for p in Document(str(out / "sag.docx")).paragraphs)
+    for document in (html, docx):
+        assert "Sagsnumre: Fjordby Kommune: 2025-004512" in document and "Sagsnr. 2025-004512" in document
+
+
+def test_version_and_date_in_the_title_block_and_on_every_page(built):
+    for example, version in (
+        ("fjordby-familievenner", "Version 2 · 1. september 2026"),
+        ("aaby-ungementor", None),
+    ):
+        reader = PdfReader(built / f"{example}.pdf")
+        pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+        version = version or re.search(r"Version \d+ · [^·]+? \d{4}", pages[0])[0]
+        assert pages[0].removeprefix("UDKAST ").startswith(f"PARTNERSKABSAFTALE {version}")
+        assert all(page.count(version) >= 1 for page in pages), example
+    # one version for each amendment: the English example has one, so it is version 2
+    english = " ".join(PdfReader(built / "norreby-reading-friends.pdf").pages[0].extract_text().split())
+    assert "PARTNERSHIP AGREEMENT Version 2 · 15 September 2026" in english
+
+
+def test_the_contents_name_the_ten_key_elements_with_their_pages(built):
+    first = " ".join(PdfReader(built / "fjordby-familievenner.pdf").pages[0].extract_text().split())
+    contents = first[first.index("Indhold") : first.index("Bilag: Ændringslog")]
+    for number in range(1, 11):
+        assert f"nøgleelement {number} " in contents
+    assert re.search(r"13 Underskrift · nøgleelement 10 [. ]+\d", contents)
+    assert re.search(r"3 Aktiviteter [. ]+\d", contents)  # not one of the ten: no note
