@@ -31,3 +31,24 @@ LICENCE = FACES / "OFL.txt"
 def font_paths() -> list[str]:
     """For typst.compile(font_paths=...): only our own fonts, besides those inside Typst."""
     return [str(FACES)]
+
+
+def fontconfig_file(folder: Path) -> Path:
+    """A fontconfig file that adds the shipped typeface to the system's fonts, for a program
+    that finds fonts through fontconfig (LibreOffice, Chromium): set FONTCONFIG_FILE to it.
+    The TrueType files are copied into `folder` so that only they, not the web fonts, are added."""
+    from xml.sax.saxutils import escape
+
+    fonts = folder / "fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    for face in FACES.glob("*.ttf"):
+        (fonts / face.name).write_bytes(face.read_bytes())
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        '<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{escape(str(fonts))}</dir>"
+        f"<cachedir>{escape(str(folder / 'fontcache'))}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    return config

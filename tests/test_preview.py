@@ -32,3 +32,19 @@ def test_a_changed_agreement_changes_the_pictures(tmp_path):
     changed = agreements_folder(tmp_path) / "x.yaml"
     changed.write_text(text.replace("Jens Jensen", "Jens Jensen-Ærø"), encoding="utf-8")
     assert module.pictures(changed)["preview-underskrift.png"] != module.pictures()["preview-underskrift.png"]
+
+
+def test_docx_and_phone_pictures_are_in_the_readme():
+    """preview-docx.png and preview-telefon.png come from LibreOffice and Chromium, whose bytes
+    vary with their versions: they must exist, be pictures of a page and a phone screen, and
+    be shown in the README."""
+    import struct
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, width in (("preview-docx.png", None), ("preview-telefon.png", 390)):
+        content = (ROOT / "docs" / name).read_bytes()
+        assert content.startswith(b"\x89PNG") and f"(docs/{name})" in readme
+        picture_width, height = struct.unpack(">II", content[16:24])
+        assert height > picture_width  # a page, a phone: upright
+        if width:
+            assert picture_width == width

@@ -1,12 +1,20 @@
-"""Render the README's preview pictures: the first page and the signature page of an example's
-PDF, as PNGs in docs/. Run with `make preview`; tests/test_preview.py fails when they are stale.
+"""Render the README's preview pictures in docs/. Run with `make preview`.
 
-The pictures come from the same Typst source as the PDF, rasterised by the `typst` package, so
-no PDF viewer or other program is needed and the bytes are the same on every machine.
+- preview-side-1.png, preview-underskrift.png: the PDF's first page and signature page. They
+  come from the same Typst source as the PDF, rasterised by the `typst` package, so the bytes
+  are the same on every machine; tests/test_preview.py fails when they are stale.
+- preview-docx.png: the DOCX's first page as LibreOffice shows it (with the shipped typeface
+  installed for it), and preview-telefon.png: the HTML on a phone, 390 px wide, in Chromium.
+  Those two depend on the programs' versions, so the test checks that they exist and are
+  pictures of the right kind, not their bytes. They need `soffice`, `pdftoppm` (poppler-utils)
+  and /usr/bin/chromium.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -16,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import typst  # noqa: E402
 
-from partnerskab.fonts import font_paths  # noqa: E402
+from partnerskab.fonts import FACES, WEB_FONTS, font_paths, fontconfig_file  # noqa: E402
 from partnerskab.load import load  # noqa: E402
 from partnerskab.pipeline import logos  # noqa: E402
 from partnerskab.render import render, timestamp  # noqa: E402
@@ -24,6 +32,9 @@ from partnerskab.render import render, timestamp  # noqa: E402
 EXAMPLE = ROOT / "agreements" / "fjordby-familievenner.yaml"
 OUT = ROOT / "docs"
 PPI = 60
+PHONE = {"width": 390, "height": 844}  # an iPhone 12–15's screen in CSS pixels
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 
 def pictures(example: Path = EXAMPLE) -> dict[str, bytes]:
@@ -48,9 +59,62 @@ def pictures(example: Path = EXAMPLE) -> dict[str, bytes]:
     return {"preview-side-1.png": pages[0], "preview-underskrift.png": pages[-2 if has_log else -1]}
 
 
+def docx_picture(example: Path = EXAMPLE) -> bytes:
+    """The DOCX's first page, as LibreOffice lays it out, as a PNG."""
+    data = load(example).data
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "render").mkdir()
+        docx = work / "aftale.docx"
+        docx.write_bytes(render(data, work / "render", logos(example, data)).docx)
+        config = fontconfig_file(work)
+        subprocess.run(
+            [shutil.which("soffice") or "soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}",
+             "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(work), str(docx)],
+            env={**os.environ, "HOME": str(work), "FONTCONFIG_FILE": str(config)},
+            stdin=subprocess.DEVNULL, capture_output=True, timeout=180, check=True,
+        )  # fmt: skip
+        # (LibreOffice's own PNG export fails headless; poppler's pdftoppm draws the page.)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(PPI), "-f", "1", "-l", "1", "-singlefile", str(work / "aftale.pdf"),
+             str(work / "side")],
+            capture_output=True, timeout=60, check=True,
+        )  # fmt: skip
+        return (work / "side.png").read_bytes()
+
+
+def phone_picture(example: Path = EXAMPLE) -> bytes:
+    """The top of the HTML page at a phone's width (390 CSS px), as Chromium shows it, with the
+    web fonts beside it as a build writes them."""
+    from playwright.sync_api import sync_playwright
+
+    data = load(example).data
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "render").mkdir()
+        page_file = work / "aftale.html"
+        page_file.write_bytes(render(data, work / "render", logos(example, data)).html)
+        (work / "fonts").mkdir()
+        for name, _, _ in WEB_FONTS:
+            shutil.copy(FACES / name, work / "fonts" / name)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            try:
+                page = browser.new_page(viewport=PHONE, device_scale_factor=1)
+                page.goto(page_file.as_uri(), wait_until="load")
+                page.evaluate("document.fonts.ready.then(() => true)")
+                return page.screenshot(full_page=False)
+            finally:
+                browser.close()
+
+
 def main() -> int:
     check = "--check" in sys.argv[1:]
     stale = []
+    if not check:
+        for name, make in (("preview-docx.png", docx_picture), ("preview-telefon.png", phone_picture)):
+            (OUT / name).write_bytes(make())
+            print(f"skrev docs/{name}")
     for name, content in pictures().items():
         target = OUT / name
         if check:
