@@ -76,8 +76,8 @@ def docx_picture(example: Path = EXAMPLE) -> bytes:
         )  # fmt: skip
         # (LibreOffice's own PNG export fails headless; poppler's pdftoppm draws the page.)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", str(PPI), "-f", "1", "-l", "1", "-singlefile", str(work / "aftale.pdf"),
-             str(work / "side")],
+            ["pdftoppm", "-png", "-r", str(PPI), "-f", "1", "-l", "1", "-singlefile",
+             str(work / "aftale.pdf"), str(work / "side")],
             capture_output=True, timeout=60, check=True,
         )  # fmt: skip
         return (work / "side.png").read_bytes()
