@@ -163,14 +163,17 @@ def _build(args) -> int:
     progress = Progress(len(files))
     outcomes, rows = build_files(files, out, args.strict, max(1, args.jobs), progress)
     failed = any(not o.ok for o in outcomes)
-    if not args.files:
-        from .register import write_register
+    from .register import web_fonts, write_register
+    from .write import write_together
 
-        try:
-            write_register(rows, Path(args.out))
-        except OSError as exc:
-            print(f"build.py: fejl: overblikket kunne ikke skrives: {os_reason(exc)}", file=sys.stderr)
-            failed = True
+    try:
+        if not args.files:
+            write_register(rows, Path(args.out))  # with the web fonts
+        elif any(o.written for o in outcomes):
+            write_together(web_fonts(Path(args.out)))  # the HTML pages load them from fonts/
+    except OSError as exc:
+        print(f"build.py: fejl: overblikket kunne ikke skrives: {os_reason(exc)}", file=sys.stderr)
+        failed = True
     print(progress.summary())
     return 1 if failed else 0
 

@@ -157,6 +157,7 @@ def finish_docx(data: bytes, frame: DocxFrame, stamp: int) -> bytes:
         _no_number(paragraph)
     _default_language(document, frame.language)
 
+    keep_tables_together(document)
     core = document.core_properties
     core.author = frame.author
     core.language = frame.language
@@ -165,6 +166,26 @@ def finish_docx(data: bytes, frame: DocxFrame, stamp: int) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return fixed_zip(buffer.getvalue(), stamp)
+
+
+SHORT_TABLE = 15  # rows: a table this short is kept on one page
+
+
+def keep_tables_together(document) -> None:
+    """No row is split across pages; a short table stays on one page, and a long one keeps its
+    last rows (the totals) with the rows before them, so «I alt» never stands alone at the top
+    of a page. Word does it with «keep with next» on the paragraphs of the rows that go first."""
+    for table in document.tables:
+        rows = table.rows
+        for row in rows:
+            properties = row._tr.get_or_add_trPr()
+            if properties.find(qn("w:cantSplit")) is None:
+                properties.append(OxmlElement("w:cantSplit"))
+        first = 0 if len(rows) <= SHORT_TABLE else len(rows) - 4
+        for row in list(rows)[first:-1]:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def fixed_zip(data: bytes, stamp: int) -> bytes:

@@ -140,9 +140,9 @@ def test_axe_reports_a_known_violation(browser, tmp_path):
 # HTML_CodeSniffer's message types, as pa11y names them. Like pa11y's default, the tests fail on
 # errors only. Warnings and notices ask a person to look ("check that…"), and the pages give these:
 # - H42 «Heading markup should be used if this content is intended as a heading»: the run-in
-#   labels (<p><strong>Forpligtelser</strong></p>, <p><em>Betingelse:</em></p>) and «For <partner>»
-#   above a signature. They introduce the list or block below them, inside a numbered section;
-#   they are not sections of their own, so no heading.
+#   labels (<p><strong>Forpligtelser</strong></p>, <p><strong>Betingelse</strong></p>, «På den ene side»)
+#   and «For <partner>» above a signature. They introduce the list or block below them, inside a
+#   numbered section; they are not sections of their own, so no heading.
 # - G18.Abs (register) «absolutely positioned, the background color can not be determined»: the
 #   visually hidden link texts (.visually-hidden), which are never seen.
 # - H85.2 (register) «group related options with optgroup»: the status filter has three options.

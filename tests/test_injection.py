@@ -148,6 +148,8 @@ def test_a_title_that_looks_like_typst_markup_stays_a_title(tmp_path):
     reader = PdfReader(tmp_path / "out" / "titel.pdf")
     first = _flat(reader.pages[0].extract_text())
     # the title block: the kind of document and its version, then the title as typed
-    assert first.startswith("PARTNERSKABSAFTALE Version 2 · 1. september 2026 = Ondt - 1. etape Partnerskabsaftale mellem")
+    assert first.startswith(
+        "PARTNERSKABSAFTALE Version 2 · 1. september 2026 = Ondt - 1. etape Partnerskabsaftale mellem"
+    )
     assert "1 Aftalens partnere" in first  # no extra numbered heading before the first section
     assert reader.metadata.title == "= Ondt - 1. etape"

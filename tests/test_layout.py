@@ -84,7 +84,9 @@ def test_sections_are_numbered_in_all_three_formats(built):
     assert numbers == [str(n) for n in range(1, 14)]
     # Word numbers the headings from their style (tests/test_docx.py); none has a typed number
     headings = [
-        p.text for p in Document(str(built / "fjordby-familievenner.docx")).paragraphs if p.style.name == "Heading 1"
+        p.text
+        for p in Document(str(built / "fjordby-familievenner.docx")).paragraphs
+        if p.style.name == "Heading 1"
     ]
     assert len(headings) == 14 and not any(h[:1].isdigit() for h in headings)
 

@@ -57,7 +57,8 @@ def _labels(lang: str = "da") -> set[str]:
     return {schema.title(path, lang) for path in paths} | {
         "På den ene side",
         "På den anden side",
-        "Betingelse:",
+        "Betingelse",
+        "Condition",
     }
 
 

@@ -372,6 +372,7 @@ def reference() -> bytes:
     line.paragraph_format.space_before = Cm(2.8)  # room for a hand-written signature above the line
     line.paragraph_format.space_after = Pt(18)
     line.paragraph_format.keep_together = True
+    line.paragraph_format.keep_with_next = True  # and the signature blocks stay on one page together
     runin = paragraph_style(styles, "Mellemrubrik")  # a run-in label: «Metoder», «Forventninger»
     set_fonts(style_rpr(runin))
     runin.font.bold = True

@@ -226,8 +226,8 @@ local SECTION_END = table.concat({
   "]",
   "#layout(size => {",
   "  if measure(signatures-section, width: size.width).height < size.height {",
-  "    block(breakable: false, signatures-section)",
-  "  } else { signatures-section }",
+  "    block(breakable: false, above: 2em, signatures-section)",
+  "  } else { v(1em); signatures-section }",
   "})",
 }, "\n")
 
@@ -260,7 +260,7 @@ local function keep_signatures_together(doc)
         raw("#grid(columns: (1fr, 1fr), column-gutter: 1.2cm, row-gutter: 1.6em, inset: (top: 0.4em),")
         in_grid = true
       end
-      raw("block(breakable: false, width: 100%)[")
+      raw("block(breakable: false, width: 100%)[#set par(justify: false)")
       for _, inner in ipairs(block.content) do
         table.insert(out, inner)
       end
