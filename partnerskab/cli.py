@@ -211,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # not where Ctrl-C is ignored
         handled.append(signal.SIGINT)
     previous = {signum: signal.signal(signum, _stop) for signum in handled}
+    sys.unraisablehook = _quiet_when_stopping
     try:
         code = _run(argv)
         if stop_requested():  # a stop that arrived where Python could not raise it (during a fork)
@@ -227,6 +228,15 @@ def main(argv: list[str] | None = None) -> int:
         if not stop_requested():  # once stopping, a second signal must not end the clean-up
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+
+
+def _quiet_when_stopping(unraisable) -> None:
+    """The stop may land in a finaliser (a pipe's __del__), where Python cannot raise it and
+    would print «Exception ignored in … KeyboardInterrupt» with a traceback. The request is
+    noted already (main raises it again), so that one is dropped; anything else is reported."""
+    if issubclass(unraisable.exc_type, KeyboardInterrupt) and stop_requested():
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _stop(signum, frame):
