@@ -24,10 +24,12 @@ sys.path.insert(0, str(ROOT))
 
 import typst  # noqa: E402
 
-from partnerskab.fonts import FACES, WEB_FONTS, font_paths, fontconfig_file  # noqa: E402
+from partnerskab.fonts import font_paths, fontconfig_file  # noqa: E402
 from partnerskab.load import load  # noqa: E402
 from partnerskab.pipeline import logos  # noqa: E402
+from partnerskab.register import web_fonts  # noqa: E402
 from partnerskab.render import render, timestamp  # noqa: E402
+from partnerskab.write import write_together  # noqa: E402
 
 EXAMPLE = ROOT / "agreements" / "fjordby-familievenner.yaml"
 OUT = ROOT / "docs"
@@ -59,14 +61,19 @@ def pictures(example: Path = EXAMPLE) -> dict[str, bytes]:
     return {"preview-side-1.png": pages[0], "preview-underskrift.png": pages[-2 if has_log else -1]}
 
 
+def _render_in(work: Path, example: Path):
+    """The example's documents, rendered in work/render (a fresh folder inside `work`)."""
+    data = load(example).data
+    (work / "render").mkdir()
+    return render(data, work / "render", logos(example, data))
+
+
 def docx_picture(example: Path = EXAMPLE) -> bytes:
     """The DOCX's first page, as LibreOffice lays it out, as a PNG."""
-    data = load(example).data
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        (work / "render").mkdir()
         docx = work / "aftale.docx"
-        docx.write_bytes(render(data, work / "render", logos(example, data)).docx)
+        docx.write_bytes(_render_in(work, example).docx)
         config = fontconfig_file(work)
         subprocess.run(
             [shutil.which("soffice") or "soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}",
@@ -88,15 +95,11 @@ def phone_picture(example: Path = EXAMPLE) -> bytes:
     web fonts beside it as a build writes them."""
     from playwright.sync_api import sync_playwright
 
-    data = load(example).data
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        (work / "render").mkdir()
         page_file = work / "aftale.html"
-        page_file.write_bytes(render(data, work / "render", logos(example, data)).html)
-        (work / "fonts").mkdir()
-        for name, _, _ in WEB_FONTS:
-            shutil.copy(FACES / name, work / "fonts" / name)
+        page_file.write_bytes(_render_in(work, example).html)
+        write_together(web_fonts(work))  # fonts/ beside the page, as a build writes it
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
             try:
