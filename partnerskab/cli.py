@@ -9,7 +9,6 @@ import argparse
 import os
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from .i18n import Formats
 from .messages import os_reason
 from .pipeline import validate_file
 from .problems import format_github, format_json, format_text
+from .stopping import request_stop, stop_requested
 from .text import printable
-from .workers import request_stop, stop_requested
 
 FORMATS = {"text": format_text, "github": format_github}
 
@@ -153,6 +152,8 @@ def _build(args) -> int:
         out.mkdir(parents=True, exist_ok=True)
         # A fresh name each time (two builds may probe at once), created with O_EXCL, which
         # never follows a link planted in the folder.
+        import tempfile
+
         fd, probe = tempfile.mkstemp(dir=out, prefix=".partnerskab-probe-")
         os.close(fd)
         os.unlink(probe)

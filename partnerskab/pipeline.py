@@ -1,4 +1,8 @@
-"""The run, top to bottom: load -> check -> render (in parallel workers) -> write."""
+"""The run, top to bottom: load -> check -> render (in parallel workers) -> write.
+
+Only what `validate` needs is imported at the top; the render machinery (workers, pandoc,
+Typst, python-docx, Jinja2) is imported by build_files when it is first called.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,17 @@ import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assets import find_annex, find_logo
 from .check import check
-from .context import annex_name
 from .i18n import language
 from .load import NAME, RESERVED, LoadError, Source, load, read_agreement, strings
 from .messages import BUILD, os_reason
 from .problems import Problem, dotted
-from .register import entry
-from .render import MissingGlyph, RenderError
-from .state import State, input_hash, written
-from .workers import render_many
-from .write import document_files, write_together
+
+if TYPE_CHECKING:
+    from .state import State
 
 
 @dataclass
@@ -58,6 +60,9 @@ def build_files(
     that has current documents. An unchanged agreement (state.py) is neither read nor
     rendered; the warnings it had are replayed, so --strict still sees them.
     """
+    from .state import State
+    from .workers import render_many
+
     state = State(out_dir)
     outcomes: list[Outcome | None] = [None] * len(files)
     sources = {}
@@ -119,6 +124,12 @@ def _finish(
     outcome: Outcome, source: Source, result, out_dir: Path, state: State, raw: bytes, used: dict[str, Path]
 ) -> None:
     """Write one agreement's documents, or turn its render failure into a problem."""
+    from .context import annex_name
+    from .register import entry
+    from .render import MissingGlyph, RenderError
+    from .state import input_hash, written
+    from .write import document_files, write_together
+
     path, lang = outcome.file, language(source.data)
     stem = Path(path).stem
     try:

@@ -17,13 +17,11 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-import jinja2
-
 from . import money, timeline
 from .context import annex_name, period_summary
 from .fonts import FACES, LICENCE, WEB_FONTS
 from .i18n import LABELS, Formats, language
-from .render import TEMPLATES
+from .paths import TEMPLATES
 from .write import write_together
 
 # What the next date in the register is (timeline.Term.next_date), in the register's Danish.
@@ -164,6 +162,8 @@ def to_html(rows: list[dict], on: dt.date) -> bytes:
     fmt = Formats("da")
     script = (TEMPLATES / "index.js").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    import jinja2  # here, not at the top: `status` needs this module but not the page
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
     )

@@ -28,10 +28,10 @@ from .fonts import font_paths
 from .glyphs import MISSING_GLYPH
 from .i18n import LABELS, Formats
 from .markdown import Markdown, escape, prose, relative_link
+from .pandoc_server import PandocFailed, PandocServer
+from .paths import TEMPLATES
 from .typography import typeset
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
 # No raw blocks, no citations, no metadata blocks in the body, and no "smart" typography:
 # what a person typed, quotes and dashes included, is what the documents show.
 READER = (
@@ -164,6 +164,18 @@ def pandoc(source: bytes, workdir: Path, stamp: int, step: str) -> bytes:
     return result.stdout
 
 
+def convert_with_processes(
+    markdown: str, meta: dict, workdir: Path, stamp: int
+) -> tuple[bytes, bytes, bytes]:
+    """(HTML, DOCX, Typst) the way the build made them before issue 12: four pandoc processes,
+    Markdown -> JSON and then one writer each. The warm route (pandoc_server.py) must give the
+    same bytes; tests/test_pandoc_server.py compares them, and bench/bench.py replays this
+    route as the old floor."""
+    (workdir / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    tree = pandoc(markdown.encode(), workdir, stamp, "json")
+    return tuple(pandoc(tree, workdir, stamp, step) for step in ("html", "docx", "typst"))
+
+
 def timestamp(data: dict) -> int:
     """SOURCE_DATE_EPOCH when set, else noon UTC on the agreement's own latest date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -187,26 +199,62 @@ def logo_context(data: dict, logos: dict[str, bytes], workdir: Path) -> list[dic
     return out
 
 
+class Renderer:
+    """What a render worker keeps warm from one agreement to the next: one pandoc process
+    (pandoc_server.py) and one Typst compiler with the fonts loaded. Typst's memory levels
+    off at about 160 MB after ten documents and stays there (measured over 250), so the
+    compiler is kept for the worker's life."""
+
+    def __init__(self, timeout: float = PANDOC_TIMEOUT):
+        self.pandoc = PandocServer(READER, timeout)
+        self._typst: typst.Compiler | None = None
+
+    def typst(self) -> typst.Compiler:
+        if self._typst is None:  # in the worker, never in the parent: Typst starts threads
+            fonts = typst.Fonts(
+                include_system_fonts=False, include_embedded_fonts=True, font_paths=font_paths()
+            )
+            self._typst = typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
+        return self._typst
+
+    def convert(self, markdown: str, meta: dict) -> tuple[bytes, bytes, bytes]:
+        try:
+            return self.pandoc.convert(markdown, meta)
+        except PandocFailed as exc:
+            raise RenderError(str(exc)) from None
+
+    def close(self) -> None:
+        self.pandoc.close()
+
+
 def render(
-    data: dict, workdir: Path, logos: dict[str, bytes] | None = None, stem: str = "aftale"
+    data: dict,
+    workdir: Path,
+    logos: dict[str, bytes] | None = None,
+    stem: str = "aftale",
+    renderer: Renderer | None = None,
 ) -> Documents:
     """All three documents for one valid agreement. `workdir` is an empty private directory;
-    `stem` is the name the documents are written under."""
+    `stem` is the name the documents are written under. Without a `renderer`, one is started
+    for this agreement alone."""
+    if renderer is None:
+        renderer = Renderer()
+        try:
+            return render(data, workdir, logos, stem, renderer)
+        finally:
+            renderer.close()
     context = build_context(data, stem)
     context["logos"] = logo_context(data, logos or {}, workdir)
     markdown = markdown_document(context)
     meta = metadata(data, context)
     stamp = timestamp(data)
-    (workdir / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    # The intermediate files, so a benchmark (bench/bench.py) can replay the same tool calls.
-    (workdir / "agreement.md").write_text(markdown, encoding="utf-8")
-    tree = pandoc(markdown.encode(), workdir, stamp, "json")
-    (workdir / "agreement.json").write_bytes(tree)
-    html = pandoc(tree, workdir, stamp, "html")
-    docx = pandoc(tree, workdir, stamp, "docx")
-    typst_source = pandoc(tree, workdir, stamp, "typst").decode()
+    html, docx, typst_source = renderer.convert(markdown, meta)
+    typst_source = typst_source.decode()
+    pdf = compile_pdf(typst_source, workdir, stamp, renderer.typst())
+    # What pandoc and Typst were given, so that bench/bench.py can replay the tools' calls.
+    for name, text in (("agreement.md", markdown), ("metadata.json", json.dumps(meta, ensure_ascii=False))):
+        (workdir / name).write_text(text, encoding="utf-8")
     (workdir / "stamp").write_text(str(stamp), encoding="utf-8")
-    pdf = compile_pdf(typst_source, workdir, stamp)
     t = LABELS[context["lang"]]
     docx = finish_docx(
         docx,
@@ -227,19 +275,22 @@ def render(
 
 # Archival, tagged PDF from our own fonts (fonts.py) and those inside Typst, never the system's;
 # root= is the work directory.
-PDF_OPTIONS = {
+PDF_STANDARDS = ["a-2b", "ua-1"]
+PDF_OPTIONS = {  # typst.compile's arguments for the same PDF (bench/bench.py)
     "format": "pdf",
     "font_paths": font_paths(),
     "ignore_system_fonts": True,
-    "pdf_standards": ["a-2b", "ua-1"],
+    "pdf_standards": PDF_STANDARDS,
 }
 
 
-def compile_pdf(source: str, workdir: Path, stamp: int) -> bytes:
+def compile_pdf(source: str, workdir: Path, stamp: int, compiler: typst.Compiler) -> bytes:
     typ = workdir / "agreement.typ"
     typ.write_text(source, encoding="utf-8")
     try:
-        return typst.compile(str(typ), root=str(workdir), timestamp=stamp, **PDF_OPTIONS)
+        return compiler.compile(
+            input=str(typ), root=str(workdir), timestamp=stamp, format="pdf", pdf_standards=PDF_STANDARDS
+        )
     except Exception as exc:  # typst raises its own TypstError types; report, don't crash
         missing = MISSING_GLYPH.search(str(exc))
         if missing:

@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from .render import TEMPLATES
+from .paths import TEMPLATES
 from .text import printable
 
 SKELETON = TEMPLATES / "new-agreement.yaml"

@@ -22,32 +22,15 @@ from pathlib import Path
 
 from .i18n import language
 from .messages import BUILD
-from .render import RenderError, prepare, render
+from .render import Renderer, RenderError, prepare, render
+from .stopping import _FORKING
+from .stopping import check_stop as _check_stop
 
 RENDER_TIMEOUT = 300
 # Typst's caches grow with every document a worker compiles (to about 150 MB); a worker that
 # has rendered this many agreements is replaced by a fresh one, which keeps memory bounded.
 TASKS_PER_WORKER = 8
 _FORK = multiprocessing.get_context("fork")
-_STOP: list[bool] = []  # set by the command line's signal handler
-_FORKING: list[bool] = []  # while a worker is forked: Python ignores exceptions in its at-fork hooks
-
-
-def request_stop() -> bool:
-    """Note that the run must stop. True when the caller may raise KeyboardInterrupt now;
-    False during a fork, when the raise would be swallowed (and print a traceback): then the
-    stop is raised at the next check, right after the fork."""
-    _STOP.append(True)
-    return not _FORKING
-
-
-def stop_requested() -> bool:
-    return bool(_STOP)
-
-
-def _check_stop() -> None:
-    if _STOP:
-        raise KeyboardInterrupt
 
 
 def _die_with_parent(parent: int) -> None:
@@ -78,6 +61,14 @@ def _serve(connection, single_threaded: bool, parent: int) -> None:
     _die_with_parent(parent)
     if single_threaded:  # read by Typst's thread pool when it first starts, in this process
         os.environ["RAYON_NUM_THREADS"] = "1"
+    renderer = Renderer()  # pandoc and Typst, kept warm for the next agreement
+    try:
+        _serve_tasks(connection, renderer, current)
+    finally:
+        renderer.close()
+
+
+def _serve_tasks(connection, renderer: Renderer, current: dict) -> None:
     while True:
         try:
             task = connection.recv()
@@ -91,7 +82,7 @@ def _serve(connection, single_threaded: bool, parent: int) -> None:
         current["workdir"] = workdir
         try:
             os.mkdir(workdir, 0o700)  # never an existing folder or link: the name is fresh
-            documents = render(data, Path(workdir), **assets)
+            documents = render(data, Path(workdir), **assets, renderer=renderer)
             if keep:  # PARTNERSKAB_KEEP_INTERMEDIATE: what pandoc and Typst were given
                 shutil.copytree(workdir, keep, dirs_exist_ok=True)
             connection.send((True, documents))

@@ -11,7 +11,16 @@ from .conftest import ROOT
 
 def test_benchmark_runs_and_reports_every_measure():
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench.py"), "--count", "3", "--validate", "6"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bench.py"),
+            "--count",
+            "3",
+            "--noop-count",
+            "4",
+            "--validate",
+            "6",
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -19,16 +28,22 @@ def test_benchmark_runs_and_reports_every_measure():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     for label in (
-        "(a) floor",
-        "(b) cold full build",
-        "--jobs",
-        "(c) no-op",
-        "(d) one agreement changed",
+        "(a) old floor",
+        "new floor",
+        "(b) cold full build / (old floor",
+        "cold full build / (new floor",
+        "--jobs 1",
+        "(c) one agreement, cold",
+        "pandoc with xelatex",
+        "(d) no-op rebuild of 4",
+        "(e) one agreement changed",
         "template changed",
-        "(e) validate 6",
-        "(f) peak memory",
+        "(f) validate one agreement",
+        "validate 6",
+        "(g) peak memory",
     ):
         assert label in result.stdout
     figures = json.loads(result.stdout.strip().splitlines()[-1])
-    assert figures["count"] == 3 and figures["floor_s"] > 0 and figures["peak_ours_mb"] > 0
+    assert figures["count"] == 3 and figures["old_floor_s"] > figures["new_floor_s"] > 0
+    assert figures["peak_mb"] > 0 and figures["single_cold_s"] > 0
     assert "Bygget: 3, uændret: 0, fejlede: 0" in result.stdout  # the template change rebuilt all

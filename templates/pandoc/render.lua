@@ -1,0 +1,162 @@
+-- One long-lived pandoc (`pandoc lua render.lua READER`) that turns agreement after agreement
+-- into HTML, DOCX and Typst. partnerskab/pandoc_server.py starts it, one per render worker.
+--
+-- It does in one process what four pandoc runs did before, with the same result byte for byte
+-- (tests/test_pandoc_server.py compares the two routes):
+--   pandoc --sandbox --from READER --to json --metadata-file metadata.json
+--   pandoc --sandbox --from json --to html5 --lua-filter layout.lua --standalone
+--          --number-sections --shift-heading-level-by=1 --template agreement.html
+--   pandoc --sandbox --from json --to docx --lua-filter layout.lua --reference-doc reference.docx
+--   pandoc --sandbox --from json --to typst --lua-filter layout.lua --standalone
+--          --template agreement.typst
+-- The Markdown is read once, in pandoc's sandbox (no file may be read). The writers read only
+-- our own templates and reference document; the DOCX writer would also read the file behind
+-- an image, so every image must be a data: URI (logos are: render.logo_context).
+--
+-- Protocol, on stdin and stdout, binary:
+--   request:  "<bytes of Markdown> <bytes of metadata JSON>\n" + Markdown + metadata
+--   answer:   "ok <bytes of HTML> <bytes of DOCX> <bytes of Typst>\n" + HTML + DOCX + Typst
+--          or "error <bytes of message>\n" + message
+-- End of input ends the process. pandoc_server.py starts it with SOURCE_DATE_EPOCH=0: the date
+-- pandoc's sandbox gave the DOCX it wrote before; partnerskab/docx.py dates the document.
+
+local READER = arg[1]
+local HERE = pandoc.path.directory(arg[0])
+local TEMPLATES = pandoc.path.directory(HERE)
+local LAYOUT = pandoc.path.join({ HERE, "layout.lua" })
+local NOTHING = {} -- pandoc.read's sandbox: the list of files the reader may open
+
+local function read_file(path)
+  local file = assert(io.open(path, "rb"))
+  local text = file:read("a")
+  file:close()
+  return text
+end
+
+local function template(name)
+  local path = pandoc.path.join({ HERE, name })
+  return pandoc.template.compile(read_file(path), path)
+end
+
+local WRITERS = {
+  { format = "html5", options = { template = template("agreement.html"), number_sections = true } },
+  { format = "docx", options = { reference_doc = pandoc.path.join({ TEMPLATES, "reference.docx" }) } },
+  { format = "typst", options = { template = template("agreement.typst") } },
+}
+
+-- The layout filter as `--lua-filter` runs it: loaded afresh for each output (it keeps labels
+-- from the metadata between its passes), with FORMAT set, its passes applied in order.
+local function layout(doc, format)
+  FORMAT = format
+  for _, pass in ipairs(dofile(LAYOUT)) do
+    doc = doc:walk(pass)
+  end
+  return doc
+end
+
+-- --shift-heading-level-by=1, which pandoc applies before the filters.
+local function shift_headings(doc)
+  return doc:walk({
+    Header = function(el)
+      el.level = el.level + 1
+      return el
+    end,
+  })
+end
+
+local function only_embedded_images(doc)
+  doc:walk({
+    Image = function(el)
+      if not el.src:match("^data:") then
+        error("an image that is not embedded: " .. el.src, 0)
+      end
+    end,
+  })
+end
+
+-- What pandoc's command line does to a text before its reader sees it: no byte-order mark,
+-- no carriage returns, tabs expanded to the next multiple of 4, a newline after every line.
+local function as_pandoc_reads_input(text)
+  text = text:gsub("^\239\187\191", ""):gsub("\r", "")
+  local lines = {}
+  for line in (text .. "\n"):gmatch("(.-)\n") do
+    if line:find("\t", 1, true) then
+      local out = {}
+      local column = 0
+      for _, code in utf8.codes(line) do
+        if code == 9 then
+          local spaces = 4 - column % 4
+          table.insert(out, string.rep(" ", spaces))
+          column = column + spaces
+        else
+          table.insert(out, utf8.char(code))
+          column = column + 1
+        end
+      end
+      line = table.concat(out)
+    end
+    table.insert(lines, line)
+  end
+  if text:sub(-1) == "\n" or text == "" then
+    table.remove(lines) -- the empty piece after the last newline
+  end
+  return table.concat(lines, "\n") .. (#lines > 0 and "\n" or "")
+end
+
+local function convert(markdown, metadata)
+  local doc = pandoc.read(as_pandoc_reads_input(markdown), READER, nil, NOTHING)
+  -- --metadata-file: a YAML (here JSON) mapping whose strings are read as Markdown with the
+  -- same reader; the document's own metadata (none: its blocks are off) would win.
+  local meta = pandoc.read("---\n" .. metadata .. "\n---\n", READER .. "+yaml_metadata_block", nil, NOTHING).meta
+  for key, value in pairs(doc.meta) do
+    meta[key] = value
+  end
+  doc.meta = meta
+  local out = {}
+  for _, writer in ipairs(WRITERS) do
+    local tree = doc:clone()
+    if writer.format == "html5" then
+      tree = shift_headings(tree)
+    end
+    tree = layout(tree, writer.format)
+    if writer.format == "docx" then
+      only_embedded_images(tree)
+    end
+    table.insert(out, pandoc.write(tree, writer.format, writer.options))
+  end
+  return out
+end
+
+local function read_exactly(count)
+  if count == 0 then
+    return ""
+  end
+  local data = io.stdin:read(count)
+  if data == nil or #data ~= count then
+    os.exit(1) -- the other end went away mid-request
+  end
+  return data
+end
+
+while true do
+  local header = io.stdin:read("l")
+  if header == nil or header == "" then
+    break
+  end
+  local markdown_size, metadata_size = header:match("^(%d+) (%d+)$")
+  if not markdown_size then
+    io.stderr:write("render.lua: a request header it does not understand\n")
+    os.exit(2)
+  end
+  local markdown = read_exactly(tonumber(markdown_size))
+  local metadata = read_exactly(tonumber(metadata_size))
+  local ok, result = pcall(convert, markdown, metadata)
+  if ok then
+    io.stdout:write(string.format("ok %d %d %d\n", #result[1], #result[2], #result[3]))
+    io.stdout:write(result[1], result[2], result[3])
+  else
+    local message = tostring(result)
+    io.stdout:write(string.format("error %d\n", #message), message)
+  end
+  io.stdout:flush()
+end

@@ -1,0 +1,123 @@
+"""The warm pandoc (pandoc_server.py, templates/pandoc/render.lua) gives the same bytes as the
+four pandoc processes it replaced, keeps their guarantees, and is replaced when it fails."""
+
+from __future__ import annotations
+
+import copy
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from partnerskab.context import build_context
+from partnerskab.load import load
+from partnerskab.pandoc_server import PandocFailed, PandocServer
+from partnerskab.render import READER, convert_with_processes, markdown_document, metadata
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "agreements").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def server():
+    server = PandocServer(READER, timeout=120)
+    yield server
+    server.close()
+
+
+def documents(data: dict) -> tuple[str, dict]:
+    context = build_context(data, "aftale")
+    context["logos"] = []
+    return markdown_document(context), metadata(data, context)
+
+
+def variants():
+    """The examples, and damage a person could type: tabs, carriage returns, a byte-order mark,
+    text that looks like the protocol, long text."""
+    for path in EXAMPLES:
+        data = load(str(path)).data
+        yield path.stem, *documents(data)
+    data = load(str(EXAMPLES[0])).data
+    odd = copy.deepcopy(data)
+    odd["purpose"]["vision"] = "Første\tlinje\r\n\n\tindrykket\ttekst\r\n\n- punkt\t1\n- ok 1 2 3\n"
+    odd["title"] = "\ufeffTitel\tmed tab"
+    yield "tabs-and-returns", *documents(odd)
+    long = copy.deepcopy(data)
+    long["purpose"]["task"] = "Lang tekst med *vægt* og [et link](https://example.org). " * 2000
+    yield "long", *documents(long)
+    markdown, meta = documents(data)
+    yield "raw-tabs", "\ufeff# Overskrift\r\n\n\tkode\ttab\r\nab\tc\td\n\n|a\t|b|\n|-|-|\n|1|2|", meta
+    yield "empty", "", meta
+
+
+@pytest.mark.parametrize("name, markdown, meta", [pytest.param(*v, id=v[0]) for v in variants()])
+def test_same_bytes_as_four_pandoc_processes(server, tmp_path, name, markdown, meta):
+    warm = server.convert(markdown, meta)
+    cold = convert_with_processes(markdown, meta, tmp_path, 0)
+    for format_, a, b in zip(("HTML", "DOCX", "Typst"), warm, cold, strict=True):
+        assert a == b, f"{name}: the {format_} differs from the four-process route"
+
+
+def test_one_process_serves_many(server):
+    markdown, meta = documents(load(str(EXAMPLES[0])).data)
+    server.convert(markdown, meta)
+    pid = server.process.pid
+    for _ in range(3):
+        server.convert(markdown, meta)
+    assert server.process.pid == pid
+
+
+def test_no_file_is_read_for_an_image_in_the_text(server):
+    """User text cannot reach an image (markdown.py escapes `![`), and should one get into
+    the document anyway, the DOCX writer refuses to read its file."""
+    secret = Path("/etc/hostname")
+    markdown = f"![x]({secret})\n\nTekst"
+    with pytest.raises(PandocFailed, match="not embedded"):
+        server.convert(markdown, {"title": "t"})
+    # and the server still works
+    html, docx, typst = server.convert("Tekst", {"title": "t"})
+    assert b"Tekst" in html
+
+
+def test_a_crashed_pandoc_fails_only_its_agreement():
+    markdown, meta = documents(load(str(EXAMPLES[0])).data)
+    server = PandocServer(READER, timeout=120)
+    try:
+        server.convert(markdown, meta)
+        os.kill(server.process.pid, signal.SIGKILL)
+        time.sleep(0.1)
+        with pytest.raises(PandocFailed, match="stopped"):
+            server.convert(markdown, meta)
+        assert server.process is None
+        html, _, _ = server.convert(markdown, meta)  # a new pandoc
+        assert b"<html" in html
+    finally:
+        server.close()
+
+
+def test_a_pandoc_over_time_is_killed_and_replaced():
+    data = load(str(EXAMPLES[0])).data
+    data["purpose"]["task"] = "Lang tekst med *vægt*. " * 20000
+    markdown, meta = documents(data)
+    server = PandocServer(READER, timeout=0.05)
+    try:
+        server.start()
+        first = server.process
+        with pytest.raises(PandocFailed, match="more than 0.05 s"):
+            server.convert(markdown, meta)
+        assert first.poll() is not None  # killed
+        server.timeout = 120
+        html, _, _ = server.convert("Kort", {"title": "t"})
+        assert b"Kort" in html
+    finally:
+        server.close()
+
+
+def test_closing_ends_the_process():
+    server = PandocServer(READER, timeout=120)
+    server.convert("Tekst", {"title": "t"})
+    process = server.process
+    server.close()
+    assert process.poll() is not None
