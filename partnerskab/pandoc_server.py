@@ -13,16 +13,34 @@ agreement fails, and the next one starts a new pandoc.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import selectors
+import signal
 import subprocess
 import tempfile
 import time
+from functools import cache
+from pathlib import Path
 
 from .paths import TEMPLATES
 
 SCRIPT = TEMPLATES / "pandoc" / "render.lua"
+# No raw blocks, no citations, no metadata blocks in the body, and no "smart" typography:
+# what a person typed, quotes and dashes included, is what the documents show.
+READER = (
+    "markdown-raw_html-raw_attribute-raw_tex-citations-yaml_metadata_block-pandoc_title_block-smart"
+    "-implicit_figures"
+)
+PANDOC_TIMEOUT = 120
+
+
+# No variable of the user's reaches pandoc. SOURCE_DATE_EPOCH: see render.lua. GHCRTS=-H8m: a
+# suggested heap of 8 MB instead of the 64 MB pandoc is built with; a process that lives for a
+# whole build then holds about 45 MB instead of 95 MB, at the same speed (measured with the
+# benchmark's agreements). An RTS that refuses the option only warns.
+ENVIRONMENT = {"LANG": "C.UTF-8", "SOURCE_DATE_EPOCH": "0", "GHCRTS": "-H8m"}
 
 
 class PandocFailed(Exception):
@@ -30,36 +48,114 @@ class PandocFailed(Exception):
     the Danish PA090 message as the technical detail)."""
 
 
-def _pandoc_path() -> str:
-    import pypandoc  # only here: finding pandoc costs a pandoc run the first time
+@cache
+def pandoc_binary() -> str:
+    """The pandoc that pypandoc-binary ships (pinned in requirements.lock), found without
+    importing pypandoc: pypandoc runs every pandoc it can find to pick one, which costs a
+    pandoc start, and may prefer another pandoc on PATH, whose documents would differ."""
+    spec = importlib.util.find_spec("pypandoc")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder) / "files" / "pandoc"
+        if os.access(candidate, os.X_OK):
+            return str(candidate)
+    import pypandoc
 
     return pypandoc.get_pandoc_path()
 
 
-class PandocServer:
-    """A `pandoc lua` process that is started on first use and kept for the next agreement."""
+# A small document that takes pandoc through everything an agreement needs (the reader, the
+# layout filter, the three writers and their templates), sent as soon as pandoc starts: its
+# first document costs it about 90 ms more than the next, and this way that happens while the
+# build still checks the agreement.
+WARM_UP = (
+    "::: {.contents}\n:::\n\n# Parter {#partners}\n\nTekst med *vægt*, **fed** og "
+    "[et link](https://example.org).\n\n- punkt\n- punkt\n\n| A | B |\n|---|--:|\n| a | 1 |\n\n"
+    ": Tabel\n\n# Underskrifter {#signatures .unnumbered}\n",
+    {
+        "title": "Partnerskabsaftale",
+        "subtitle": "Parter",
+        "lang": "da-DK",
+        "typst-lang": "da",
+        "region": "DK",
+        "status-text": "Udkast",
+        "version-text": "Version 1",
+        "doc-kind": "Aftale",
+        "toc-title": "Indhold",
+        "key-element": "nøgleelement",
+        "page-label": "Side",
+        "page-of": "af",
+        "draft": True,
+        "draft-mark": "UDKAST",
+    },
+)
 
-    def __init__(self, reader: str, timeout: float):
+
+class PandocServer:
+    """A `pandoc lua` process that is started on first use and kept for the next agreement.
+
+    The build's parent process starts one for each render worker (workers.py), so that pandoc
+    starts while the agreement is still being checked, and lends it to the worker it forks;
+    the worker *adopts* it (it is not the worker's child). A replaced worker's successor adopts
+    the same pandoc. A worker whose pandoc fails kills it and starts one of its own."""
+
+    def __init__(self, reader: str = READER, timeout: float = PANDOC_TIMEOUT):
         self.reader, self.timeout = reader, timeout
         self.process: subprocess.Popen | None = None
         self.errors = None  # pandoc's stderr, kept in an unnamed file for a crash's message
+        self.pending = 0  # answers to requests sent ahead (the warm-up), to be read and dropped
+        self._deadline = 0.0
+        self._outgoing, self._incoming = memoryview(b""), bytearray()
+        self.adopted = False  # started by another process (the build's parent), lent to this one
 
-    def start(self) -> None:
+    def start(self, warm: bool = False, own_group: bool = False) -> None:
+        """Start pandoc unless it runs. `own_group`: in a process group of its own, for the
+        parent's pandoc, which a Ctrl-C in the terminal should not reach (the build stops it)."""
         if self.process is not None:
             return
         self.errors = tempfile.TemporaryFile()
+        env = {**ENVIRONMENT, "PATH": os.environ.get("PATH", "")}
         self.process = subprocess.Popen(
-            [_pandoc_path(), "lua", str(SCRIPT), self.reader],
+            [pandoc_binary(), "lua", str(SCRIPT), self.reader],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.errors,
-            # SOURCE_DATE_EPOCH: see render.lua; no other variable of ours reaches pandoc.
-            env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "SOURCE_DATE_EPOCH": "0"},
+            env=env,
             cwd="/",
+            process_group=0 if own_group else None,
         )
+        self.adopted, self.pending = False, 0
+        if warm:
+            with contextlib.suppress(OSError):  # a pandoc that died at once: the request says why
+                self.process.stdin.write(_request(*WARM_UP))
+                self.process.stdin.flush()
+                self.pending = 1
+
+    def alive(self) -> bool:
+        """In the process that started it: is pandoc still running?"""
+        return self.process is not None and self.process.poll() is None
+
+    def adopt(self) -> None:
+        """In a forked worker: this pandoc is the worker's to use, but not its child."""
+        self.adopted = True
+
+    def forget(self) -> None:
+        """Close this process's ends of the pipes and nothing else (another process owns
+        pandoc): a worker does this for the pandocs lent to the other workers."""
+        process, self.process = self.process, None
+        if process is not None:
+            for stream in (process.stdin, process.stdout):
+                with contextlib.suppress(OSError):
+                    stream.close()
+        if self.errors:
+            self.errors.close()
+            self.errors = None
 
     def close(self) -> None:
-        """End the process: politely (end of input) when it is idle, else by force."""
+        """End the process: politely (end of input) when it is idle, else by force. An adopted
+        pandoc is only let go of: its owner ends it."""
+        if self.adopted:
+            self.forget()
+            return
         process, self.process = self.process, None
         if process is None:
             return
@@ -75,81 +171,105 @@ class PandocServer:
             self.errors.close()
             self.errors = None
 
-    def _kill(self) -> None:
+    def kill(self) -> None:
+        """Stop pandoc at once (it is running over time, or answered nonsense)."""
         if self.process is not None:
             with contextlib.suppress(OSError):
-                self.process.kill()
-        self.close()
+                os.kill(self.process.pid, signal.SIGKILL)
+        if self.adopted:
+            self.forget()
+            self.adopted = False  # the next agreement starts a pandoc of this worker's own
+        else:
+            self.close()
 
     def convert(self, markdown: str, metadata: dict) -> tuple[bytes, bytes, bytes]:
         """(HTML, DOCX, Typst) for one agreement's Markdown and metadata."""
+        self.send(markdown, metadata)
+        return self.receive()
+
+    def send(self, markdown: str, metadata: dict) -> None:
+        """Hand pandoc an agreement; receive() gets the answer. In between the caller may do
+        other work (render.py imports python-docx then) while pandoc converts."""
         self.start()
-        body = markdown.encode()
-        meta = json.dumps(metadata, ensure_ascii=False).encode()
-        request = f"{len(body)} {len(meta)}\n".encode() + body + meta
-        deadline = time.monotonic() + self.timeout
+        self._deadline = time.monotonic() + self.timeout
+        self._outgoing, self._incoming = memoryview(_request(markdown, metadata)), bytearray()
+        self._guarded(self._pump, lambda: not self._outgoing)
+
+    def receive(self) -> tuple[bytes, bytes, bytes]:
+        while self.pending:  # the warm-up's answer: read and dropped, whatever it says
+            self._guarded(self._answer)
+            self.pending -= 1
+        kind, parts = self._guarded(self._answer)
+        if self._incoming:
+            self._guarded(self._fail, "more answers than requests")
+        if kind == "error" and len(parts) == 1:
+            raise PandocFailed(parts[0].decode(errors="replace").strip())
+        if kind != "ok" or len(parts) != 3:
+            self._guarded(self._fail, f"an answer it cannot read: {kind} with {len(parts)} parts")
+        return parts[0], parts[1], parts[2]
+
+    def _guarded(self, step, *args):
+        """Run one step of the exchange; a pandoc that runs over time, has died or answers
+        nonsense is killed, and this agreement fails with the reason."""
         try:
-            answer = self._exchange(request, deadline)
+            return step(*args)
         except TimeoutError:
-            self._kill()
+            self.kill()
             raise PandocFailed(f"pandoc took more than {self.timeout:g} s") from None
         except (OSError, ValueError, EOFError) as exc:
             detail = self._stderr_tail()
-            self._kill()
+            self.kill()
             raise PandocFailed(f"pandoc stopped: {detail or exc}") from None
-        return answer
 
-    def _exchange(self, request: bytes, deadline: float) -> tuple[bytes, bytes, bytes]:
+    @staticmethod
+    def _fail(reason: str):
+        raise ValueError(reason)
+
+    def _pump(self, done) -> None:
+        """Write the request and read what pandoc answers, both as far as the pipes let,
+        until done() or the deadline. Reading while writing: pandoc may still be writing the
+        warm-up's answer while the request is written."""
         stdin, stdout = self.process.stdin.fileno(), self.process.stdout.fileno()
         os.set_blocking(stdin, False)
-        buffer = bytearray()
         with selectors.DefaultSelector() as selector:
-            selector.register(stdin, selectors.EVENT_WRITE)
+            if self._outgoing:
+                selector.register(stdin, selectors.EVENT_WRITE)
             selector.register(stdout, selectors.EVENT_READ)
-            view, sent = memoryview(request), 0
-
-            def wait():
-                left = deadline - time.monotonic()
+            while not done():
+                left = self._deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError
-                return selector.select(left)
+                for key, _ in selector.select(left):
+                    if key.fd == stdout:
+                        chunk = os.read(stdout, 1 << 20)
+                        if not chunk:
+                            raise EOFError("end of output")
+                        self._incoming.extend(chunk)
+                    else:
+                        try:
+                            written = os.write(stdin, self._outgoing[: 1 << 16])
+                        except BlockingIOError:
+                            continue
+                        self._outgoing = self._outgoing[written:]
+                        if not self._outgoing:
+                            selector.unregister(stdin)
 
-            def need(count: int) -> None:
-                while len(buffer) < count:
-                    for key, _ in wait():
-                        if key.fd == stdout:
-                            chunk = os.read(stdout, 1 << 20)
-                            if not chunk:
-                                raise EOFError("end of output")
-                            buffer.extend(chunk)
-                        else:
-                            send()
-
-            def send() -> None:
-                nonlocal sent
-                try:
-                    sent += os.write(stdin, view[sent : sent + (1 << 16)])
-                except BlockingIOError:
-                    return
-                if sent == len(view):
-                    selector.unregister(stdin)
-
-            while b"\n" not in buffer:
-                need(len(buffer) + 1)
-            line, _, rest = bytes(buffer).partition(b"\n")
-            buffer[:] = rest
-            words = line.decode("ascii", errors="replace").split()
-            sizes = [int(w) for w in words[1:]]  # ValueError: nonsense, handled as a crash
-            need(sum(sizes))
-            parts, start = [], 0
-            for size in sizes:
-                parts.append(bytes(buffer[start : start + size]))
-                start += size
-            if words[0] == "error" and len(parts) == 1:
-                raise PandocFailed(parts[0].decode(errors="replace").strip())
-            if words[0] != "ok" or len(parts) != 3 or start != len(buffer):
-                raise ValueError(f"an answer it cannot read: {line[:80]!r}")
-            return parts[0], parts[1], parts[2]
+    def _answer(self) -> tuple[str, list[bytes]]:
+        """The next answer: its first word and its parts."""
+        self._pump(lambda: b"\n" in self._incoming)
+        line = bytes(self._incoming[: self._incoming.index(b"\n")])
+        del self._incoming[: len(line) + 1]
+        words = line.decode("ascii", errors="replace").split()
+        if not words or words[0] not in ("ok", "error"):
+            raise ValueError(f"an answer it cannot read: {line[:80]!r}")
+        sizes = [int(w) for w in words[1:]]  # ValueError: nonsense, handled as a crash
+        self._pump(lambda: len(self._incoming) >= sum(sizes))
+        parts, start = [], 0
+        for size in sizes:
+            parts.append(bytes(self._incoming[start : start + size]))
+            start += size
+        del self._incoming[:start]
+        return words[0], parts
 
     def _stderr_tail(self) -> str:
         if not self.errors:
@@ -160,3 +280,9 @@ class PandocServer:
             self.errors.seek(max(0, size - 2000))
             return self.errors.read().decode(errors="replace").strip()
         return ""
+
+
+def _request(markdown: str, metadata: dict) -> bytes:
+    body = markdown.encode()
+    meta = json.dumps(metadata, ensure_ascii=False).encode()
+    return f"{len(body)} {len(meta)}\n".encode() + body + meta

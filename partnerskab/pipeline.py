@@ -61,9 +61,10 @@ def build_files(
     rendered; the warnings it had are replayed, so --strict still sees them.
     """
     from .state import State
-    from .workers import render_many
+    from .workers import RenderPool
 
     state = State(out_dir)
+    pool = RenderPool(jobs)
     outcomes: list[Outcome | None] = [None] * len(files)
     sources = {}
     keep = os.environ.get("PARTNERSKAB_KEEP_INTERMEDIATE")
@@ -93,6 +94,7 @@ def build_files(
                 warnings = [Problem(**{**p, "file": path}) for p in entry["warnings"]]
                 settle(index, Outcome(path, warnings, strict=strict, skipped=True))
                 continue
+            pool.prestart()  # pandoc starts while this agreement is checked
             source = load(path)
             outcome = Outcome(path, check(source), strict=strict)
             if not outcome.ok:
@@ -105,7 +107,7 @@ def build_files(
             yield index, source.data, assets, str(Path(keep) / stem) if keep else None
 
     try:
-        for index, result in render_many(tasks(), jobs):
+        for index, result in pool.run(tasks()):
             source, outcome, raw, used = sources.pop(index)
             _finish(outcome, source, result, out_dir, state, raw, used)
             settle(index, outcome)

@@ -13,32 +13,23 @@ import datetime as dt
 import json
 import os
 import subprocess
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import jinja2
-import pypandoc
 import typst
 
 from .assets import media_type
 from .context import build_context, document_date
-from .docx import DocxFrame, finish_docx
 from .fonts import font_paths
 from .glyphs import MISSING_GLYPH
 from .i18n import LABELS, Formats
 from .markdown import Markdown, escape, prose, relative_link
-from .pandoc_server import PandocFailed, PandocServer
+from .pandoc_server import PANDOC_TIMEOUT, READER, PandocFailed, PandocServer, pandoc_binary
 from .paths import TEMPLATES
 from .typography import typeset
-
-# No raw blocks, no citations, no metadata blocks in the body, and no "smart" typography:
-# what a person typed, quotes and dashes included, is what the documents show.
-READER = (
-    "markdown-raw_html-raw_attribute-raw_tex-citations-yaml_metadata_block-pandoc_title_block-smart"
-    "-implicit_figures"
-)
-PANDOC_TIMEOUT = 120
 
 
 class RenderError(Exception):
@@ -63,36 +54,47 @@ class Documents:
     pdf: bytes
 
 
+@jinja2.pass_context
+def _finalize(context, value):
+    """Every value is typeset for the agreement's language (quotation marks, no-break spaces:
+    typography.py) and then escaped, unless it is Markdown we made ourselves."""
+    return value if isinstance(value, Markdown) else escape(typeset(value, context["lang"]))
+
+
+@jinja2.pass_context
+def _prose(context, value) -> Markdown:
+    return prose(typeset(value, context["lang"]))
+
+
 @cache
-def _jinja(lang: str = "da") -> jinja2.Environment:
-    """The template environment for one language: every value is typeset for it (quotation
-    marks, no-break spaces: typography.py) and then escaped, or parsed as prose."""
+def _jinja() -> jinja2.Environment:
+    """The template environment, one for every language: the language is the render context's
+    `lang`, so the template is compiled once (about 35 ms)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        finalize=lambda value: value if isinstance(value, Markdown) else escape(typeset(value, lang)),
+        finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters["prose"] = lambda value: prose(typeset(value, lang))
+    env.filters["prose"] = _prose
     env.filters["relative_link"] = relative_link
     return env
 
 
 def prepare() -> None:
-    """Do once, in the parent, what every render needs: find pandoc (pypandoc runs it once to
-    check it), compile the template and load the locales. Forked workers then share it all
-    instead of each paying about 0.1 s again whenever a worker is started or replaced."""
-    pypandoc.get_pandoc_path()
+    """Do once, in the parent, what every render needs: compile the template and load the
+    locales. Forked workers then share it all instead of each paying for it again whenever a
+    worker is started or replaced."""
+    _jinja().get_template("agreement.md.j2")
     for lang in LABELS:
-        _jinja(lang).get_template("agreement.md.j2")
         Formats(lang).date("2026-01-01")
         Formats(lang).amount(1)
 
 
 def markdown_document(context: dict) -> str:
-    return _jinja(context["lang"]).get_template("agreement.md.j2").render(context)
+    return _jinja().get_template("agreement.md.j2").render(context)
 
 
 def metadata(data: dict, context: dict) -> dict:
@@ -132,10 +134,10 @@ WRITERS = {
 def pandoc_command(workdir: Path, step: str) -> list[str]:
     """The pandoc command for the reader step ("json": Markdown in) or for one writer (JSON in)."""
     if step == "json":
-        return [pypandoc.get_pandoc_path(), "--sandbox", "--from", READER, "--to", "json",
+        return [pandoc_binary(), "--sandbox", "--from", READER, "--to", "json",
                 "--metadata-file", str(workdir / "metadata.json")]  # fmt: skip
     to, *options = WRITERS[step]
-    return [pypandoc.get_pandoc_path(), "--sandbox", "--from", "json", "--to", to,
+    return [pandoc_binary(), "--sandbox", "--from", "json", "--to", to,
             "--lua-filter", str(TEMPLATES / "pandoc" / "layout.lua"), *options]  # fmt: skip
 
 
@@ -205,8 +207,8 @@ class Renderer:
     off at about 160 MB after ten documents and stays there (measured over 250), so the
     compiler is kept for the worker's life."""
 
-    def __init__(self, timeout: float = PANDOC_TIMEOUT):
-        self.pandoc = PandocServer(READER, timeout)
+    def __init__(self, pandoc: PandocServer | None = None):
+        self.pandoc = pandoc or PandocServer(READER, PANDOC_TIMEOUT)
         self._typst: typst.Compiler | None = None
 
     def typst(self) -> typst.Compiler:
@@ -217,9 +219,15 @@ class Renderer:
             self._typst = typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
         return self._typst
 
-    def convert(self, markdown: str, meta: dict) -> tuple[bytes, bytes, bytes]:
+    def send(self, markdown: str, meta: dict) -> None:
         try:
-            return self.pandoc.convert(markdown, meta)
+            self.pandoc.send(markdown, meta)
+        except PandocFailed as exc:
+            raise RenderError(str(exc)) from None
+
+    def receive(self) -> tuple[bytes, bytes, bytes]:
+        try:
+            return self.pandoc.receive()
         except PandocFailed as exc:
             raise RenderError(str(exc)) from None
 
@@ -248,29 +256,62 @@ def render(
     markdown = markdown_document(context)
     meta = metadata(data, context)
     stamp = timestamp(data)
-    html, docx, typst_source = renderer.convert(markdown, meta)
+    renderer.send(markdown, meta)
+    # While pandoc converts: python-docx (a tenth of a second to import, so not before the
+    # fork: render.prepare) and the Typst compiler.
+    from .docx import DocxFrame, finish_docx
+
+    compiler = renderer.typst()
+    html, docx, typst_source = renderer.receive()
     typst_source = typst_source.decode()
-    pdf = compile_pdf(typst_source, workdir, stamp, renderer.typst())
     # What pandoc and Typst were given, so that bench/bench.py can replay the tools' calls.
     for name, text in (("agreement.md", markdown), ("metadata.json", json.dumps(meta, ensure_ascii=False))):
         (workdir / name).write_text(text, encoding="utf-8")
     (workdir / "stamp").write_text(str(stamp), encoding="utf-8")
-    t = LABELS[context["lang"]]
-    docx = finish_docx(
-        docx,
-        DocxFrame(
-            title=typeset(data["title"], context["lang"]),
-            mark=t["draft_mark"] if data["status"] == "draft" else context["status_text"],
-            draft=data["status"] == "draft",
-            page_label=meta["page-label"],
-            page_of=meta["page-of"],
-            language=meta["lang"],
-            footer=context["version_text"],
-            author=context["author"],
-        ),
-        stamp,
-    )
+    # Typst lays out the PDF in a thread (typst-py lets go of the GIL) while the DOCX is finished.
+    pdf_job = _Job(compile_pdf, typst_source, workdir, stamp, compiler)
+    try:
+        t = LABELS[context["lang"]]
+        docx = finish_docx(
+            docx,
+            DocxFrame(
+                title=typeset(data["title"], context["lang"]),
+                mark=t["draft_mark"] if data["status"] == "draft" else context["status_text"],
+                draft=data["status"] == "draft",
+                page_label=meta["page-label"],
+                page_of=meta["page-of"],
+                language=meta["lang"],
+                footer=context["version_text"],
+                author=context["author"],
+            ),
+            stamp,
+        )
+    finally:
+        pdf = pdf_job.result()  # Typst's error, if it failed, wins: it names the text to fix
     return Documents(markdown, typst_source, html, docx, pdf)
+
+
+class _Job:
+    """A function run in a thread; result() waits for it and returns or raises what it did."""
+
+    def __init__(self, function, *args):
+        self._outcome: tuple = (None, None)
+
+        def run():
+            try:
+                self._outcome = (function(*args), None)
+            except BaseException as exc:  # handed to the caller of result()
+                self._outcome = (None, exc)
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def result(self):
+        self._thread.join()
+        value, error = self._outcome
+        if error is not None:
+            raise error
+        return value
 
 
 # Archival, tagged PDF from our own fonts (fonts.py) and those inside Typst, never the system's;

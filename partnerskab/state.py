@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import sys
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from .write import write_atomic
@@ -36,13 +37,33 @@ def fingerprint() -> str:
         for path in sorted(folder.glob(pattern)):
             if path.is_file():
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    versions = installed_versions()
     for tool in TOOLS:
-        try:
-            digest.update(f"{tool}={metadata.version(tool)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{tool}=?\n".encode())
+        digest.update(f"{tool}={versions.get(_normal(tool), '?')}\n".encode())
     digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
     return digest.hexdigest()
+
+
+def _normal(project: str) -> str:
+    return re.sub(r"[-_.]+", "_", project).lower()
+
+
+def installed_versions() -> dict[str, str]:
+    """The version of every installed distribution, by normalised name, read from the names
+    of the `*.dist-info` folders on sys.path (name-version.dist-info): what importlib.metadata
+    says, without the 15 ms its import costs a one-agreement build. The first on the path wins,
+    as for imports."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _, version = name.removesuffix(".dist-info").partition("-")
+                found.setdefault(_normal(project), version)
+    return found
 
 
 def input_hash(agreement: bytes, logos: list[Path], path: str) -> str:

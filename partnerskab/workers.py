@@ -1,9 +1,22 @@
 """Render agreements in parallel, each in a worker process with a time limit.
 
-Workers are forked once and reused, so pandoc is the only process started per document and
-Typst keeps its fonts loaded. A worker that runs past the time limit or dies is killed with
-the pandoc it started (its own process group) and replaced; only its agreement fails.
-The parent never renders: it forks before Typst has started any threads.
+The pool has one *slot* per job. A slot holds a pandoc (pandoc_server.py, one `pandoc lua`
+process that converts agreement after agreement) and a forked worker process that uses it
+and keeps a Typst compiler.
+
+- The parent starts a slot's pandoc as soon as an agreement looks like it needs rendering,
+  before it checks that agreement (RenderPool.prestart), so pandoc starts and warms up while
+  the agreement is checked and the render modules are imported.
+- The parent forks the worker once it has a task for it, after importing and preparing what
+  rendering needs (render.prepare), so workers share that memory; it never renders itself,
+  and forks before Typst has started any threads.
+- The worker *adopts* the slot's pandoc (it inherits the pipes; pandoc stays the parent's
+  child). A worker is replaced after TASKS_PER_WORKER agreements, to bound Typst's memory;
+  its successor adopts the same pandoc, still warm.
+- A worker that runs past the time limit or dies is killed (its process group) and replaced,
+  and so is the slot's pandoc, which may have been half-way through an answer; only that
+  agreement fails. A pandoc that fails inside a worker is killed by the worker, which starts
+  one of its own for its next agreement (pandoc_server.py).
 """
 
 from __future__ import annotations
@@ -22,13 +35,14 @@ from pathlib import Path
 
 from .i18n import language
 from .messages import BUILD
-from .render import Renderer, RenderError, prepare, render
+from .pandoc_server import PandocServer
 from .stopping import _FORKING
 from .stopping import check_stop as _check_stop
 
 RENDER_TIMEOUT = 300
-# Typst's caches grow with every document a worker compiles (to about 150 MB); a worker that
-# has rendered this many agreements is replaced by a fresh one, which keeps memory bounded.
+# Typst keeps what it has laid out for the last ten documents (typst-py evicts the rest), about
+# 110 MB for the benchmark's agreements. A worker that has rendered this many agreements is
+# replaced by a fresh fork, which keeps memory bounded; pandoc is not restarted for it.
 TASKS_PER_WORKER = 8
 _FORK = multiprocessing.get_context("fork")
 
@@ -45,15 +59,23 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _serve(connection, single_threaded: bool, parent: int) -> None:
-    os.setpgrp()  # its own process group, so a time-out can stop pandoc too
+def _serve(connection, single_threaded: bool, parent: int, pandoc: PandocServer, others: list) -> None:
+    from .render import Renderer
+
+    os.setpgrp()  # its own process group, so a time-out can stop a pandoc it started too
     current: dict[str, str] = {}
+    for other in others:  # the pipes of the pandocs lent to the other workers are not ours
+        other.forget()
+    pandoc.adopt()
 
     def terminate(signum, frame):
         """The parent is gone or asks us to stop: remove this task's files, then end the
-        whole process group, pandoc included."""
+        whole process group, and the adopted pandoc, which is in the parent's."""
         if "workdir" in current:
             shutil.rmtree(current["workdir"], ignore_errors=True)
+        if pandoc.adopted and pandoc.process is not None:
+            with contextlib.suppress(OSError):
+                os.kill(pandoc.process.pid, signal.SIGKILL)
         os.killpg(0, signal.SIGKILL)
 
     signal.signal(signal.SIGTERM, terminate)
@@ -61,14 +83,16 @@ def _serve(connection, single_threaded: bool, parent: int) -> None:
     _die_with_parent(parent)
     if single_threaded:  # read by Typst's thread pool when it first starts, in this process
         os.environ["RAYON_NUM_THREADS"] = "1"
-    renderer = Renderer()  # pandoc and Typst, kept warm for the next agreement
+    renderer = Renderer(pandoc)  # pandoc and Typst, kept warm for the next agreement
     try:
         _serve_tasks(connection, renderer, current)
     finally:
         renderer.close()
 
 
-def _serve_tasks(connection, renderer: Renderer, current: dict) -> None:
+def _serve_tasks(connection, renderer, current: dict) -> None:
+    from .render import RenderError, render
+
     while True:
         try:
             task = connection.recv()
@@ -93,9 +117,10 @@ def _serve_tasks(connection, renderer: Renderer, current: dict) -> None:
 
 
 class _Worker:
-    def __init__(self, single_threaded: bool = False):
+    def __init__(self, single_threaded: bool = False, pandoc: PandocServer | None = None, others=()):
         self.connection, child_end = _FORK.Pipe()
-        args = (child_end, single_threaded, os.getpid())
+        pandoc = pandoc or PandocServer()
+        args = (child_end, single_threaded, os.getpid(), pandoc, list(others))
         self.process = _FORK.Process(target=_serve, args=args, daemon=True)
         _FORKING.append(True)
         try:
@@ -103,6 +128,7 @@ class _Worker:
         finally:
             _FORKING.pop()
         child_end.close()
+        pandoc.pending = 0  # the worker reads the warm-up's answer now
         self.task: tuple | None = None  # (key, data, deadline)
         self.workdir: str | None = None
         self.done = 0
@@ -139,72 +165,144 @@ class _Worker:
         self.connection.close()
 
 
-def _give(workers: list[_Worker], index: int, task: tuple, timeout: float, single_threaded: bool) -> None:
-    """Give `task` to worker `index`; one that died while it waited (the out-of-memory killer,
-    say) is replaced, and the task goes to the new one."""
-    _check_stop()
-    try:
-        workers[index].give(*task, timeout)
-    except OSError:  # BrokenPipeError: nobody reads the other end any more
-        workers[index].stop(kill=True)
-        workers[index] = _Worker(single_threaded)
+class _Slot:
+    """One job's place in the pool: a pandoc the parent started, and the worker using it."""
+
+    def __init__(self):
+        self.pandoc = PandocServer()
+        self.worker: _Worker | None = None
+        self.start_pandoc()
+
+    def start_pandoc(self) -> None:
+        self.pandoc.start(warm=True, own_group=True)
+
+    @property
+    def task(self):
+        return self.worker.task if self.worker else None
+
+    def discard(self) -> None:
+        """The worker was killed or died: its pandoc may be half-way through an answer, so it
+        goes too, and a fresh one starts warming up for the next worker."""
+        if self.worker:
+            self.worker.stop(kill=True)
+            self.worker = None
+        self.pandoc.kill()
+        self.start_pandoc()
+
+    def stop(self) -> None:
+        if self.worker:
+            self.worker.stop(kill=self.worker.task is not None)
+            busy = self.worker.task is not None
+            self.worker = None
+            if busy:
+                self.pandoc.kill()
+        self.pandoc.close()
+
+
+class RenderPool:
+    """Render worker processes, each with its pandoc; see the module's docstring."""
+
+    def __init__(self, jobs: int, timeout: float | None = None):
+        self.jobs = max(1, jobs)
+        self.timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
+        self.single_threaded = self.jobs > 1  # each worker has a core: Typst need not spread
+        self.slots: list[_Slot] = []
+        self.prepared = False
+
+    def prestart(self) -> None:
+        """An agreement is about to be checked and will most likely be rendered: start a pandoc
+        for it now, unless one is already free or the pool is full."""
+        if len(self.slots) < self.jobs and all(slot.task for slot in self.slots):
+            self.slots.append(_Slot())
+
+    def _free_slot(self) -> _Slot:
+        for slot in self.slots:
+            if not slot.task:
+                return slot
+        self.slots.append(_Slot())
+        return self.slots[-1]
+
+    def _give(self, slot: _Slot, task: tuple) -> None:
+        """Give `task` to the slot's worker, forking one if it has none (or it is used up);
+        a worker that died while it waited (the out-of-memory killer, say) is replaced."""
         _check_stop()
-        workers[index].give(*task, timeout)
+        if not self.prepared:
+            from .render import prepare
+
+            prepare()  # before the first fork, so that every worker inherits it
+            self.prepared = True
+        if slot.worker and slot.worker.done >= TASKS_PER_WORKER:
+            slot.worker.stop()
+            slot.worker = None
+        for attempt in range(2):
+            if slot.worker is None:
+                if not slot.pandoc.alive():  # a worker killed it after it failed
+                    slot.pandoc.close()
+                    slot.start_pandoc()
+                others = [s.pandoc for s in self.slots if s is not slot]
+                slot.worker = _Worker(self.single_threaded, slot.pandoc, others)
+                _check_stop()
+            try:
+                slot.worker.give(*task, self.timeout)
+                return
+            except OSError:  # BrokenPipeError: nobody reads the other end any more
+                if attempt:
+                    raise
+                slot.discard()
+
+    def run(self, tasks: Iterable[tuple]) -> Iterator[tuple]:
+        """Yield (key, Documents or RenderError) for each (key, data, assets, keep), as each
+        finishes. `keep` is a folder to copy the intermediate files to, or None.
+
+        `tasks` is read lazily, one task whenever a worker is free, so the caller can check the
+        next agreement while the workers render the previous ones.
+        """
+        pending = iter(tasks)
+        try:
+            while sum(1 for s in self.slots if s.task) < self.jobs:
+                task = next(pending, None)
+                if task is None:
+                    break
+                self._give(self._free_slot(), task)
+            while any(s.task for s in self.slots):
+                _check_stop()
+                busy = [s for s in self.slots if s.task]
+                wait_for = max(0.0, min(s.task[2] for s in busy) - time.monotonic())
+                ready = wait([s.worker.connection for s in busy], timeout=wait_for)
+                for slot in busy:
+                    key, data, deadline = slot.task
+                    words = BUILD[language(data)]
+                    if slot.worker.connection in ready:
+                        try:
+                            _, result = slot.worker.connection.recv()
+                        except (EOFError, OSError):
+                            result = _render_error(words["worker_crashed"])
+                            slot.discard()
+                    elif time.monotonic() >= deadline:
+                        result = _render_error(words["worker_timeout"].format(seconds=f"{self.timeout:g}"))
+                        slot.discard()
+                    else:
+                        continue
+                    if slot.worker:
+                        slot.worker.task = None
+                        slot.worker.clean()
+                    _check_stop()
+                    yield key, result
+                    task = next(pending, None)
+                    if task is not None:
+                        self._give(slot, task)
+        finally:
+            for slot in self.slots:
+                slot.stop()
+            self.slots = []
+
+
+def _render_error(message: str) -> Exception:
+    from .render import RenderError  # here: importing render before pandoc starts delays it
+
+    return RenderError(message)
 
 
 def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None) -> Iterator[tuple]:
-    """Yield (key, Documents or RenderError) for each (key, data, assets, keep), as each finishes.
-    `keep` is a folder to copy the intermediate files to, or None.
-
-    `tasks` is read lazily, one task whenever a worker is free, so the caller can check the
-    next agreement while the workers render the previous ones.
-    """
-    timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
-    pending = iter(tasks)
-    workers: list[_Worker] = []
-    single_threaded = jobs > 1  # each worker has a core: Typst need not spread over the others
-    try:
-        while len(workers) < max(1, jobs):
-            task = next(pending, None)
-            if task is None:
-                break
-            if not workers:
-                prepare()  # before the first fork, so that every worker inherits it
-            workers.append(_Worker(single_threaded))
-            _give(workers, len(workers) - 1, task, timeout, single_threaded)
-        while any(w.task for w in workers):
-            _check_stop()
-            busy = [w for w in workers if w.task]
-            wait_for = max(0.0, min(w.task[2] for w in busy) - time.monotonic())
-            ready = wait([w.connection for w in busy], timeout=wait_for)
-            for index, worker in enumerate(workers):
-                if not worker.task:
-                    continue
-                key, data, deadline = worker.task
-                words = BUILD[language(data)]
-                if worker.connection in ready:
-                    try:
-                        _, result = worker.connection.recv()
-                    except (EOFError, OSError):
-                        result = RenderError(words["worker_crashed"])
-                        worker.stop(kill=True)
-                        worker = workers[index] = _Worker(single_threaded)
-                elif time.monotonic() >= deadline:
-                    result = RenderError(words["worker_timeout"].format(seconds=f"{timeout:g}"))
-                    worker.stop(kill=True)
-                    worker = workers[index] = _Worker(single_threaded)
-                else:
-                    continue
-                worker.task = None
-                worker.clean()
-                _check_stop()
-                yield key, result
-                task = next(pending, None)
-                if task is not None:
-                    if worker.done >= TASKS_PER_WORKER:
-                        worker.stop()
-                        worker = workers[index] = _Worker(single_threaded)
-                    _give(workers, index, task, timeout, single_threaded)
-    finally:
-        for worker in workers:
-            worker.stop(kill=worker.task is not None)
+    """RenderPool(jobs).run(tasks), for a caller that need not start pandoc early."""
+    yield from RenderPool(jobs, timeout).run(tasks)

@@ -46,9 +46,27 @@ def _ours(marker: str) -> list[int]:
     return found
 
 
+def _pandocs() -> set[int]:
+    """The running `pandoc lua render.lua` processes (pandoc_server.py): they get none of our
+    environment, so they are found by their command line."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and b"render.lua" in (proc / "cmdline").read_bytes():
+                if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                    found.add(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+_PANDOCS_BEFORE: dict[str, set[int]] = {}
+
+
 def _start_build(tmp_path: Path) -> tuple[subprocess.Popen, str, Path]:
     """A build of every example with two workers, stopped once a worker is rendering."""
     marker, scratch = uuid.uuid4().hex, tmp_path / "tmp"
+    _PANDOCS_BEFORE[marker] = _pandocs()
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch), "PARTNERSKAB_TEST_MARK": marker}
     process = subprocess.Popen(
@@ -79,9 +97,15 @@ def _start_build(tmp_path: Path) -> tuple[subprocess.Popen, str, Path]:
 
 def _gone(marker: str, scratch: Path, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
-    while (_ours(marker) or list(scratch.iterdir())) and time.monotonic() < deadline:
+    before = _PANDOCS_BEFORE.get(marker, set())
+
+    def left() -> bool:
+        return bool(_ours(marker) or list(scratch.iterdir()) or _pandocs() - before)
+
+    while left() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _ours(marker) == [], "processes live on"
+    assert _pandocs() - before == set(), "pandoc lives on"
     assert list(scratch.iterdir()) == [], "work directories are left behind"
 
 
@@ -590,16 +614,41 @@ def test_a_second_signal_cannot_cut_the_clean_up_short(tmp_path):
 def test_a_worker_that_died_while_waiting_is_replaced():
     from partnerskab import workers
 
-    pool = [workers._Worker()]
+    pool = workers.RenderPool(1, timeout=60)
     try:
-        pool[0].process.kill()
-        pool[0].process.join()
+        slot = pool._free_slot()
+        slot.worker = dead = workers._Worker(False, slot.pandoc)
+        dead.process.kill()
+        dead.process.join()
         data = load(ROOT / "agreements" / "norreby-reading-friends.yaml").data
-        workers._give(pool, 0, ("k", data, {"logos": {}, "stem": "n"}, None), 60, False)
-        assert pool[0].process.is_alive() and pool[0].task is not None
+        pool._give(slot, ("k", data, {"logos": {}, "stem": "n"}, None))
+        assert slot.worker is not dead and slot.worker.process.is_alive() and slot.task is not None
     finally:
-        for worker in pool:
-            worker.stop(kill=True)
+        for slot in pool.slots:
+            slot.stop()
+
+
+def test_a_replaced_worker_adopts_the_same_warm_pandoc():
+    """Workers are replaced after TASKS_PER_WORKER agreements (Typst's memory); pandoc is not."""
+    from partnerskab import workers
+
+    data = load(ROOT / "agreements" / "norreby-reading-friends.yaml").data
+    count = workers.TASKS_PER_WORKER + 2
+    tasks = [(n, data, {"logos": {}, "stem": f"n{n}"}, None) for n in range(count)]
+    before = _pandocs()
+    pool = workers.RenderPool(1, timeout=120)
+    pool.prestart()
+    pandoc = pool.slots[0].pandoc.process.pid
+    seen_workers, results = set(), []
+    for _key, result in pool.run(tasks):
+        results.append(result)
+        if pool.slots and pool.slots[0].worker:
+            seen_workers.add(pool.slots[0].worker.process.pid)
+            assert pool.slots[0].pandoc.process.pid == pandoc
+            assert _pandocs() - before == {pandoc}  # the workers started none of their own
+    assert len(results) == count and all(hasattr(r, "pdf") for r in results), results
+    assert len(seen_workers) == 2  # replaced once
+    assert pandoc not in _pandocs()  # and ended with the pool
 
 
 def test_new_and_json_print_names_harmlessly(tmp_path):

@@ -168,3 +168,15 @@ def test_a_damaged_state_file_rebuilds_instead_of_failing(project):
         result = _build(project)
         assert result.returncode == 0 and "Traceback" not in result.stderr
         assert _summary(result)[2] == 0
+
+
+def test_tool_versions_are_those_importlib_metadata_gives():
+    """state.installed_versions reads the dist-info folder names instead of importing
+    importlib.metadata; a tool's new version must still rebuild everything."""
+    from importlib import metadata
+
+    from partnerskab.state import TOOLS, _normal, installed_versions
+
+    versions = installed_versions()
+    for tool in TOOLS:
+        assert versions[_normal(tool)] == metadata.version(tool), tool
