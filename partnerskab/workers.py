@@ -254,25 +254,44 @@ class RenderPool:
         """Yield (key, Documents or RenderError) for each (key, data, assets, keep), as each
         finishes. `keep` is a folder to copy the intermediate files to, or None.
 
-        `tasks` is read lazily, one task whenever a worker is free, so the caller can check the
-        next agreement while the workers render the previous ones.
+        `tasks` is read lazily: the caller checks the next agreement while the workers render.
+        One task is kept ready ahead, so a worker that finishes starts on the next agreement at
+        once, before its result is written and the agreement after that is checked.
         """
         pending = iter(tasks)
+        ready: list[tuple] = []
+        exhausted = False
+
+        def pull() -> None:
+            nonlocal exhausted
+            task = next(pending, None)
+            if task is None:
+                exhausted = True
+            else:
+                ready.append(task)
+
+        def busy() -> list[_Slot]:
+            return [s for s in self.slots if s.task]
+
         try:
-            while sum(1 for s in self.slots if s.task) < self.jobs:
-                task = next(pending, None)
-                if task is None:
-                    break
-                self._give(self._free_slot(), task)
-            while any(s.task for s in self.slots):
+            while True:
+                while ready and len(busy()) < self.jobs:  # every free worker gets a task
+                    self._give(self._free_slot(), ready.pop(0))
+                if not exhausted and len(ready) < 1:
+                    pull()  # check the next agreement while the workers render
+                    continue
+                if not busy():
+                    if exhausted and not ready:
+                        return
+                    continue
                 _check_stop()
-                busy = [s for s in self.slots if s.task]
-                wait_for = max(0.0, min(s.task[2] for s in busy) - time.monotonic())
-                ready = wait([s.worker.connection for s in busy], timeout=wait_for)
-                for slot in busy:
+                waiting = busy()
+                wait_for = max(0.0, min(s.task[2] for s in waiting) - time.monotonic())
+                signalled = wait([s.worker.connection for s in waiting], timeout=wait_for)
+                for slot in waiting:
                     key, data, deadline = slot.task
                     words = BUILD[language(data)]
-                    if slot.worker.connection in ready:
+                    if slot.worker.connection in signalled:
                         try:
                             _, result = slot.worker.connection.recv()
                         except (EOFError, OSError):
@@ -286,11 +305,10 @@ class RenderPool:
                     if slot.worker:
                         slot.worker.task = None
                         slot.worker.clean()
+                    if ready:  # the next agreement first, then this one's result is written
+                        self._give(slot, ready.pop(0))
                     _check_stop()
                     yield key, result
-                    task = next(pending, None)
-                    if task is not None:
-                        self._give(slot, task)
         finally:
             for slot in self.slots:
                 slot.stop()
