@@ -189,10 +189,11 @@ def run(
     command: list[str], cwd: Path, env: dict | None = None, memory: bool = False
 ) -> tuple[float, str, int]:
     started = time.perf_counter()
+    environment = {k: v for k, v in os.environ.items() if k != "RAYON_NUM_THREADS"}  # see main()
     process = subprocess.Popen(
         command,
         cwd=cwd,
-        env={**os.environ, **(env or {})},
+        env={**environment, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -376,6 +377,9 @@ def main() -> int:
     python = sys.executable
     cores = args.jobs
     results: dict[str, float] = {"count": args.count, "cores": cores}
+    # The floors are per agreement on one core, as each worker of a build with two or more
+    # jobs runs Typst on one thread (workers.py); the builds themselves run as they would.
+    os.environ["RAYON_NUM_THREADS"] = "1"
     with tempfile.TemporaryDirectory(prefix="partnerskab-bench-") as tmp:
         project = Path(tmp) / "project"
         project.mkdir()

@@ -141,6 +141,20 @@ class Progress:
 
 
 def _build(args) -> int:
+    pandoc = None
+    if args.files:  # named agreements are most likely rendered: pandoc starts first (workers.py)
+        from .pandoc_server import PandocServer
+
+        pandoc = PandocServer()
+        pandoc.start(warm=True, own_group=True)
+    try:
+        return _build_files(args, pandoc)
+    finally:
+        if pandoc:  # when the build did not get as far as taking it over
+            pandoc.close()
+
+
+def _build_files(args, pandoc) -> int:
     from .pipeline import build_files
 
     files = agreement_files(args.files)
@@ -162,7 +176,7 @@ def _build(args) -> int:
         print(f"build.py: fejl: der kan ikke skrives i mappen {printable(out)}: {reason}", file=sys.stderr)
         return 2
     progress = Progress(len(files))
-    outcomes, rows = build_files(files, out, args.strict, max(1, args.jobs), progress)
+    outcomes, rows = build_files(files, out, args.strict, max(1, args.jobs), progress, pandoc)
     failed = any(not o.ok for o in outcomes)
     from .register import web_fonts, write_register
     from .write import write_together

@@ -159,6 +159,9 @@ class PandocServer:
         process, self.process = self.process, None
         if process is None:
             return
+        if self.pending:  # still warming up for an agreement that never came: no need to wait
+            with contextlib.suppress(OSError):
+                process.kill()
         with contextlib.suppress(OSError):
             process.stdin.close()
         try:

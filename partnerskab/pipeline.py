@@ -52,19 +52,20 @@ def validate_file(path: str, strict: bool = False, base: str | None = None) -> O
 
 
 def build_files(
-    files: list[str], out_dir: Path, strict: bool = False, jobs: int = 1, progress=None
+    files: list[str], out_dir: Path, strict: bool = False, jobs: int = 1, progress=None, pandoc=None
 ) -> tuple[list[Outcome], list[dict]]:
     """Check every agreement and render the changed valid ones in parallel.
 
     Returns the outcomes, in the order of `files`, and the register rows of every agreement
     that has current documents. An unchanged agreement (state.py) is neither read nor
-    rendered; the warnings it had are replayed, so --strict still sees them.
+    rendered; the warnings it had are replayed, so --strict still sees them. `pandoc`: a
+    PandocServer started already, for the first render worker (workers.py).
     """
     from .state import State
     from .workers import RenderPool
 
     state = State(out_dir)
-    pool = RenderPool(jobs)
+    pool = RenderPool(jobs, pandoc=pandoc)
     outcomes: list[Outcome | None] = [None] * len(files)
     sources = {}
     keep = os.environ.get("PARTNERSKAB_KEEP_INTERMEDIATE")
@@ -112,6 +113,7 @@ def build_files(
             _finish(outcome, source, result, out_dir, state, raw, used)
             settle(index, outcome)
     finally:  # also when interrupted: what was written is recorded, nothing else
+        pool.close()
         if not state.save():
             print(BUILD["da"]["state_not_saved"], file=sys.stderr)
     rows = [

@@ -40,10 +40,11 @@ from .stopping import _FORKING
 from .stopping import check_stop as _check_stop
 
 RENDER_TIMEOUT = 300
-# Typst keeps what it has laid out for the last ten documents (typst-py evicts the rest), about
-# 110 MB for the benchmark's agreements. A worker that has rendered this many agreements is
-# replaced by a fresh fork, which keeps memory bounded; pandoc is not restarted for it.
-TASKS_PER_WORKER = 8
+# Typst keeps what it has laid out for the last ten documents (typst-py evicts the rest). A
+# worker that has rendered this many agreements is replaced by a fresh fork, which keeps the
+# whole build under 400 MB at two jobs, pandoc included (bench/bench.py; 8 gave about 440 MB,
+# never replacing about 560 MB, at the same speed). Pandoc is not restarted for it.
+TASKS_PER_WORKER = 4
 _FORK = multiprocessing.get_context("fork")
 
 
@@ -168,8 +169,8 @@ class _Worker:
 class _Slot:
     """One job's place in the pool: a pandoc the parent started, and the worker using it."""
 
-    def __init__(self):
-        self.pandoc = PandocServer()
+    def __init__(self, pandoc: PandocServer | None = None):
+        self.pandoc = pandoc or PandocServer()
         self.worker: _Worker | None = None
         self.start_pandoc()
 
@@ -202,7 +203,9 @@ class _Slot:
 class RenderPool:
     """Render worker processes, each with its pandoc; see the module's docstring."""
 
-    def __init__(self, jobs: int, timeout: float | None = None):
+    def __init__(self, jobs: int, timeout: float | None = None, pandoc: PandocServer | None = None):
+        """`pandoc`: one started already (cli.py starts it first thing for named files)."""
+        self.spare = pandoc
         self.jobs = max(1, jobs)
         self.timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
         self.single_threaded = self.jobs > 1  # each worker has a core: Typst need not spread
@@ -213,14 +216,26 @@ class RenderPool:
         """An agreement is about to be checked and will most likely be rendered: start a pandoc
         for it now, unless one is already free or the pool is full."""
         if len(self.slots) < self.jobs and all(slot.task for slot in self.slots):
-            self.slots.append(_Slot())
+            self._new_slot()
+
+    def _new_slot(self) -> _Slot:
+        spare, self.spare = self.spare, None
+        self.slots.append(_Slot(spare))
+        return self.slots[-1]
 
     def _free_slot(self) -> _Slot:
         for slot in self.slots:
             if not slot.task:
                 return slot
-        self.slots.append(_Slot())
-        return self.slots[-1]
+        return self._new_slot()
+
+    def close(self) -> None:
+        for slot in self.slots:
+            slot.stop()
+        self.slots = []
+        if self.spare:
+            self.spare.close()
+            self.spare = None
 
     def _give(self, slot: _Slot, task: tuple) -> None:
         """Give `task` to the slot's worker, forking one if it has none (or it is used up);
@@ -310,9 +325,7 @@ class RenderPool:
                     _check_stop()
                     yield key, result
         finally:
-            for slot in self.slots:
-                slot.stop()
-            self.slots = []
+            self.close()
 
 
 def _render_error(message: str) -> Exception:

@@ -1,0 +1,78 @@
+"""Each command imports only what it uses: `validate` (and the pre-commit hook) never loads the
+render machinery, and a valid agreement never needs jsonschema (quickcheck.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import EXAMPLES, ROOT
+
+HEAVY = ("pypandoc", "typst", "docx", "lxml", "jinja2", "jsonschema", "multiprocessing", "babel")
+
+# Runs build.py's command line in this process, then prints which heavy modules it loaded.
+PROBE = """
+import json, runpy, sys
+sys.argv = ["build.py", *sys.argv[1:]]
+try:
+    runpy.run_path("build.py", run_name="__main__")
+except SystemExit:
+    pass
+heavy = json.loads({heavy!r})
+print("\\n" + json.dumps(sorted(m for m in heavy if m in sys.modules)))
+"""
+
+
+def imported(*args: str, cwd=ROOT) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=json.dumps(HEAVY)), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_validating_a_valid_agreement_loads_no_render_machinery_and_no_jsonschema():
+    valid = str(ROOT / "agreements" / "fjordby-familievenner.yaml")
+    loaded = imported("validate", valid)
+    assert not {"pypandoc", "typst", "docx", "lxml", "jinja2", "jsonschema", "multiprocessing"} & set(loaded)
+
+
+def test_an_invalid_agreement_is_explained_by_jsonschema(write_agreement):
+    text = (ROOT / "agreements" / "fjordby-familievenner.yaml").read_text(encoding="utf-8")
+    path = write_agreement(text.replace("status: signed", "status: 7", 1))
+    loaded = imported("validate", str(path))
+    assert "jsonschema" in loaded
+    assert not {"pypandoc", "typst", "docx", "lxml", "jinja2"} & set(loaded)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["status"], ["diff", str(EXAMPLES[0])], ["validate", *map(str, EXAMPLES)]],
+    ids=["status", "diff", "validate-all"],
+)
+def test_commands_that_render_nothing_load_no_render_machinery(args):
+    loaded = imported(*args)
+    assert not {"pypandoc", "typst", "docx", "lxml", "jinja2", "multiprocessing"} & set(loaded), loaded
+
+
+def test_new_loads_only_what_it_uses(tmp_path):
+    for name in ("build.py", "partnerskab", "schema", "templates"):
+        source = ROOT / name
+        target = tmp_path / name
+        if source.is_dir():
+            import shutil
+
+            shutil.copytree(source, target)
+        else:
+            target.write_bytes(source.read_bytes())
+    (tmp_path / "agreements").mkdir()
+    loaded = imported("new", "ny-aftale", cwd=tmp_path)
+    assert not {"pypandoc", "typst", "docx", "lxml", "jinja2", "jsonschema", "multiprocessing"} & set(loaded)
+    assert (tmp_path / "agreements" / "ny-aftale.yaml").exists()
