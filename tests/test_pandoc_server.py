@@ -44,6 +44,14 @@ def variants():
     odd["purpose"]["vision"] = "Første\tlinje\r\n\n\tindrykket\ttekst\r\n\n- punkt\t1\n- ok 1 2 3\n"
     odd["title"] = "\ufeffTitel\tmed tab"
     yield "tabs-and-returns", *documents(odd)
+    typed = copy.deepcopy(data)  # what layout.lua's Str rewrites for Typst, in text and title
+    typed["purpose"]["vision"] = "Vent... og se -? og -5 grader, [et link](https://example.org/a-1..b)"
+    typed["title"] = "Titel..."
+    yield "typed-as-typed", *documents(typed)
+    plain = copy.deepcopy(data)  # none of it: the Str function is left out (render.lua)
+    for key in ("vision", "aim", "task", "target_group"):
+        plain["purpose"][key] = "Tekst uden prikker"
+    yield "plain", *documents(plain)
     long = copy.deepcopy(data)
     long["purpose"]["task"] = "Lang tekst med *vægt* og [et link](https://example.org). " * 2000
     yield "long", *documents(long)

@@ -294,7 +294,12 @@ end
 local typst = FORMAT == "typst"
 local elements = { Div = Div, Header = Header, Link = Link, Image = Image }
 if typst then
-  elements.Str, elements.Plain, elements.Para, elements.Span = Str, Plain, Para, Span
+  elements.Plain, elements.Para, elements.Span = Plain, Para, Span
+  -- render.lua sets TYPED_AS_TYPED to false when no text holds "..", "-?" or "-" and a digit
+  -- (what Str above rewrites); pandoc --lua-filter leaves it nil.
+  if TYPED_AS_TYPED ~= false then
+    elements.Str = Str
+  end
 end
 if FORMAT == "html5" or FORMAT == "html" then
   elements.Table = Table

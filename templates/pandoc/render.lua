@@ -44,6 +44,17 @@ local WRITERS = {
   { format = "typst", options = { template = template("agreement.typst") } },
 }
 
+-- Whether any text could hold what layout.lua's Str rewrites for Typst ("..", "-?", "-" and a
+-- digit). Markdown escapes punctuation with a backslash, so the backslashes go first; link and
+-- image targets and our logos' file names (typst-src=logo-0.png) are never text. When no text
+-- can, the filter leaves out its Str function, which would otherwise be called for every word
+-- and change nothing.
+local function may_need_typed_as_typed(markdown, metadata)
+  local text = (markdown .. "\n" .. metadata):gsub("%]%b()", "]"):gsub("typst%-src=[^%s}]*", "")
+  text = text:gsub("\\", "")
+  return text:find("..", 1, true) ~= nil or text:find("%-[%?%d]") ~= nil
+end
+
 -- The layout filter as `--lua-filter` runs it: loaded afresh for each output (it keeps labels
 -- from the metadata between its passes), with FORMAT set, its passes applied in order.
 local function layout(doc, format)
@@ -104,6 +115,7 @@ local function as_pandoc_reads_input(text)
 end
 
 local function convert(markdown, metadata)
+  TYPED_AS_TYPED = may_need_typed_as_typed(markdown, metadata)
   local doc = pandoc.read(as_pandoc_reads_input(markdown), READER, nil, NOTHING)
   -- --metadata-file: a YAML (here JSON) mapping whose strings are read as Markdown with the
   -- same reader; the document's own metadata (none: its blocks are off) would win.
