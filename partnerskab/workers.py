@@ -210,7 +210,7 @@ class RenderPool:
         self.timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
         self.single_threaded = self.jobs > 1  # each worker has a core: Typst need not spread
         self.slots: list[_Slot] = []
-        self.prepared = False
+        self.prepared = self.docx_loaded = False
 
     def prestart(self) -> None:
         """An agreement is about to be checked and will most likely be rendered: start a pandoc
@@ -257,6 +257,13 @@ class RenderPool:
                 others = [s.pandoc for s in self.slots if s is not slot]
                 slot.worker = _Worker(self.single_threaded, slot.pandoc, others)
                 _check_stop()
+                if not self.docx_loaded:
+                    # python-docx takes a tenth of a second to import. The first worker imports
+                    # it while its pandoc converts (render.py); the parent imports it now, as it
+                    # waits, so that the workers forked later share it.
+                    from . import docx  # noqa: F401
+
+                    self.docx_loaded = True
             try:
                 slot.worker.give(*task, self.timeout)
                 return
