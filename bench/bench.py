@@ -49,8 +49,8 @@ from partnerskab.render import (  # noqa: E402
     PDF_STANDARDS,
     READER,
     Renderer,
+    convert_with_processes,
     pandoc_command,
-    pandoc_environment,
 )
 
 WORDS = (
@@ -224,20 +224,9 @@ def old_floor(intermediate: Path) -> tuple[float, float]:
     processes (Markdown -> JSON, then HTML, DOCX, Typst) and a fresh Typst compile per agreement."""
     pandoc_time = typst_time = 0.0
     for folder, markdown, meta, stamp in _kept(intermediate):
-        (folder / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        tree = markdown.encode()
-        for step in ("json", "html", "docx", "typst"):
-            started = time.perf_counter()
-            result = subprocess.run(
-                pandoc_command(folder, step),
-                input=tree,
-                capture_output=True,
-                check=True,
-                cwd=folder,
-                env=pandoc_environment(stamp),
-            )
-            pandoc_time += time.perf_counter() - started
-            tree = result.stdout if step == "json" else tree
+        started = time.perf_counter()
+        convert_with_processes(markdown, meta, folder, stamp)
+        pandoc_time += time.perf_counter() - started
         started = time.perf_counter()
         typst.compile(str(folder / "agreement.typ"), root=str(folder), timestamp=stamp, **PDF_OPTIONS)
         typst_time += time.perf_counter() - started
@@ -299,22 +288,11 @@ def single_references(kept: Path, work: Path) -> tuple[float, float | None]:
     another; the classic route, pandoc with xelatex for the PDF and two more pandoc runs, or None
     when xelatex is not installed). Each the median of five runs."""
     folder, markdown, meta, stamp = next(_kept(kept))
-    (folder / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     python = sys.executable
 
     def old_route() -> float:
         started = time.perf_counter()
-        tree = markdown.encode()
-        for step in ("json", "html", "docx", "typst"):
-            result = subprocess.run(
-                pandoc_command(folder, step),
-                input=tree,
-                capture_output=True,
-                check=True,
-                cwd=folder,
-                env=pandoc_environment(stamp),
-            )
-            tree = result.stdout if step == "json" else tree
+        convert_with_processes(markdown, meta, folder, stamp)
         pandoc_s = time.perf_counter() - started
         out = subprocess.run(
             [python, "-c", TYPST_ONCE, str(ROOT), str(folder / "agreement.typ"), str(folder), str(stamp)],

@@ -1,9 +1,12 @@
-"""Render one agreement: Jinja2 -> one Pandoc Markdown document -> HTML, DOCX and Typst,
-then the `typst` package compiles the PDF.
+"""Render one agreement: Jinja2 -> one Pandoc Markdown document -> HTML, DOCX and Typst (one
+warm pandoc, pandoc_server.py and templates/pandoc/render.lua), then the `typst` package
+compiles the PDF while python-docx finishes the DOCX.
 
 User text reaches pandoc only inside the Markdown document (escaped, or as our own safe
-prose subset) and the metadata file (escaped). Pandoc runs with --sandbox and with the raw
+prose subset) and the metadata (escaped). Pandoc reads in its sandbox with the raw
 extensions off; Typst compiles with root= set to a directory holding only this build's files.
+convert_with_processes is the route before issue 12 (four pandoc processes with --sandbox),
+kept as the reference that the warm route is compared with.
 """
 
 from __future__ import annotations

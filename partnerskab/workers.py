@@ -339,8 +339,3 @@ def _render_error(message: str) -> Exception:
     from .render import RenderError  # here: importing render before pandoc starts delays it
 
     return RenderError(message)
-
-
-def render_many(tasks: Iterable[tuple], jobs: int, timeout: float | None = None) -> Iterator[tuple]:
-    """RenderPool(jobs).run(tasks), for a caller that need not start pandoc early."""
-    yield from RenderPool(jobs, timeout).run(tasks)

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partnerskab.check import check
+from partnerskab.check import PLACEHOLDER, check
 from partnerskab.load import load
 from partnerskab.markdown import escape, prose
 from partnerskab.render import READER, render
@@ -40,9 +40,17 @@ ALPHABET = [
     and not re.match(DECEPTIVE, chr(c))  # (U+034F and the like are refused on purpose: PA004)
 ]
 CHARS = st.sampled_from(ALPHABET)
-TEXT = st.text(CHARS, min_size=1, max_size=30).filter(lambda s: s.strip())
+
+
+# Hypothesis also tries string constants it finds in the code, «UDFYLD» among them: a value
+# that starts with it is a placeholder `new` left (PA020), not a filled-in agreement.
+def _filled(text: str) -> bool:
+    return bool(text.strip()) and not text.lstrip().startswith(PLACEHOLDER)
+
+
+TEXT = st.text(CHARS, min_size=1, max_size=30).filter(_filled)
 MARKDOWNISH = st.text(st.one_of(CHARS, st.sampled_from(list("*_[]()#-+>:|`{}$@<!\\=~^\n 1."))), max_size=80)
-PROSE = st.one_of(TEXT, MARKDOWNISH.filter(lambda s: s.strip()))
+PROSE = st.one_of(TEXT, MARKDOWNISH.filter(_filled))
 DATE = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)).map(dt.date.isoformat)
 
 
