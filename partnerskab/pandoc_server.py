@@ -102,7 +102,10 @@ class PandocServer:
         self.reader, self.timeout = reader, timeout
         self.process: subprocess.Popen | None = None
         self.errors = None  # pandoc's stderr, kept in an unnamed file for a crash's message
-        self.pending = 0  # answers to requests sent ahead (the warm-up), to be read and dropped
+        # Answers pandoc owes: the warm-up's, and one per request sent. receive() reads and drops
+        # all but the last, so an answer left unread (a failure between send and receive, a
+        # warm-up no agreement followed) can never be taken for the next agreement's.
+        self.owed = 0
         self._deadline = 0.0
         self._outgoing, self._incoming = memoryview(b""), bytearray()
         self.adopted = False  # started by another process (the build's parent), lent to this one
@@ -123,12 +126,12 @@ class PandocServer:
             cwd="/",
             process_group=0 if own_group else None,
         )
-        self.adopted, self.pending = False, 0
+        self.adopted, self.owed, self._incoming = False, 0, bytearray()
         if warm:
             with contextlib.suppress(OSError):  # a pandoc that died at once: the request says why
                 self.process.stdin.write(_request(*WARM_UP))
                 self.process.stdin.flush()
-                self.pending = 1
+                self.owed = 1
 
     def alive(self) -> bool:
         """In the process that started it: is pandoc still running?"""
@@ -138,10 +141,24 @@ class PandocServer:
         """In a forked worker: this pandoc is the worker's to use, but not its child."""
         self.adopted = True
 
+    def hand_back(self) -> bool:
+        """In the worker, at its end: True when the lent pandoc runs and owes no answer, so the
+        next worker can adopt it as it is. Otherwise it is killed (when it still runs) and the
+        parent starts a fresh one (workers.py reads this from the worker's exit code)."""
+        if not self.adopted or self.process is None:
+            return False
+        clean = self.owed == 0 and not self._incoming
+        if not clean:
+            with contextlib.suppress(OSError):
+                os.kill(self.process.pid, signal.SIGKILL)
+        self.forget()
+        return clean
+
     def forget(self) -> None:
         """Close this process's ends of the pipes and nothing else (another process owns
         pandoc): a worker does this for the pandocs lent to the other workers."""
         process, self.process = self.process, None
+        self.owed, self._incoming = 0, bytearray()
         if process is not None:
             for stream in (process.stdin, process.stdout):
                 with contextlib.suppress(OSError):
@@ -159,7 +176,8 @@ class PandocServer:
         process, self.process = self.process, None
         if process is None:
             return
-        if self.pending:  # still warming up for an agreement that never came: no need to wait
+        busy, self.owed, self._incoming = self.owed, 0, bytearray()
+        if busy:  # still working (warming up for an agreement that never came): no need to wait
             with contextlib.suppress(OSError):
                 process.kill()
         with contextlib.suppress(OSError):
@@ -195,14 +213,18 @@ class PandocServer:
         other work (render.py imports python-docx then) while pandoc converts."""
         self.start()
         self._deadline = time.monotonic() + self.timeout
-        self._outgoing, self._incoming = memoryview(_request(markdown, metadata)), bytearray()
+        self._outgoing = memoryview(_request(markdown, metadata))
         self._guarded(self._pump, lambda: not self._outgoing)
+        self.owed += 1
 
     def receive(self) -> tuple[bytes, bytes, bytes]:
-        while self.pending:  # the warm-up's answer: read and dropped, whatever it says
+        if self.process is None or not self.owed:
+            raise PandocFailed("receive() without send()")
+        while self.owed > 1:  # answers to earlier requests (the warm-up): read and dropped
             self._guarded(self._answer)
-            self.pending -= 1
+            self.owed -= 1
         kind, parts = self._guarded(self._answer)
+        self.owed -= 1
         if self._incoming:
             self._guarded(self._fail, "more answers than requests")
         if kind == "error" and len(parts) == 1:

@@ -27,6 +27,7 @@ import os
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -40,6 +41,9 @@ from .stopping import _FORKING
 from .stopping import check_stop as _check_stop
 
 RENDER_TIMEOUT = 300
+# A worker's exit code when the pandoc it was lent is not fit for the next worker (it owed an
+# answer, or failed and was killed): the parent then starts a fresh one for the slot.
+HANDED_BACK_UNCLEAN = 3
 # Typst keeps what it has laid out for the last ten documents (typst-py evicts the rest). A
 # worker that has rendered this many agreements is replaced by a fresh fork, which keeps the
 # whole build under 400 MB at two jobs, pandoc included (bench/bench.py; 8 gave about 440 MB,
@@ -88,7 +92,10 @@ def _serve(connection, single_threaded: bool, parent: int, pandoc: PandocServer,
     try:
         _serve_tasks(connection, renderer, current)
     finally:
+        clean = pandoc.hand_back()
         renderer.close()
+    if not clean:
+        sys.exit(HANDED_BACK_UNCLEAN)
 
 
 def _serve_tasks(connection, renderer, current: dict) -> None:
@@ -129,7 +136,6 @@ class _Worker:
         finally:
             _FORKING.pop()
         child_end.close()
-        pandoc.pending = 0  # the worker reads the warm-up's answer now
         self.task: tuple | None = None  # (key, data, deadline)
         self.workdir: str | None = None
         self.done = 0
@@ -180,6 +186,18 @@ class _Slot:
     @property
     def task(self):
         return self.worker.task if self.worker else None
+
+    def retire(self) -> None:
+        """Replace the worker politely (it has rendered its share). The pandoc stays for the
+        next worker when the worker handed it back idle with every answer read; the worker
+        has read them, so the parent's count is reset. Otherwise a fresh pandoc starts."""
+        worker, self.worker = self.worker, None
+        worker.stop()
+        if worker.process.exitcode == 0 and self.pandoc.alive():
+            self.pandoc.owed = 0
+        else:
+            self.pandoc.kill()
+            self.start_pandoc()
 
     def discard(self) -> None:
         """The worker was killed or died: its pandoc may be half-way through an answer, so it
@@ -247,8 +265,7 @@ class RenderPool:
             prepare()  # before the first fork, so that every worker inherits it
             self.prepared = True
         if slot.worker and slot.worker.done >= TASKS_PER_WORKER:
-            slot.worker.stop()
-            slot.worker = None
+            slot.retire()
         for attempt in range(2):
             if slot.worker is None:
                 if not slot.pandoc.alive():  # a worker killed it after it failed
@@ -313,7 +330,8 @@ class RenderPool:
                 for slot in waiting:
                     key, data, deadline = slot.task
                     words = BUILD[language(data)]
-                    if slot.worker.connection in signalled:
+                    # poll(0): a result that came while the caller wrote the last one is not late
+                    if slot.worker.connection in signalled or slot.worker.connection.poll(0):
                         try:
                             _, result = slot.worker.connection.recv()
                         except (EOFError, OSError):

@@ -655,6 +655,46 @@ print(json.dumps(seen))
 """
 
 
+_STALE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from partnerskab import workers
+from partnerskab.load import load
+
+root = Path(sys.argv[1]) / "agreements"
+norreby = load(root / "norreby-reading-friends.yaml").data
+bad = {"logos": {norreby["partners"][0]["id"]: b"not an image"}, "stem": "bad"}
+tasks = [(f"bad{n}", norreby, bad, None) for n in range(workers.TASKS_PER_WORKER)]
+for name in ("fjordby-familievenner", "norreby-reading-friends", "skovlund-lektiecafe"):
+    data = load(root / f"{name}.yaml").data
+    tasks.append((data["title"], data, {"logos": {}, "stem": name}, None))
+pool = workers.RenderPool(1, timeout=120)
+pool.prestart()
+out = []
+for key, result in pool.run(tasks):
+    out.append([key, result.html.decode() if hasattr(result, "html") else None])
+print(json.dumps(out))
+"""
+
+
+def test_agreements_that_fail_before_pandoc_never_shift_the_answers():
+    """A worker whose agreements all fail before they reach pandoc leaves the warm-up's answer
+    unread; the next worker must not take it (or any stale answer) for its agreement's."""
+    from partnerskab import workers
+
+    done = subprocess.run(
+        [sys.executable, "-c", _STALE, str(ROOT)], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert [html for _, html in results[: workers.TASKS_PER_WORKER]] == [None] * workers.TASKS_PER_WORKER
+    good = results[workers.TASKS_PER_WORKER :]
+    assert len(good) == 3
+    for title, html in good:
+        assert html and f"<title>{title}" in html.replace("&#39;", "'"), (title, (html or "")[:300])
+
+
 def test_a_replaced_worker_adopts_the_same_warm_pandoc():
     """Workers are replaced after TASKS_PER_WORKER agreements (Typst's memory); pandoc is not.
     (In a process of its own: the test process has run Typst, whose threads a fork must not

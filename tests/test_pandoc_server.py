@@ -129,3 +129,37 @@ def test_closing_ends_the_process():
     process = server.process
     server.close()
     assert process.poll() is not None
+
+
+def test_an_unread_answer_is_never_taken_for_the_next_agreements():
+    """A failure between send() and receive() leaves an answer in the pipe; the next
+    receive() drops it and returns the answer to its own request."""
+    server = PandocServer(READER, timeout=120)
+    try:
+        server.send("Første aftale", {"title": "Første"})  # its answer is never read
+        server.send("Anden aftale", {"title": "Anden"})
+        html, _, _ = server.receive()
+        assert b"Anden aftale" in html and "Første".encode() not in html
+        html, _, _ = server.convert("Tredje aftale", {"title": "Tredje"})
+        assert b"Tredje aftale" in html
+    finally:
+        server.close()
+
+
+def test_a_lent_pandoc_that_owes_an_answer_is_not_handed_on():
+    """A worker that ends with the warm-up's answer unread (its agreements all failed before
+    pandoc saw them) kills the pandoc, so the next worker cannot read a stale answer."""
+    server = PandocServer(READER, timeout=120)
+    server.start(warm=True)
+    process = server.process
+    server.adopt()
+    assert server.hand_back() is False
+    assert process.wait(timeout=10) != 0  # killed
+    server = PandocServer(READER, timeout=120)
+    server.convert("Tekst", {"title": "t"})
+    process = server.process
+    server.adopt()
+    assert server.hand_back() is True  # idle, every answer read: fit for the next worker
+    assert process.poll() is None
+    process.kill()
+    process.wait()
