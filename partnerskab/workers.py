@@ -17,6 +17,9 @@ and keeps a Typst compiler.
   and so is the slot's pandoc, which may have been half-way through an answer; only that
   agreement fails. A pandoc that fails inside a worker is killed by the worker, which starts
   one of its own for its next agreement (pandoc_server.py).
+- A worker hands its pandoc on only when it is idle with every answer read (hand_back); else
+  it kills it and exits with HANDED_BACK_UNCLEAN, and the parent starts a fresh one. So no
+  worker can read an answer meant for another agreement.
 """
 
 from __future__ import annotations
