@@ -106,6 +106,7 @@ class PandocServer:
         # all but the last, so an answer left unread (a failure between send and receive, a
         # warm-up no agreement followed) can never be taken for the next agreement's.
         self.owed = 0
+        self._half = False  # the first part of the oldest owed answer has been read
         self._deadline = 0.0
         self._outgoing, self._incoming = memoryview(b""), bytearray()
         self.adopted = False  # started by another process (the build's parent), lent to this one
@@ -126,7 +127,7 @@ class PandocServer:
             cwd="/",
             process_group=0 if own_group else None,
         )
-        self.adopted, self.owed, self._incoming = False, 0, bytearray()
+        self.adopted, self.owed, self._half, self._incoming = False, 0, False, bytearray()
         if warm:
             with contextlib.suppress(OSError):  # a pandoc that died at once: the request says why
                 self.process.stdin.write(_request(*WARM_UP))
@@ -147,7 +148,7 @@ class PandocServer:
         parent starts a fresh one (workers.py reads this from the worker's exit code)."""
         if not self.adopted or self.process is None:
             return False
-        clean = self.owed == 0 and not self._incoming
+        clean = self.owed == 0 and not self._half and not self._incoming
         if not clean:
             with contextlib.suppress(OSError):
                 os.kill(self.process.pid, signal.SIGKILL)
@@ -158,7 +159,7 @@ class PandocServer:
         """Close this process's ends of the pipes and nothing else (another process owns
         pandoc): a worker does this for the pandocs lent to the other workers."""
         process, self.process = self.process, None
-        self.owed, self._incoming = 0, bytearray()
+        self.owed, self._half, self._incoming = 0, False, bytearray()
         if process is not None:
             for stream in (process.stdin, process.stdout):
                 with contextlib.suppress(OSError):
@@ -176,7 +177,7 @@ class PandocServer:
         process, self.process = self.process, None
         if process is None:
             return
-        busy, self.owed, self._incoming = self.owed, 0, bytearray()
+        busy, self.owed, self._half, self._incoming = self.owed, 0, False, bytearray()
         if busy:  # still working (warming up for an agreement that never came): no need to wait
             with contextlib.suppress(OSError):
                 process.kill()
@@ -218,20 +219,47 @@ class PandocServer:
         self.owed += 1
 
     def receive(self) -> tuple[bytes, bytes, bytes]:
-        if self.process is None or not self.owed:
-            raise PandocFailed("receive() without send()")
-        while self.owed > 1:  # answers to earlier requests (the warm-up): read and dropped
-            self._guarded(self._answer)
+        """(HTML, DOCX, Typst): the whole answer to the last request."""
+        typst = self.receive_typst()
+        html, docx = self.receive_rest()
+        return html, docx, typst
+
+    def receive_typst(self) -> bytes:
+        """The first part of the answer to the last request, the Typst source, which pandoc
+        sends as soon as it is written; receive_rest() gets the HTML and DOCX. Answers to
+        earlier requests that were not read (the warm-up's, or one left after a failure) are
+        read first and dropped."""
+        if self.process is None or not self.owed or (self._half and self.owed == 1):
+            raise PandocFailed("receive_typst() without send()")
+        if self._half:  # the rest of an answer whose first part was read
+            self._guarded(self._part, False)
+            self._half, self.owed = False, self.owed - 1
+        while self.owed > 1:
+            if self._guarded(self._part, True)[0] == "ok":
+                self._guarded(self._part, False)
             self.owed -= 1
-        kind, parts = self._guarded(self._answer)
-        self.owed -= 1
-        if self._incoming:
-            self._guarded(self._fail, "more answers than requests")
-        if kind == "error" and len(parts) == 1:
+        kind, parts = self._guarded(self._part, True)
+        if kind == "error":
+            self.owed -= 1
+            self._check_done()
             raise PandocFailed(parts[0].decode(errors="replace").strip())
-        if kind != "ok" or len(parts) != 3:
-            self._guarded(self._fail, f"an answer it cannot read: {kind} with {len(parts)} parts")
-        return parts[0], parts[1], parts[2]
+        self._half = True
+        return parts[0]
+
+    def receive_rest(self) -> tuple[bytes, bytes]:
+        """(HTML, DOCX): the rest of the answer whose Typst source receive_typst() returned."""
+        if self.process is None or not self._half:
+            raise PandocFailed("receive_rest() without receive_typst()")
+        kind, parts = self._guarded(self._part, False)
+        self._half, self.owed = False, self.owed - 1
+        self._check_done()
+        if kind == "error":
+            raise PandocFailed(parts[0].decode(errors="replace").strip())
+        return parts[0], parts[1]
+
+    def _check_done(self) -> None:
+        if not self.owed and self._incoming:
+            self._guarded(self._fail, "more answers than requests")
 
     def _guarded(self, step, *args):
         """Run one step of the exchange; a pandoc that runs over time, has died or answers
@@ -279,22 +307,28 @@ class PandocServer:
                         if not self._outgoing:
                             selector.unregister(stdin)
 
-    def _answer(self) -> tuple[str, list[bytes]]:
-        """The next answer: its first word and its parts."""
+    def _part(self, first: bool) -> tuple[str, list[bytes]]:
+        """One part of an answer: ("ok", [Typst]) or ("error", [message]) as the first;
+        ("ok", [HTML, DOCX]) or ("error", [message]) as the second (render.lua's header)."""
         self._pump(lambda: b"\n" in self._incoming)
         line = bytes(self._incoming[: self._incoming.index(b"\n")])
         del self._incoming[: len(line) + 1]
         words = line.decode("ascii", errors="replace").split()
-        if not words or words[0] not in ("ok", "error"):
+        if words[:1] == ["error"] and len(words) == 2:
+            kind, sizes = "error", [int(words[1])]
+        elif first and words[:1] == ["ok"] and len(words) == 2:
+            kind, sizes = "ok", [int(words[1])]
+        elif not first and len(words) == 2:
+            kind, sizes = "ok", [int(w) for w in words]  # ValueError: nonsense, handled as a crash
+        else:
             raise ValueError(f"an answer it cannot read: {line[:80]!r}")
-        sizes = [int(w) for w in words[1:]]  # ValueError: nonsense, handled as a crash
         self._pump(lambda: len(self._incoming) >= sum(sizes))
         parts, start = [], 0
         for size in sizes:
             parts.append(bytes(self._incoming[start : start + size]))
             start += size
         del self._incoming[:start]
-        return words[0], parts
+        return kind, parts
 
     def _stderr_tail(self) -> str:
         if not self.errors:

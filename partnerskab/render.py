@@ -228,9 +228,15 @@ class Renderer:
         except PandocFailed as exc:
             raise RenderError(str(exc)) from None
 
-    def receive(self) -> tuple[bytes, bytes, bytes]:
+    def receive_typst(self) -> bytes:
         try:
-            return self.pandoc.receive()
+            return self.pandoc.receive_typst()
+        except PandocFailed as exc:
+            raise RenderError(str(exc)) from None
+
+    def receive_rest(self) -> tuple[bytes, bytes]:
+        try:
+            return self.pandoc.receive_rest()
         except PandocFailed as exc:
             raise RenderError(str(exc)) from None
 
@@ -260,20 +266,20 @@ def render(
     meta = metadata(data, context)
     stamp = timestamp(data)
     renderer.send(markdown, meta)
-    # While pandoc converts: python-docx (a tenth of a second to import, so not before the
-    # fork: render.prepare) and the Typst compiler.
-    from .docx import DocxFrame, finish_docx
-
     compiler = renderer.typst()
-    html, docx, typst_source = renderer.receive()
-    typst_source = typst_source.decode()
+    typst_source = renderer.receive_typst().decode()  # pandoc sends it first, then goes on
     # What pandoc and Typst were given, so that bench/bench.py can replay the tools' calls.
     for name, text in (("agreement.md", markdown), ("metadata.json", json.dumps(meta, ensure_ascii=False))):
         (workdir / name).write_text(text, encoding="utf-8")
     (workdir / "stamp").write_text(str(stamp), encoding="utf-8")
-    # Typst lays out the PDF in a thread (typst-py lets go of the GIL) while the DOCX is finished.
+    # Typst lays out the PDF in a thread (typst-py lets go of the GIL) while pandoc writes the
+    # HTML and DOCX and python-docx finishes the DOCX.
     pdf_job = _Job(compile_pdf, typst_source, workdir, stamp, compiler)
     try:
+        # python-docx takes a tenth of a second to import: not before the fork (render.prepare)
+        from .docx import DocxFrame, finish_docx
+
+        html, docx = renderer.receive_rest()
         t = LABELS[context["lang"]]
         docx = finish_docx(
             docx,

@@ -163,3 +163,21 @@ def test_a_lent_pandoc_that_owes_an_answer_is_not_handed_on():
     assert process.poll() is None
     process.kill()
     process.wait()
+
+
+def test_the_typst_source_comes_first_and_a_half_read_answer_is_finished_later():
+    """render.lua sends the Typst source before it writes HTML and DOCX, so that Typst can
+    start; an answer whose Typst part was read but not the rest is finished, and dropped,
+    before the next agreement's."""
+    server = PandocServer(READER, timeout=120)
+    try:
+        server.send("Første aftale", {"title": "Første"})
+        assert "Første aftale".encode() in server.receive_typst().replace(b"\\", b"")  # rest unread
+        server.send("Anden aftale", {"title": "Anden"})
+        html, docx, typst = server.receive()
+        assert b"Anden aftale" in html and "Første".encode() not in html
+        assert b"Anden aftale" in typst.replace(b"\\", b"")
+        with pytest.raises(PandocFailed, match="without"):
+            server.receive_rest()
+    finally:
+        server.close()

@@ -15,8 +15,9 @@
 --
 -- Protocol, on stdin and stdout, binary:
 --   request:  "<bytes of Markdown> <bytes of metadata JSON>\n" + Markdown + metadata
---   answer:   "ok <bytes of HTML> <bytes of DOCX> <bytes of Typst>\n" + HTML + DOCX + Typst
---          or "error <bytes of message>\n" + message
+--   answer:   "ok <bytes of Typst>\n" + Typst, sent at once, so that Typst can lay out the PDF
+--             while pandoc goes on; then "<bytes of HTML> <bytes of DOCX>\n" + HTML + DOCX
+--          or "error <bytes of message>\n" + message, instead of either part
 -- End of input ends the process. pandoc_server.py starts it with SOURCE_DATE_EPOCH=0: the date
 -- pandoc's sandbox gave the DOCX it wrote before; partnerskab/docx.py dates the document.
 
@@ -38,10 +39,10 @@ local function template(name)
   return pandoc.template.compile(read_file(path), path)
 end
 
-local WRITERS = {
+local WRITERS = {  -- in the order the answer sends them (each writes from its own copy)
+  { format = "typst", options = { template = template("agreement.typst") } },
   { format = "html5", options = { template = template("agreement.html"), number_sections = true } },
   { format = "docx", options = { reference_doc = pandoc.path.join({ TEMPLATES, "reference.docx" }) } },
-  { format = "typst", options = { template = template("agreement.typst") } },
 }
 
 -- Whether any text could hold what layout.lua's Str rewrites for Typst ("..", "-?", "-" and a
@@ -135,6 +136,10 @@ local function convert(markdown, metadata)
       only_embedded_images(tree)
     end
     table.insert(out, pandoc.write(tree, writer.format, writer.options))
+    if writer.format == "typst" then  -- the first part of the answer, at once
+      io.stdout:write(string.format("ok %d\n", #out[1]), out[1])
+      io.stdout:flush()
+    end
   end
   return out
 end
@@ -164,8 +169,7 @@ while true do
   local metadata = read_exactly(tonumber(metadata_size))
   local ok, result = pcall(convert, markdown, metadata)
   if ok then
-    io.stdout:write(string.format("ok %d %d %d\n", #result[1], #result[2], #result[3]))
-    io.stdout:write(result[1], result[2], result[3])
+    io.stdout:write(string.format("%d %d\n", #result[2], #result[3]), result[2], result[3])
   else
     local message = tostring(result)
     io.stdout:write(string.format("error %d\n", #message), message)
