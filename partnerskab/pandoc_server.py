@@ -24,6 +24,7 @@ import time
 from functools import cache
 from pathlib import Path
 
+from .errors import RenderError
 from .paths import TEMPLATES
 
 SCRIPT = TEMPLATES / "pandoc" / "render.lua"
@@ -43,7 +44,7 @@ PANDOC_TIMEOUT = 120
 ENVIRONMENT = {"LANG": "C.UTF-8", "SOURCE_DATE_EPOCH": "0", "GHCRTS": "-H8m"}
 
 
-class PandocFailed(Exception):
+class PandocFailed(RenderError):
     """Pandoc could not convert this agreement; the message says why (in English: it goes into
     the Danish PA090 message as the technical detail)."""
 
@@ -107,8 +108,9 @@ class PandocServer:
         # warm-up no agreement followed) can never be taken for the next agreement's.
         self.owed = 0
         self._half = False  # the first part of the oldest owed answer has been read
+        self._incoming = bytearray()  # what pandoc has answered and is not read yet
         self._deadline = 0.0
-        self._outgoing, self._incoming = memoryview(b""), bytearray()
+        self._outgoing = memoryview(b"")
         self.adopted = False  # started by another process (the build's parent), lent to this one
 
     def start(self, warm: bool = False, own_group: bool = False) -> None:
@@ -127,12 +129,17 @@ class PandocServer:
             cwd="/",
             process_group=0 if own_group else None,
         )
-        self.adopted, self.owed, self._half, self._incoming = False, 0, False, bytearray()
+        self.adopted = False
+        self._forget_answers()
         if warm:
             with contextlib.suppress(OSError):  # a pandoc that died at once: the request says why
                 self.process.stdin.write(_request(*WARM_UP))
                 self.process.stdin.flush()
                 self.owed = 1
+
+    def _forget_answers(self) -> None:
+        """A new or gone process owes nothing, and nothing it said is left to read."""
+        self.owed, self._half, self._incoming = 0, False, bytearray()
 
     def alive(self) -> bool:
         """In the process that started it: is pandoc still running?"""
@@ -159,7 +166,7 @@ class PandocServer:
         """Close this process's ends of the pipes and nothing else (another process owns
         pandoc): a worker does this for the pandocs lent to the other workers."""
         process, self.process = self.process, None
-        self.owed, self._half, self._incoming = 0, False, bytearray()
+        self._forget_answers()
         if process is not None:
             for stream in (process.stdin, process.stdout):
                 with contextlib.suppress(OSError):
@@ -177,7 +184,8 @@ class PandocServer:
         process, self.process = self.process, None
         if process is None:
             return
-        busy, self.owed, self._half, self._incoming = self.owed, 0, False, bytearray()
+        busy = self.owed
+        self._forget_answers()
         if busy:  # still working (warming up for an agreement that never came): no need to wait
             with contextlib.suppress(OSError):
                 process.kill()
@@ -197,7 +205,10 @@ class PandocServer:
         """Stop pandoc at once (it is running over time, or answered nonsense)."""
         if self.process is not None:
             with contextlib.suppress(OSError):
-                os.kill(self.process.pid, signal.SIGKILL)
+                if self.adopted:  # not our child: its pid is ours to signal while we hold its pipes
+                    os.kill(self.process.pid, signal.SIGKILL)
+                else:  # Popen never signals a pid it has already reaped (and that may be reused)
+                    self.process.kill()
         if self.adopted:
             self.forget()
             self.adopted = False  # the next agreement starts a pandoc of this worker's own

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .assets import find_annex, find_logo
 from .check import check
+from .errors import MissingGlyph, RenderError
 from .i18n import language
 from .load import NAME, RESERVED, LoadError, Source, load, read_agreement, strings
 from .messages import BUILD, os_reason
@@ -130,7 +131,6 @@ def _finish(
     """Write one agreement's documents, or turn its render failure into a problem."""
     from .context import annex_name
     from .register import entry
-    from .render import MissingGlyph, RenderError
     from .state import input_hash, written
     from .write import document_files, write_together
 

@@ -26,26 +26,14 @@ import typst
 
 from .assets import media_type
 from .context import build_context, document_date
+from .errors import MissingGlyph, RenderError
 from .fonts import font_paths
 from .glyphs import MISSING_GLYPH
 from .i18n import LABELS, Formats
 from .markdown import Markdown, escape, prose, relative_link
-from .pandoc_server import PANDOC_TIMEOUT, READER, PandocFailed, PandocServer, pandoc_binary
+from .pandoc_server import PANDOC_TIMEOUT, READER, PandocServer, pandoc_binary
 from .paths import TEMPLATES
 from .typography import typeset
-
-
-class RenderError(Exception):
-    """Pandoc or Typst failed on one agreement; the message says which and why."""
-
-
-class MissingGlyph(RenderError):
-    """The PDF fonts cannot show some text. PDF/A forbids a blank box in its place, so Typst
-    stops; the pipeline then points the person at the YAML value that holds the text."""
-
-    def __init__(self, text: str):
-        super().__init__(text)
-        self.text = text
 
 
 @dataclass
@@ -222,24 +210,6 @@ class Renderer:
             self._typst = typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
         return self._typst
 
-    def send(self, markdown: str, meta: dict) -> None:
-        try:
-            self.pandoc.send(markdown, meta)
-        except PandocFailed as exc:
-            raise RenderError(str(exc)) from None
-
-    def receive_typst(self) -> bytes:
-        try:
-            return self.pandoc.receive_typst()
-        except PandocFailed as exc:
-            raise RenderError(str(exc)) from None
-
-    def receive_rest(self) -> tuple[bytes, bytes]:
-        try:
-            return self.pandoc.receive_rest()
-        except PandocFailed as exc:
-            raise RenderError(str(exc)) from None
-
     def close(self) -> None:
         self.pandoc.close()
 
@@ -265,9 +235,9 @@ def render(
     markdown = markdown_document(context)
     meta = metadata(data, context)
     stamp = timestamp(data)
-    renderer.send(markdown, meta)
+    renderer.pandoc.send(markdown, meta)  # its failures are RenderErrors (PandocFailed)
     compiler = renderer.typst()
-    typst_source = renderer.receive_typst().decode()  # pandoc sends it first, then goes on
+    typst_source = renderer.pandoc.receive_typst().decode()  # pandoc sends it first, then goes on
     # What pandoc and Typst were given, so that bench/bench.py can replay the tools' calls.
     for name, text in (("agreement.md", markdown), ("metadata.json", json.dumps(meta, ensure_ascii=False))):
         (workdir / name).write_text(text, encoding="utf-8")
@@ -279,7 +249,7 @@ def render(
         # python-docx takes a tenth of a second to import: not before the fork (render.prepare)
         from .docx import DocxFrame, finish_docx
 
-        html, docx = renderer.receive_rest()
+        html, docx = renderer.pandoc.receive_rest()
         t = LABELS[context["lang"]]
         docx = finish_docx(
             docx,

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from .errors import RenderError
 from .i18n import language
 from .messages import BUILD
 from .pandoc_server import PandocServer
@@ -102,7 +103,7 @@ def _serve(connection, single_threaded: bool, parent: int, pandoc: PandocServer,
 
 
 def _serve_tasks(connection, renderer, current: dict) -> None:
-    from .render import RenderError, render
+    from .render import render
 
     while True:
         try:
@@ -186,6 +187,12 @@ class _Slot:
     def start_pandoc(self) -> None:
         self.pandoc.start(warm=True, own_group=True)
 
+    def fresh_pandoc(self) -> None:
+        """Stop the slot's pandoc (dead, half-way through an answer, or owing one) and start a
+        new one warming up for the next worker."""
+        self.pandoc.kill()
+        self.start_pandoc()
+
     @property
     def task(self):
         return self.worker.task if self.worker else None
@@ -199,8 +206,7 @@ class _Slot:
         if worker.process.exitcode == 0 and self.pandoc.alive():
             self.pandoc.owed = 0
         else:
-            self.pandoc.kill()
-            self.start_pandoc()
+            self.fresh_pandoc()
 
     def discard(self) -> None:
         """The worker was killed or died: its pandoc may be half-way through an answer, so it
@@ -208,8 +214,7 @@ class _Slot:
         if self.worker:
             self.worker.stop(kill=True)
             self.worker = None
-        self.pandoc.kill()
-        self.start_pandoc()
+        self.fresh_pandoc()
 
     def stop(self) -> None:
         if self.worker:
@@ -272,8 +277,7 @@ class RenderPool:
         for attempt in range(2):
             if slot.worker is None:
                 if not slot.pandoc.alive():  # a worker killed it after it failed
-                    slot.pandoc.close()
-                    slot.start_pandoc()
+                    slot.fresh_pandoc()
                 others = [s.pandoc for s in self.slots if s is not slot]
                 slot.worker = _Worker(self.single_threaded, slot.pandoc, others)
                 _check_stop()
@@ -338,10 +342,10 @@ class RenderPool:
                         try:
                             _, result = slot.worker.connection.recv()
                         except (EOFError, OSError):
-                            result = _render_error(words["worker_crashed"])
+                            result = RenderError(words["worker_crashed"])
                             slot.discard()
                     elif time.monotonic() >= deadline:
-                        result = _render_error(words["worker_timeout"].format(seconds=f"{self.timeout:g}"))
+                        result = RenderError(words["worker_timeout"].format(seconds=f"{self.timeout:g}"))
                         slot.discard()
                     else:
                         continue
@@ -354,9 +358,3 @@ class RenderPool:
                     yield key, result
         finally:
             self.close()
-
-
-def _render_error(message: str) -> Exception:
-    from .render import RenderError  # here: importing render before pandoc starts delays it
-
-    return RenderError(message)
