@@ -39,6 +39,22 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
+CODE = ("build.py", "partnerskab", "schema", "templates", "fonts", "logos", "bilag")
+
+
+def copy_project(base: Path, examples: bool = True) -> Path:
+    """A copy of the project in `base`, so a test may change it: the code, and the examples in
+    agreements/ (or, with examples=False, an empty agreements/ of the test's own)."""
+    for name in CODE:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, base / name)
+    if examples:
+        shutil.copytree(ROOT / "agreements", base / "agreements")
+    else:
+        (base / "agreements").mkdir()
+    return base
+
+
 def agreements_folder(base: Path) -> Path:
     """base/agreements beside a copy of logos/, like the repository, so the examples' logo
     paths (../logos/...) hold when their text is written there."""

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -27,38 +26,35 @@ from partnerskab.check import check
 from partnerskab.load import load
 from partnerskab.render import render
 
-from .conftest import EXAMPLES, ROOT, agreements_folder, run_cli
+from .conftest import EXAMPLES, ROOT, agreements_folder, copy_project, run_cli
 from .test_properties import QuotingDumper, agreements
 
 
-def _ours(marker: str) -> list[int]:
-    """The processes started with our marker in their environment (the build and its workers)."""
+def _running(file: str, needle: bytes) -> list[int]:
+    """The processes, zombies left out (they have ended and only wait to be reaped), whose
+    /proc/PID/`file` holds `needle`."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            if f"PARTNERSKAB_TEST_MARK={marker}".encode() in (proc / "environ").read_bytes():
-                state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                if state != "Z":  # a zombie has ended; it only waits to be reaped
+            if needle in (proc / file).read_bytes():
+                if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
                     found.append(int(proc.name))
         except OSError:
             continue
     return found
 
 
+def _ours(marker: str) -> list[int]:
+    """The processes started with our marker in their environment (the build and its workers)."""
+    return _running("environ", f"PARTNERSKAB_TEST_MARK={marker}".encode())
+
+
 def _pandocs() -> set[int]:
     """The running `pandoc lua render.lua` processes (pandoc_server.py): they get none of our
     environment, so they are found by their command line."""
-    found = set()
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and b"render.lua" in (proc / "cmdline").read_bytes():
-                if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                    found.add(int(proc.name))
-        except OSError:
-            continue
-    return found
+    return set(_running("cmdline", b"render.lua"))
 
 
 _PANDOCS_BEFORE: dict[str, set[int]] = {}
@@ -339,9 +335,7 @@ def test_a_full_disk_gives_clean_messages_and_documents_that_appear_together_or_
 ):
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("build.py", "partnerskab", "schema", "templates", "fonts", "logos", "bilag", "agreements"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+    copy_project(project)
     result = subprocess.run(
         [sys.executable, str(project / "build.py"), "build", "--out", str(small_disk), "-j", "1"],
         capture_output=True,

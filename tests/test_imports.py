@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, copy_project
 
 HEAVY = ("pypandoc", "typst", "docx", "lxml", "jinja2", "jsonschema", "multiprocessing", "babel")
 
@@ -63,16 +63,7 @@ def test_commands_that_render_nothing_load_no_render_machinery(args):
 
 
 def test_new_loads_only_what_it_uses(tmp_path):
-    for name in ("build.py", "partnerskab", "schema", "templates"):
-        source = ROOT / name
-        target = tmp_path / name
-        if source.is_dir():
-            import shutil
-
-            shutil.copytree(source, target)
-        else:
-            target.write_bytes(source.read_bytes())
-    (tmp_path / "agreements").mkdir()
+    copy_project(tmp_path, examples=False)
     loaded = imported("new", "ny-aftale", cwd=tmp_path)
     assert not {"pypandoc", "typst", "docx", "lxml", "jinja2", "jsonschema", "multiprocessing"} & set(loaded)
     assert (tmp_path / "agreements" / "ny-aftale.yaml").exists()

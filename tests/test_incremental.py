@@ -11,16 +11,13 @@ import sys
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, copy_project
 
 
 @pytest.fixture
 def project(tmp_path):
     """A copy of the project, so templates can be changed without touching the real ones."""
-    for name in ("build.py", "partnerskab", "schema", "templates", "fonts", "logos", "bilag", "agreements"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 def _build(project, *args, env=None):

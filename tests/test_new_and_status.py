@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 from partnerskab.context import SECTIONS
 from partnerskab.load import load
 
-from .conftest import FJORDBY, ROOT
+from .conftest import FJORDBY, ROOT, copy_project
 
 PROBLEM = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+)$")
 
@@ -29,11 +28,7 @@ def _cli(*args, cwd, env=None):
 
 def _project(tmp_path):
     """A copy of the project's code beside an agreements/ folder of our own."""
-    for name in ("build.py", "partnerskab", "schema", "templates", "fonts", "logos", "bilag"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
-    (tmp_path / "agreements").mkdir()
-    return tmp_path
+    return copy_project(tmp_path, examples=False)
 
 
 def test_new_writes_a_complete_skeleton_that_lists_what_is_left(tmp_path):
