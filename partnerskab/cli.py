@@ -10,22 +10,55 @@ import os
 import signal
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from .i18n import Formats
-from .messages import os_reason
+from .messages import ARGPARSE, BUILD_TOOLS_MISSING, os_reason
 from .pipeline import validate_file
-from .problems import format_github, format_json, format_text
+from .problems import format_github, format_json, format_markdown, format_text
 from .stopping import request_stop, stop_requested
 from .text import printable
 
-FORMATS = {"text": format_text, "github": format_github}
+FORMATS = {"text": format_text, "github": format_github, "markdown": format_markdown}
 
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "agreements"
 
 
+@contextmanager
+def _danish():
+    """argparse writes its own words (usage, options, «the following arguments are required»)
+    through gettext's `_` and `ngettext`, looked up in its module as it runs; while our parser
+    works they give the Danish words from messages.ARGPARSE, and afterwards argparse is as it was."""
+    saved = argparse._, argparse.ngettext
+    argparse._ = lambda text: ARGPARSE.get(text, text)
+    argparse.ngettext = lambda one, many, n: ARGPARSE.get(one if n == 1 else many, one if n == 1 else many)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
+def _in_danish(method):
+    def danish(*args, **kwargs):
+        with _danish():
+            return method(*args, **kwargs)
+
+    return danish
+
+
 class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Danish: its help, its usage and its usage errors."""
+
+    __init__ = _in_danish(argparse.ArgumentParser.__init__)
+    add_subparsers = _in_danish(argparse.ArgumentParser.add_subparsers)
+    parse_args = _in_danish(argparse.ArgumentParser.parse_args)
+    parse_known_args = _in_danish(argparse.ArgumentParser.parse_known_args)
+    format_usage = _in_danish(argparse.ArgumentParser.format_usage)
+    format_help = _in_danish(argparse.ArgumentParser.format_help)
+
+    @_in_danish
     def error(self, message: str):  # usage errors exit 2, in one line, no traceback
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: fejl: {message}\n")
@@ -42,15 +75,15 @@ def _revision(value: str) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="build.py", description="Tjek og byg partnerskabsaftaler.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="KOMMANDO")
 
     validate = commands.add_parser("validate", help="tjek aftaler mod skemaet og reglerne")
-    validate.add_argument("files", nargs="*", metavar="FILE")
+    validate.add_argument("files", nargs="*", metavar="FIL", help="aftalerne (standard: alle i agreements/)")
     validate.add_argument(
         "--format",
-        choices=["text", "github", "json"],
+        choices=["text", "github", "json", "markdown"],
         default="text",
-        help="text (standard), github (annotationer) eller json",
+        help="text (standard), github (annotationer), json eller markdown (tabel til en oversigtsside)",
     )
     validate.add_argument(
         "--base",
@@ -58,10 +91,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="REV",
         help="kræv et tillæg (changes.amendments), når en aftale, der var underskrevet i REV, er ændret",
     )
+    validate.add_argument(
+        "--write-schema",
+        metavar="MAPPE",
+        help="skriv skemaets filer i MAPPE til editoren, og vis linjen, der skal stå øverst i hver aftale",
+    )
 
     build = commands.add_parser("build", help="tjek og byg PDF, DOCX og HTML")
-    build.add_argument("files", nargs="*", metavar="FILE")
-    build.add_argument("--out", default="build", metavar="DIR", help="mappe til output (standard: build)")
+    build.add_argument("files", nargs="*", metavar="FIL")
+    build.add_argument("--out", default="build", metavar="MAPPE", help="mappe til output (standard: build)")
     build.add_argument(
         "--jobs",
         "-j",
@@ -74,10 +112,10 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--strict", action="store_true", help="advarsler tæller som fejl")
 
     new = commands.add_parser("new", help="opret en ny aftale med alle elementer")
-    new.add_argument("slug", metavar="SLUG", help="filnavnet uden .yaml, fx fjordby-familievenner")
+    new.add_argument("slug", metavar="NAVN", help="filnavnet uden .yaml, fx fjordby-familievenner")
 
     status = commands.add_parser("status", help="aftaler, der snart udløber eller trænger til opmærksomhed")
-    status.add_argument("--within", type=int, default=90, metavar="DAYS", help="dage frem (standard: 90)")
+    status.add_argument("--within", type=int, default=90, metavar="DAGE", help="dage frem (standard: 90)")
     status.add_argument(
         "--format",
         choices=["text", "markdown"],
@@ -86,13 +124,53 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     diff = commands.add_parser("diff", help="hvad er ændret i aftalerne siden REV (Markdown)")
-    diff.add_argument("files", nargs="*", metavar="FILE")
+    diff.add_argument("files", nargs="*", metavar="FIL")
     diff.add_argument(
         "--base", type=_revision, default="HEAD", metavar="REV", help="sammenlign med REV (standard: HEAD)"
     )
 
+    watch = commands.add_parser(
+        "watch", help="forhåndsvisning i browseren, der opdateres, hver gang en aftale gemmes"
+    )
+    watch.add_argument("files", nargs="*", metavar="FIL")
+    watch.add_argument("--out", default="build", metavar="MAPPE", help="mappe til output (standard: build)")
+    watch.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        metavar="PORT",
+        help="port på 127.0.0.1 (standard: 8000; 0: en ledig)",
+    )
+    watch.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="antal aftaler, der bygges samtidig",
+    )
+
     review = commands.add_parser("review", help="tjek en aftale mod Socialstyrelsens vejledning (kun råd)")
-    review.add_argument("file", metavar="FILE")
+    review.add_argument("file", metavar="FIL")
+
+    seal = commands.add_parser(
+        "seal", help="gem en underskreven aftales dokumenter, som de blev underskrevet"
+    )
+    seal.add_argument("files", nargs="+", metavar="FIL")
+    verify = commands.add_parser(
+        "verify", help="er en PDF (DOCX, HTML) et forseglet dokument herfra, og er underskrifterne intakte"
+    )
+    verify.add_argument("file", metavar="FIL")
+    verify.add_argument(
+        "--trust", action="append", default=[], metavar="CERT", help="udstederens certifikat (PEM eller DER)"
+    )
+    sign = commands.add_parser("sign", help="skriv digitalt under på en forseglet PDF (PAdES)")
+    sign.add_argument("file", metavar="FIL")
+    sign.add_argument(
+        "--certificate", required=True, metavar="CERT.p12", help="dit certifikat (.p12 eller .pfx)"
+    )
+    sign.add_argument("--out", metavar="FIL", help="den underskrevne PDF (standard: NAVN.underskrevet-N.pdf)")
+    sign.add_argument("--reason", metavar="TEKST", help="fx «Godkendt af direktionen»")
     return parser
 
 
@@ -140,7 +218,22 @@ class Progress:
         )
 
 
+# What building needs beyond validating: the extra `build` (pyproject.toml), which the
+# pre-commit hook's installation leaves out.
+BUILD_MODULES = {"jinja2": "Jinja2", "pypandoc": "pypandoc-binary", "typst": "typst", "docx": "python-docx"}
+
+
+def _missing_build_tools() -> list[str]:
+    import importlib.util
+
+    return [package for module, package in BUILD_MODULES.items() if importlib.util.find_spec(module) is None]
+
+
 def _build(args) -> int:
+    missing = _missing_build_tools()
+    if missing:
+        print(BUILD_TOOLS_MISSING.format(packages=", ".join(missing)), file=sys.stderr)
+        return 2
     pandoc = None
     if args.files:  # named agreements are most likely rendered: pandoc starts first (workers.py)
         from .pandoc_server import PandocServer
@@ -194,6 +287,10 @@ def _build_files(args, pandoc) -> int:
 
 
 def _validate(args) -> int:
+    if args.write_schema is not None:
+        from .editor_setup import write_schema
+
+        return write_schema(Path(args.write_schema))
     files = agreement_files(args.files)
     if not files:
         print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
@@ -279,12 +376,32 @@ def _run(argv: list[str] | None) -> int:
         from .status import status_report
 
         return status_report(agreement_files(), args.within, markdown=args.format == "markdown")
+    if args.command == "watch":
+        from .live import watch
+
+        files = agreement_files(args.files)
+        if not files:
+            print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
+            return 1
+        return watch(files, Path(args.out), max(1, args.jobs), args.port, every=not args.files)
     if args.command == "diff":
         from .diff import default_files, diff_markdown
 
         files = args.files or default_files(AGREEMENTS, args.base)  # also those deleted since REV
         sys.stdout.write(diff_markdown(files, args.base))
         return 0
+    if args.command == "seal":
+        from .seal import seal_command
+
+        return seal_command(args.files)
+    if args.command == "verify":
+        from .seal import verify_command
+
+        return verify_command(args.file, AGREEMENTS, args.trust)
+    if args.command == "sign":
+        from .signing import sign_command
+
+        return sign_command(args.file, args.certificate, AGREEMENTS, args.out, args.reason)
     from .review import review_file
 
     sys.stdout.write(review_file(args.file))

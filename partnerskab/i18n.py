@@ -8,10 +8,93 @@ Every step imports its words and formats from here, so this module imports no ot
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from functools import cache
 
 # Babel is imported where it is used: checking a valid agreement often formats nothing, and
 # Babel's import is a tenth of `validate`'s time.
+#
+# Babel comes with the extra `build`. The pre-commit hook installs without it (its locale data
+# alone is 36 MB) and then writes numbers, long dates, plural forms and lists by the small CLDR
+# rules for da_DK and en_GB below; tests/test_package.py checks them against Babel.
+
+
+@cache
+def _has_babel() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("babel") is not None
+
+
+# CLDR data for the two languages an agreement may be written in (Babel 2.19): decimal and group
+# symbols, month names, the long date pattern and the list connectives.
+_CLDR = {
+    "da_DK": {
+        "decimal": ",",
+        "group": ".",
+        "months": "januar februar marts april maj juni juli august september oktober november december",
+        "long_date": "{d}. {month} {y}",
+        "list": ("{0} og {1}", "{0}, {1}", "{0} og {1}"),
+    },
+    "en_GB": {
+        "decimal": ".",
+        "group": ",",
+        "months": "January February March April May June July August September October November December",
+        "long_date": "{d} {month} {y}",
+        "list": ("{0} and {1}", "{0}, {1}", "{0} and {1}"),
+    },
+}
+
+
+def _light_decimal(value, locale: str) -> str:
+    """Babel's format_decimal: pattern #,##0.###, rounded half to even."""
+    cldr = _CLDR[locale]
+    number = value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
+    sign = "-" if number.is_signed() else ""
+    rounded = abs(number).normalize().quantize(decimal.Decimal("0.001"))
+    whole, _, fraction = f"{rounded:f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    fraction = fraction.rstrip("0")
+    text = cldr["group"].join([whole, *groups])
+    return sign + text + (cldr["decimal"] + fraction if fraction else "")
+
+
+def _light_date(day: dt.date, locale: str) -> str:
+    """Babel's format_date(day, "long"): 1. januar 2026, 1 January 2026."""
+    cldr = _CLDR[locale]
+    return cldr["long_date"].format(d=day.day, month=cldr["months"].split()[day.month - 1], y=day.year)
+
+
+def _light_plural_form(n, locale: str) -> str:
+    """CLDR plural rules, with the operands as Babel reads them (1.0 is the integer 1)."""
+    n = abs(n)
+    i = int(n)
+    trailing = ""
+    if isinstance(n, float) and i != n:
+        n = decimal.Decimal(str(n))
+    if isinstance(n, decimal.Decimal):
+        exponent = n.as_tuple().exponent
+        digits = n.as_tuple().digits
+        trailing = "".join(map(str, digits[exponent:])) if exponent < 0 else ""
+    t = int(trailing.rstrip("0") or 0)
+    if locale == "da_DK":  # one: n = 1 or t != 0 and i = 0,1
+        return "one" if n == 1 or (t != 0 and i in (0, 1)) else "other"
+    return "one" if i == 1 and not trailing else "other"  # en: one: i = 1 and v = 0
+
+
+def _light_list(items: list[str], locale: str) -> str:
+    two, middle, end = _CLDR[locale]["list"]
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2:
+        return two.format(*items)
+    text = items[0]
+    for item in items[1:-1]:
+        text = middle.format(text, item)
+    return end.format(text, items[-1])
 
 
 def language(data) -> str:
@@ -32,7 +115,7 @@ def plural(n, forms, locale: str = "da_DK") -> str:
     may use {n}; a plain string is used for every number."""
     if isinstance(forms, str):
         return forms
-    form = _locale(locale).plural_form(abs(n))
+    form = _locale(locale).plural_form(abs(n)) if _has_babel() else _light_plural_form(n, locale)
     return forms.get(form, forms["other"])
 
 
@@ -275,26 +358,30 @@ class Formats:
         """1. januar 2026, with no-break spaces so a date never splits across lines."""
         if not iso:
             return ""
-        from babel.dates import format_date
+        day = dt.date.fromisoformat(iso)
+        if _has_babel():
+            from babel.dates import format_date
 
-        return format_date(dt.date.fromisoformat(iso), "long", locale=self.locale).replace(" ", "\u00a0")
+            text = format_date(day, "long", locale=self.locale)
+        else:
+            text = _light_date(day, self.locale)
+        return text.replace(" ", "\u00a0")
 
     def number(self, value) -> str:
+        """1.234,5 in Danish, 1,234.5 in English: at most three decimals, as Babel writes them."""
+        if not _has_babel():
+            return _light_decimal(value, self.locale)
         from babel.numbers import format_decimal
 
         return format_decimal(value, locale=self.locale)
 
     def amount(self, value: int) -> str:
-        from babel.numbers import format_decimal
-
-        text = self.t["currency"].format(amount=format_decimal(value, locale=self.locale))
+        text = self.t["currency"].format(amount=self.number(value))
         return text.replace(" ", "\u00a0")
 
     def percent(self, share) -> str:
         """60 % (Danish, with a no-break space) or 60% (English); decimals only when given."""
-        from babel.numbers import format_decimal
-
-        return self.t["percent"].format(n=format_decimal(share, locale=self.locale))
+        return self.t["percent"].format(n=self.number(share))
 
     def count(self, n, forms) -> str:
         """A number with the word that fits it: count(1, t["people"]) -> «1 frivillig»."""
@@ -308,6 +395,10 @@ class Formats:
         return str(first) if first == last else f"{first}\u2013{last}"
 
     def names(self, names: list[str]) -> str:
+        if not names:
+            return ""
+        if not _has_babel():
+            return _light_list(list(names), self.locale)
         from babel.lists import format_list
 
-        return format_list(list(names), locale=self.locale) if names else ""
+        return format_list(list(names), locale=self.locale)

@@ -250,3 +250,74 @@ def shown(value, limit: int = 40) -> str:
     """A value as the user typed it, shortened for a one-line message."""
     text = re.sub(r"\s+", " ", str(value)) if value is not None else ""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# argparse's own words (usage, help, usage errors), as Python 3.11 to 3.13 write them, in Danish.
+# cli.py hands them to argparse while the command line is read. Those left out are mistakes in how
+# a program builds its parser (a conflicting option, dest= missing), which no user can cause.
+ARGPARSE = {
+    "usage: ": "brug: ",
+    "positional arguments": "argumenter",
+    "options": "tilvalg",
+    "subcommands": "kommandoer",
+    "%(heading)s:": "%(heading)s:",
+    " (default: %(default)s)": " (standard: %(default)s)",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "show program's version number and exit": "vis programmets version og afslut",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fejl: %(message)s\n",
+    "%(prog)s: warning: %(message)s\n": "%(prog)s: advarsel: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "dette mangler: %s",
+    "one of the arguments %s is required": "et af disse skal angives: %s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "ukendt kommando %(parser_name)r (vælg mellem: %(choices)s)",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldigt valg: %(value)r (vælg mellem %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ugyldig værdi: %(value)r",
+    "expected one argument": "mangler en værdi",
+    "expected at most one argument": "tager højst én værdi",
+    "expected at least one argument": "mangler mindst én værdi",
+    "expected %s argument": "skal have %s værdi",
+    "expected %s arguments": "skal have %s værdier",
+    "ignored explicit argument %r": "tager ingen værdi, men fik %r",
+    "not allowed with argument %s": "kan ikke bruges sammen med %s",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydigt tilvalg: %(option)s kan betyde %(matches)s",
+    "unexpected option string: %s": "uventet tilvalg: %s",
+    "can't open '%(filename)s': %(error)s": "«%(filename)s» kan ikke åbnes: %(error)s",
+    'argument "-" with mode %r': 'argumentet "-" kan ikke åbnes med tilstanden %r',
+    "argument '%(argument_name)s' is deprecated": "%(argument_name)s udgår",
+    "option '%(option)s' is deprecated": "tilvalget %(option)s udgår",
+    "command '%(parser_name)s' is deprecated": "kommandoen %(parser_name)s udgår",
+}
+
+# Programmers' mistakes in building a parser (see above): argparse's English stays.
+ARGPARSE_INTERNAL = {
+    "%r is not callable",
+    "'required' is an invalid argument for positionals",
+    ".__call__() not defined",
+    "cannot have multiple subparser arguments",
+    "cannot merge actions - two groups are named %r",
+    "conflicting option string: %s",
+    "conflicting option strings: %s",
+    "conflicting subparser alias: %s",
+    "conflicting subparser: %s",
+    "dest= is required for options like %r",
+    "invalid conflict_resolution value: %r",
+    "invalid option string %(option)r: must start with a character %(prefix_chars)r",
+    "mutually exclusive arguments must be optional",
+}
+
+# `partnerskab-validate --write-schema MAPPE` (editor_setup.py).
+EDITOR_SETUP = {
+    "written": {
+        "one": "Skemaet er skrevet i {folder} ({n} fil):",
+        "other": "Skemaet er skrevet i {folder} ({n} filer):",
+    },
+    "not_written": "{prog}: fejl: skemaet kunne ikke skrives i {folder}: {reason}",
+    "modeline": "Sæt denne linje øverst i hver aftale i agreements/, så din editor (fx VS Code med YAML-udvidelsen) tjekker og udfylder felterne efter skemaet:",
+}
+
+# build.py build in an installation without the extra `build` (e.g. the pre-commit hook's).
+BUILD_TOOLS_MISSING = "build.py: fejl: værktøjerne, der bygger dokumenterne, er ikke installeret ({packages}). Kør «make», eller installér med «pip install '.[build]'»"
+
+# build.py started by a Python without the project's packages (not .venv/bin/python).
+NOT_SET_UP = "build.py: fejl: Python-pakken «{name}» mangler. Kør «make» først: den opretter .venv med alt, hvad værktøjet bruger; kør derefter fx «.venv/bin/python build.py validate»"

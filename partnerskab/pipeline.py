@@ -45,28 +45,46 @@ def validate_file(path: str, strict: bool = False, base: str | None = None) -> O
     revision records the change as an amendment (history.py)."""
     source = load(path)
     outcome = Outcome(path, check(source), strict=strict)
-    if base and outcome.ok:
-        from .history import amendment_problems
+    if outcome.ok:  # the schema and the rules hold: then the history and the seal
+        from .seal import check_seal
 
-        outcome.problems += amendment_problems(path, source, base)
+        sealing = check_seal(path, source)[0]
+        if base:
+            from .history import amendment_problems
+
+            outcome.problems += amendment_problems(path, source, base)
+        outcome.problems += sealing
     return outcome
 
 
 def build_files(
-    files: list[str], out_dir: Path, strict: bool = False, jobs: int = 1, progress=None, pandoc=None
+    files: list[str],
+    out_dir: Path,
+    strict: bool = False,
+    jobs: int = 1,
+    progress=None,
+    pandoc=None,
+    pool=None,
+    check_seals: bool = True,
 ) -> tuple[list[Outcome], list[dict]]:
     """Check every agreement and render the changed valid ones in parallel.
 
     Returns the outcomes, in the order of `files`, and the register rows of every agreement
     that has current documents. An unchanged agreement (state.py) is neither read nor
     rendered; the warnings it had are replayed, so --strict still sees them. `pandoc`: a
-    PandocServer started already, for the first render worker (workers.py).
+    PandocServer started already, for the first render worker (workers.py). `pool`: a
+    persistent RenderPool whose warm workers render, kept open for the next call (live.py).
+
+    A signed agreement whose current version is sealed is not rendered: its sealed documents
+    are published as they are (seal.py). `check_seals=False` renders it all the same: that is
+    how `seal` makes the documents it keeps.
     """
     from .state import State
     from .workers import RenderPool
 
     state = State(out_dir)
-    pool = RenderPool(jobs, pandoc=pandoc)
+    own_pool = pool is None
+    pool = pool or RenderPool(jobs, pandoc=pandoc)
     outcomes: list[Outcome | None] = [None] * len(files)
     sources = {}
     keep = os.environ.get("PARTNERSKAB_KEEP_INTERMEDIATE")
@@ -99,11 +117,22 @@ def build_files(
             pool.prestart()  # pandoc starts while this agreement is checked
             source = load(path)
             outcome = Outcome(path, check(source), strict=strict)
+            seal = None
+            if outcome.ok and check_seals:
+                from .seal import check_seal
+
+                problems, seal = check_seal(path, source)
+                outcome.problems += problems
             if not outcome.ok:
                 state.forget(stem)
                 settle(index, outcome)
                 continue
             used = logo_files(Path(path), source.data)
+            if seal:  # the documents as they were signed, whatever today's build would make
+                sealed = {f"sealed:{p.name}": p for p in seal.files()}
+                _finish(outcome, source, seal, out_dir, state, raw, {**used, **sealed})
+                settle(index, outcome)
+                continue
             sources[index] = (source, outcome, raw, used)
             assets = {"logos": {pid: file.read_bytes() for pid, file in used.items()}, "stem": stem}
             yield index, source.data, assets, str(Path(keep) / stem) if keep else None
@@ -114,7 +143,8 @@ def build_files(
             _finish(outcome, source, result, out_dir, state, raw, used)
             settle(index, outcome)
     finally:  # also when interrupted: what was written is recorded, nothing else
-        pool.close()
+        if own_pool:
+            pool.close()
         if not state.save():
             print(BUILD["da"]["state_not_saved"], file=sys.stderr)
     rows = [
@@ -139,12 +169,17 @@ def _finish(
     try:
         if isinstance(result, Exception):
             raise result
+        sealed_version = getattr(result, "version", None)  # a Seal's, or None for a render
         state.forget(stem)  # the old record no longer describes the files being replaced
         annexes = annex_files(Path(path), source.data)
         copies = [  # beside the documents, which link to them
             (annex_name(stem, index, source.data["annexes"][index]["file"]), file.read_bytes())
             for index, file in annexes.items()
         ]
+        if hasattr(result, "record"):  # a Seal: its files, as they were signed
+            from .seal import sealed_documents
+
+            result = sealed_documents(result)
         files = document_files(out_dir, stem, result, copies)
         outcome.written = write_together(files)
         warnings = [asdict(p) for p in outcome.problems]
@@ -156,7 +191,7 @@ def _finish(
                 "logos": [str(p) for p in inputs],
                 "outputs": written(files),
                 "warnings": warnings,
-                "register": entry(path, source.data),
+                "register": {**entry(path, source.data), "sealed": sealed_version},
             },
         )
         return

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from .i18n import Formats
+from .markdown import escape
 from .text import printable
 
 
@@ -70,3 +72,41 @@ def format_json(problems: list[Problem]) -> str:
         for p in problems
     ]
     return json.dumps({"problems": rows}, ensure_ascii=False, indent=2) + "\n"
+
+
+# The job summary's words: the page around the problems is in Danish, like the rest of CI.
+MARKDOWN = {
+    "columns": ("Sted", "Kode", "Alvor", "Besked"),
+    "severity": {"error": "fejl", "warning": "advarsel"},
+    "errors": {"one": "{n} fejl", "other": "{n} fejl"},
+    "warnings": {"one": "{n} advarsel", "other": "{n} advarsler"},
+}
+
+
+def format_markdown(problems: list[Problem]) -> str:
+    """Every problem as a Markdown table per file, for a CI job summary: GitHub shows only the
+    first ten annotations of each kind in a step, so a new agreement's long to-do list would be
+    cut short. Every cell is escaped, so a message or a file name cannot end the table, start a
+    heading or open HTML."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    counts = Formats("da")
+    out = []
+    for file, found in by_file.items():
+        errors = sum(p.severity == "error" for p in found)
+        tally = [counts.count(errors, MARKDOWN["errors"])] if errors else []
+        if len(found) > errors:
+            tally.append(counts.count(len(found) - errors, MARKDOWN["warnings"]))
+        out += [f"### {escape(printable(file))}", "", " og ".join(tally) + ".", ""]
+        out += ["| " + " | ".join(MARKDOWN["columns"]) + " |", "|" + " --- |" * len(MARKDOWN["columns"])]
+        for p in found:
+            cells = (
+                f"{printable(p.file)}:{p.line}:{p.column}",
+                p.code,
+                MARKDOWN["severity"].get(p.severity, p.severity),
+                printable(p.message),
+            )
+            out.append("| " + " | ".join(escape(cell) for cell in cells) + " |")
+        out.append("")
+    return "".join(line + "\n" for line in out)

@@ -116,6 +116,7 @@ CSV_COLUMNS = {
     "pdf": "PDF",
     "docx": "DOCX",
     "html": "HTML",
+    "sealed": "Forseglet version",
 }
 LANGUAGES = {"da": "dansk", "en": "engelsk"}
 RENEWAL = {

@@ -1,4 +1,16 @@
-"""The JSON Schema: the single source of truth for an agreement's structure and its labels."""
+"""The JSON Schema: the single source of truth for an agreement's structure and its labels.
+
+Three files in schema/, all read here:
+- partnership-agreement.schema.json: the structure, with Danish titles and descriptions. Plain
+  JSON Schema 2020-12 with no keyword of our own, so every validator accepts it (ajv in strict mode
+  too).
+- titles.en.json: the English titles, keyed by JSON pointer into that schema. `schema()` puts
+  them back in as `x-title-en`, so the code reads one tree and English messages name elements.
+- partnership-agreement.editor.schema.json: written from the two by `make docs` (`editor_schema()`)
+  for editors: yaml-language-server (VS Code's YAML extension) shows a `$ref`'d target's title
+  instead of the field's own and cannot complete such a field, so in this copy every `$ref` is
+  written out in place, and each titled node says in Danish what it expects (`errorMessage`).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +20,41 @@ from importlib import resources
 from pathlib import Path
 
 SCHEMA_NAME = "partnership-agreement.schema.json"
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / SCHEMA_NAME
+TITLES_EN_NAME = "titles.en.json"
+EDITOR_SCHEMA_NAME = "partnership-agreement.editor.schema.json"
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+SCHEMA_PATH = SCHEMA_DIR / SCHEMA_NAME
+TITLES_EN_PATH = SCHEMA_DIR / TITLES_EN_NAME
+EDITOR_SCHEMA_PATH = SCHEMA_DIR / EDITOR_SCHEMA_NAME
+
+
+def _read(name: str) -> dict:
+    """A file from schema/ in the checkout, or, when installed elsewhere, from the package."""
+    path = SCHEMA_DIR / name
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads((resources.files("partnerskab.schema_files") / name).read_text(encoding="utf-8"))
 
 
 @cache
 def schema() -> dict:
-    """The schema from the checkout, or, when installed elsewhere, from the package."""
-    if SCHEMA_PATH.exists():
-        return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    packaged = resources.files("partnerskab.schema_files") / SCHEMA_NAME
-    return json.loads(packaged.read_text(encoding="utf-8"))
+    """The schema, with each English title from titles.en.json as `x-title-en` on its node."""
+    return with_english_titles(_read(SCHEMA_NAME), _read(TITLES_EN_NAME))
+
+
+def with_english_titles(source: dict, titles: dict[str, str]) -> dict:
+    for pointer, title in titles.items():
+        at(source, pointer)["x-title-en"] = title
+    return source
+
+
+def at(root, pointer: str):
+    """The node at a JSON pointer (RFC 6901), e.g. /properties/duration/properties/start."""
+    node = root
+    for part in pointer.split("/")[1:] if pointer else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
 
 
 @cache
@@ -35,12 +72,14 @@ def validator():
     return Draft202012Validator(inlined(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def inline_refs(node):
+def inline_refs(node, root: dict | None = None):
+    """`node` with its local $refs written out in place (the node's own keywords win) and $defs
+    dropped. References are looked up in `root`, by default the project's schema."""
     if isinstance(node, dict):
-        node = resolve(node) if "$ref" in node else node
-        return {key: inline_refs(value) for key, value in node.items() if key != "$defs"}
+        node = resolve(node, root) if "$ref" in node else node
+        return {key: inline_refs(value, root) for key, value in node.items() if key != "$defs"}
     if isinstance(node, list):
-        return [inline_refs(value) for value in node]
+        return [inline_refs(value, root) for value in node]
     return node
 
 
@@ -75,3 +114,96 @@ def title(path, lang: str = "da") -> str:
     if lang == "en":
         return node.get("x-title-en") or node.get("title", "")
     return node.get("title", "")
+
+
+# What a titled node says in an editor when a value does not fit it (yaml-language-server shows a
+# node's `errorMessage` instead of its own English message).
+EDITOR_MESSAGES = {
+    "object": "{title} er en gruppe af felter: {required} skal være med, og andre felter end {allowed} er ikke tilladt.",  # noqa: E501
+    "object_open": "{title} er en gruppe af felter: {required} skal være med.",
+    "object_nothing_required": "{title} er en gruppe af felter: andre felter end {allowed} er ikke tilladt.",
+    "value": "{title}: {description}",
+    "rule": "{title}: {required} skal være med, når {condition}.",
+}
+
+
+def editor_schema() -> dict:
+    """The schema for editors: every `$ref` written out in place, so that each field keeps its
+    own title and description; no `x-title-en`; a Danish `errorMessage` on each titled node and
+    on each if/then rule that says in words when it applies. It validates exactly what the schema
+    does (an `errorMessage` only changes the message)."""
+    source = _read(SCHEMA_NAME)
+    clean = inline_refs(source, source)
+    return {
+        "$schema": clean["$schema"],
+        "$comment": (
+            f"Dannet af `make docs` ud fra {SCHEMA_NAME}; ret ikke i hånden. "
+            "Til editorer (yaml-language-server): hver $ref er skrevet ud."
+        ),
+        **{key: value for key, value in _with_messages(clean).items() if key != "$schema"},
+    }
+
+
+def editor_schema_text() -> str:
+    """The editor schema as it is written to schema/ (and by `--write-schema`)."""
+    return json.dumps(editor_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _names(keys) -> str:
+    keys = [f"«{key}»" for key in keys]
+    return ", ".join(keys[:-1]) + " og " + keys[-1] if len(keys) > 1 else "".join(keys)
+
+
+def _with_messages(node, title: str = ""):
+    """`node` and everything in it, with a Danish errorMessage wherever a title names the node."""
+    if isinstance(node, list):
+        return [_with_messages(value, title) for value in node]
+    if not isinstance(node, dict):
+        return node
+    title = node.get("title", title)
+    out = {}
+    for key, value in node.items():
+        if key == "properties":
+            out[key] = {name: _with_messages(child) for name, child in value.items()}
+        elif key == "allOf":
+            out[key] = [_rule(rule, title) for rule in value]
+        elif key == "items":
+            out[key] = _with_messages(value)
+        else:  # the branches of an if/then rule stay as they are: `_rule` gives them their messages
+            out[key] = value
+    if "title" in node:
+        out["errorMessage"] = _message(node)
+    return out
+
+
+def _message(node: dict) -> str:
+    words = EDITOR_MESSAGES
+    if node.get("type") != "object":
+        return words["value"].format(title=node["title"], description=node.get("description", ""))
+    required, allowed = node.get("required", []), list(node.get("properties", {}))
+    if not required:
+        return words["object_nothing_required"].format(title=node["title"], allowed=_names(allowed))
+    key = "object" if node.get("additionalProperties") is False else "object_open"
+    return words[key].format(title=node["title"], required=_names(required), allowed=_names(allowed))
+
+
+def _rule(rule: dict, title: str) -> dict:
+    """An if/then(/else) rule with a message on each branch that requires fields, from the
+    rule's own `description` (and the `else` branch's). Those descriptions say when the rule
+    applies, for docs/schema.md; an editor would show them as the field's hover text, so here
+    they become `$comment`s."""
+    conditions = {"then": rule.get("description"), "else": rule.get("else", {}).get("description")}
+    rule = _comment(rule)
+    for branch, condition in conditions.items():
+        if branch in rule:
+            rule[branch] = _comment(rule[branch])
+        if condition and rule.get(branch, {}).get("required"):
+            message = EDITOR_MESSAGES["rule"].format(
+                title=title, required=_names(rule[branch]["required"]), condition=condition
+            )
+            rule[branch] = {**rule[branch], "errorMessage": message}
+    return rule
+
+
+def _comment(node: dict) -> dict:
+    return {("$comment" if key == "description" else key): value for key, value in node.items()}

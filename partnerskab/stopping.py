@@ -23,3 +23,9 @@ def stop_requested() -> bool:
 def check_stop() -> None:
     if _STOP:
         raise KeyboardInterrupt
+
+
+def reset_stop() -> None:
+    """The stop was the expected end of a command that runs until Ctrl-C (the live preview),
+    which has cleaned up after itself: the command line need not report an interruption."""
+    _STOP.clear()

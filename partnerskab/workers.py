@@ -38,7 +38,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from .errors import RenderError
-from .i18n import language
+from .i18n import Formats, language
 from .messages import BUILD
 from .pandoc_server import PandocServer
 from .stopping import _FORKING
@@ -229,9 +229,19 @@ class _Slot:
 class RenderPool:
     """Render worker processes, each with its pandoc; see the module's docstring."""
 
-    def __init__(self, jobs: int, timeout: float | None = None, pandoc: PandocServer | None = None):
-        """`pandoc`: one started already (cli.py starts it first thing for named files)."""
+    def __init__(
+        self,
+        jobs: int,
+        timeout: float | None = None,
+        pandoc: PandocServer | None = None,
+        persistent: bool = False,
+    ):
+        """`pandoc`: one started already (cli.py starts it first thing for named files).
+        `persistent`: the workers and their pandocs stay up after a run that ends normally, warm
+        for the next (the live preview, live.py); the owner calls close(). A run that ends by an
+        error or a stop closes the pool all the same."""
         self.spare = pandoc
+        self.persistent = persistent
         self.jobs = max(1, jobs)
         self.timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
         self.single_threaded = self.jobs > 1  # each worker has a core: Typst need not spread
@@ -306,7 +316,7 @@ class RenderPool:
         """
         pending = iter(tasks)
         ready: list[tuple] = []
-        exhausted = False
+        exhausted = completed = False
 
         def pull() -> None:
             nonlocal exhausted
@@ -328,6 +338,7 @@ class RenderPool:
                     continue
                 if not busy():
                     if exhausted and not ready:
+                        completed = True
                         return
                     continue
                 _check_stop()
@@ -345,7 +356,11 @@ class RenderPool:
                             result = RenderError(words["worker_crashed"])
                             slot.discard()
                     elif time.monotonic() >= deadline:
-                        result = RenderError(words["worker_timeout"].format(seconds=f"{self.timeout:g}"))
+                        result = RenderError(
+                            words["worker_timeout"].format(
+                                seconds=Formats(language(data)).number(self.timeout)
+                            )
+                        )
                         slot.discard()
                     else:
                         continue
@@ -357,4 +372,5 @@ class RenderPool:
                     _check_stop()
                     yield key, result
         finally:
-            self.close()
+            if not (completed and self.persistent):
+                self.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,22 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     )
 
 
+def seal(*paths: Path, env: dict | None = None) -> None:
+    """Seal a signed agreement written by a test (`build.py seal`), as its writers would before
+    building it: without a seal, a signed agreement is an error (PA130, partnerskab/seal.py).
+    `env`: the build's environment (SOURCE_DATE_EPOCH goes into the sealed documents)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "seal", *map(str, paths)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def seal_if_signed(path: Path, env: dict | None = None) -> None:
+    if re.search(r"^status: *(signed|ended)\b", path.read_text(encoding="utf-8"), re.MULTILINE):
+        seal(path, env=env)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """All examples built into one directory with `build.py build`."""
@@ -39,7 +56,7 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
-CODE = ("build.py", "partnerskab", "schema", "templates", "fonts", "logos", "bilag")
+CODE = ("build.py", "partnerskab", "schema", "templates", "fonts", "logos", "bilag", "sealed")
 
 
 def copy_project(base: Path, examples: bool = True) -> Path:
@@ -47,6 +64,8 @@ def copy_project(base: Path, examples: bool = True) -> Path:
     agreements/ (or, with examples=False, an empty agreements/ of the test's own)."""
     for name in CODE:
         source = ROOT / name
+        if not source.exists():
+            continue
         (shutil.copytree if source.is_dir() else shutil.copy)(source, base / name)
     if examples:
         shutil.copytree(ROOT / "agreements", base / "agreements")
@@ -60,8 +79,10 @@ def agreements_folder(base: Path) -> Path:
     paths (../logos/...) hold when their text is written there."""
     folder = base / "agreements"
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("logos", "bilag"):  # what the examples' paths (../logos/..., ../bilag/...) lead to
-        if not (base / name).exists():
+    # What the examples' paths (../logos/..., ../bilag/...) lead to, and the seals of the signed
+    # ones (../sealed/NAME/, seal.py), which hold while their text is unchanged.
+    for name in ("logos", "bilag", "sealed"):
+        if not (base / name).exists() and (ROOT / name).exists():
             shutil.copytree(ROOT / name, base / name)
     return folder
 

@@ -41,6 +41,7 @@ def test_benchmark_runs_and_reports_every_measure():
         "(f) validate one agreement",
         "validate 6",
         "(g) peak memory",
+        "(h) live preview",
     ):
         assert label in result.stdout
     figures = json.loads(result.stdout.strip().splitlines()[-1])

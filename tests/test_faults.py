@@ -26,7 +26,7 @@ from partnerskab.check import check
 from partnerskab.load import load
 from partnerskab.render import render
 
-from .conftest import EXAMPLES, ROOT, agreements_folder, copy_project, run_cli
+from .conftest import EXAMPLES, ROOT, agreements_folder, copy_project, run_cli, seal
 from .test_properties import QuotingDumper, agreements
 
 
@@ -233,6 +233,7 @@ def test_a_name_that_is_not_utf8_costs_only_its_own_agreement(tmp_path):
     Path(bad).write_text(EXAMPLES[0].read_text(encoding="utf-8"), encoding="utf-8")
     good = folder / "god.yaml"
     good.write_text((ROOT / "agreements" / "norreby-reading-friends.yaml").read_text(encoding="utf-8"))
+    seal(good)
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "build", bad, str(good), "--out", str(tmp_path / "out")],
         capture_output=True,
@@ -483,6 +484,7 @@ def test_dots_and_a_hyphen_with_a_question_mark_are_shown_as_typed_in_every_form
     text = re.sub(r"^title: .*\n", 'title: "Læsning... for alle"\n', text, count=1, flags=re.M)
     path = agreements_folder(tmp_path) / "typet.yaml"
     path.write_text(text, encoding="utf-8")
+    seal(path)
     out = tmp_path / "out"
     assert run_cli("build", str(path), "--out", str(out)).returncode == 0
     pdf = " ".join(page.extract_text() for page in PdfReader(out / "typet.pdf").pages)

@@ -64,10 +64,20 @@ def edit(repo: Path, name: str, *replacements: tuple[str, str]) -> Path:
     return path
 
 
+SEAL_CODES = {"PA130", "PA131", "PA132", "PA133"}
+
+
 def validate(repo: Path, *args: str) -> tuple[int, list[dict]]:
+    """The exit code and problems of `validate`, without the seal's own (PA130-PA133, see
+    tests/test_seal.py): the signed agreements here change on purpose, and only what git's
+    history says (PA113, PA114) is under test. The code is recomputed without them."""
     result = run_cli("validate", "--format", "json", *args, cwd=repo)
     assert "Traceback" not in result.stderr, result.stderr
-    return result.returncode, json.loads(result.stdout)["problems"]
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["code"] not in SEAL_CODES]
+    code = result.returncode
+    if code == 1 and not any(p["severity"] == "error" for p in problems):
+        code = 0
+    return code, problems
 
 
 def line_of(path: Path, text: str) -> int:
@@ -100,7 +110,10 @@ def test_the_text_format_points_editors_at_the_line(repo):
     result = run_cli("validate", "--base", "HEAD", FJORDBY, cwd=repo)
     assert result.returncode == 1
     line = line_of(path, "    - date: 2026-09-01")
-    assert result.stdout.startswith(f"{FJORDBY}:{line}:5: error: Aftalen var underskrevet i HEAD, men ")
+    lines = result.stdout.splitlines()
+    assert any(
+        x.startswith(f"{FJORDBY}:{line}:5: error: Aftalen var underskrevet i HEAD, men ") for x in lines
+    )
 
 
 def test_the_same_change_with_a_new_amendment_passes(repo):

@@ -89,7 +89,7 @@ def test_a_changed_logo_a_missing_output_or_a_new_date_rebuild_what_they_touch(p
 
 
 def test_warnings_are_shown_again_for_unchanged_agreements_and_strict_still_fails(project):
-    path = project / "agreements" / "fjordby-familievenner.yaml"
+    path = project / "agreements" / "vestby-flere-i-job.yaml"  # a draft: a signed one is sealed
     path.write_text(
         path.read_text(encoding="utf-8").replace("    sector: civil_society\n", "    sector: public\n"),
         encoding="utf-8",
@@ -102,7 +102,7 @@ def test_warnings_are_shown_again_for_unchanged_agreements_and_strict_still_fail
     )
     strict = _build(project, "--strict")
     assert strict.returncode == 1 and not (project / "build" / "index.html").read_text().count(
-        "Fjordby Kommune"
+        "Vestby Kommune"
     )
 
 

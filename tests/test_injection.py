@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from partnerskab.markdown import escape, prose
 
-from .conftest import FJORDBY, agreements_folder, run_cli
+from .conftest import FJORDBY, agreements_folder, run_cli, seal_if_signed
 
 HOSTILE_NAME = "Evil <script>alert(1)</script> #set page(fill: red) $x$ @ref <lbl> {{ 7*7 }} \\LaTeX{}"
 HOSTILE_PROSE = (
@@ -36,6 +36,7 @@ def hostile_build(tmp_path_factory):
     )
     path = folder / "ond.yaml"
     path.write_text(text, encoding="utf-8")
+    seal_if_signed(path)
     result = run_cli("build", str(path), "--out", str(folder / "out"))
     assert result.returncode == 0, result.stdout + result.stderr
     return folder / "out"
@@ -119,6 +120,7 @@ def test_typst_line_start_markers_stay_literal_in_lists_and_tables(tmp_path):
     )
     path = agreements_folder(tmp_path) / "linjestart.yaml"
     path.write_text(text, encoding="utf-8")
+    seal_if_signed(path)
     assert run_cli("build", str(path), "--out", str(tmp_path)).returncode == 0
     pdf_text = _flat(" ".join(page.extract_text() for page in PdfReader(tmp_path / "linjestart.pdf").pages))
     for value in LINE_STARTS:
@@ -144,6 +146,7 @@ def test_a_title_that_looks_like_typst_markup_stays_a_title(tmp_path):
     )
     path = agreements_folder(tmp_path) / "titel.yaml"
     path.write_text(text, encoding="utf-8")
+    seal_if_signed(path)
     assert run_cli("build", str(path), "--out", str(tmp_path / "out")).returncode == 0
     reader = PdfReader(tmp_path / "out" / "titel.pdf")
     first = _flat(reader.pages[0].extract_text())

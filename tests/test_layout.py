@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from partnerskab.load import load
 
-from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, run_cli
+from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, run_cli, seal_if_signed
 
 FJORDBY_TEXT = FJORDBY.read_text(encoding="utf-8")
 AABY = ROOT / "agreements" / "aaby-ungementor.yaml"
@@ -42,6 +42,7 @@ def _build(tmp_path, name: str, text: str, *extra_env: tuple[str, str]):
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     env = {**os.environ, **dict(extra_env)}
+    seal_if_signed(path, env)  # as its writers would: a signed agreement is built from its seal
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "build", str(path), "--out", str(out)],
         capture_output=True,

@@ -37,7 +37,9 @@ def test_new_writes_a_complete_skeleton_that_lists_what_is_left(tmp_path):
     assert result.returncode == 0, result.stderr
     path = project / "agreements" / "fjordby-naboskab.yaml"
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../schema/partnership-agreement.schema.json\n")
+    assert text.startswith(
+        "# yaml-language-server: $schema=../schema/partnership-agreement.editor.schema.json\n"
+    )
     data = load(path).data
     for element in SECTIONS:  # every element the documents have a section for
         assert element in data

@@ -16,7 +16,7 @@ import threading
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import EXAMPLES, FJORDBY, agreements_folder, run_cli
+from .conftest import EXAMPLES, FJORDBY, agreements_folder, run_cli, seal_if_signed
 from .test_accessibility import browser, run_axe, site  # noqa: F401  (fixtures)
 
 PHONE = {"width": 390, "height": 844}  # an iPhone 12 to 15 in portrait
@@ -156,7 +156,8 @@ def test_the_register_is_a_table_wide_and_stacked_cards_on_a_phone(browser, site
                 assert cell["label"] == f'"{cell["header"]}" / ""', cell
         tree = page.locator("#agreements").aria_snapshot()
         assert "columnheader" in tree and "rowheader" in tree and "- cell" in tree, tree
-        assert '- cell "Underskrevet"' in tree, tree  # the status cell is named by its text alone
+        # the status cell is named by its text alone (a signed agreement's says it is sealed)
+        assert '- cell "Underskrevet Dokumenterne er de forseglede (version 2)"' in tree, tree
         # the sort buttons still work on a phone
         page.click("th[data-sort='days'] button")
         assert page.get_attribute("th[data-sort='days']", "aria-sort") == "ascending"
@@ -272,6 +273,7 @@ def long_words(site, tmp_path_factory):  # noqa: F811
         text = text.replace(old, new)
     path = agreements_folder(base) / "lange-ord.yaml"
     path.write_text(text, encoding="utf-8")
+    seal_if_signed(path)
     out = base / "out"
     result = run_cli("build", str(path), "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr

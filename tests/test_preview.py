@@ -48,3 +48,7 @@ def test_docx_and_phone_pictures_are_in_the_readme():
         assert height > picture_width  # a page, a phone: upright
         if width:
             assert picture_width == width
+    for name in ("preview-live.png", "preview-live-fejl.png"):  # a desktop browser's window
+        content = (ROOT / "docs" / name).read_bytes()
+        assert content.startswith(b"\x89PNG") and f"(docs/{name})" in readme
+        assert struct.unpack(">II", content[16:24]) == (1100, 720)

@@ -12,7 +12,7 @@ from partnerskab.check import check
 from partnerskab.load import load
 from partnerskab.rules import ERRORS, WARNINGS, check_rules, cvr_is_valid
 
-from .conftest import EXAMPLE_WARNINGS, EXAMPLES, FJORDBY, ROOT, run_cli
+from .conftest import EXAMPLE_WARNINGS, EXAMPLES, FJORDBY, ROOT, run_cli, seal
 
 TEXT = FJORDBY.read_text(encoding="utf-8")
 
@@ -173,6 +173,7 @@ def test_cvr_modulus_11(cvr, valid):
 
 def test_warnings_fail_only_with_strict(write_agreement):
     path = write_agreement(TEXT.replace("    sector: civil_society\n", "    sector: public\n"))
+    seal(path)  # signed, so sealed first
     plain = run_cli("validate", str(path))
     assert plain.returncode == 0 and ": warning: Alle partnere er fra samme sektor" in plain.stdout
     assert run_cli("validate", "--strict", str(path)).returncode == 1

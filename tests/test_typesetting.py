@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from partnerskab import schema
 from partnerskab.typography import typeset
 
-from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, run_cli
+from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, run_cli, seal, seal_if_signed
 
 NORREBY = ROOT / "agreements" / "norreby-reading-friends.yaml"
 
@@ -84,6 +84,7 @@ def _variants(tmp_path, count: int = 20) -> list:
 def variants(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("varianter")
     paths = _variants(tmp_path)
+    seal(*paths)  # signed, like Fjordby: sealed first, then built
     out = tmp_path / "out"
     result = run_cli("build", *map(str, paths), "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -160,6 +161,8 @@ def test_quotes_are_danish_in_danish_and_english_in_english(tmp_path):
     en = re.sub(r"^  vision: .*$", "  vision: 'We call it \"Reading Friends\".'", en, count=1, flags=re.M)
     (folder / "dansk.yaml").write_text(da, encoding="utf-8")
     (folder / "engelsk.yaml").write_text(en, encoding="utf-8")
+    seal_if_signed(folder / "dansk.yaml")
+    seal_if_signed(folder / "engelsk.yaml")
     out = tmp_path / "out"
     result = run_cli("build", str(folder / "dansk.yaml"), str(folder / "engelsk.yaml"), "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -179,6 +182,7 @@ def test_proper_names_are_not_hyphenated(tmp_path):
     text = FJORDBY_TEXT.replace("name: Familiestøtten Fjordby", f"name: {name}")
     path = agreements_folder(tmp_path) / "navn.yaml"
     path.write_text(text, encoding="utf-8")
+    seal_if_signed(path)
     out = tmp_path / "out"
     assert run_cli("build", str(path), "--out", str(out)).returncode == 0
     raw = "\n".join(page.extract_text() for page in PdfReader(out / "navn.pdf").pages)
@@ -209,6 +213,7 @@ def test_case_numbers_with_each_party_in_the_title_block_and_at_its_signature(tm
     assert text != FJORDBY_TEXT
     path = agreements_folder(tmp_path) / "sag.yaml"
     path.write_text(text, encoding="utf-8")
+    seal_if_signed(path)
     out = tmp_path / "out"
     result = run_cli("build", str(path), "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr

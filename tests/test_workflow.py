@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -21,8 +22,9 @@ WORKFLOW = ROOT / ".github" / "workflows" / "agreements.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 PRE_COMMIT_CONFIG = ROOT / ".pre-commit-config.yaml"
 VSCODE = ROOT / ".vscode"
-SCHEMA = ROOT / "schema" / "partnership-agreement.schema.json"
-MODELINE = "# yaml-language-server: $schema=../schema/partnership-agreement.schema.json"
+# The editor reads the schema's copy with titles and descriptions for hover (tests/test_editor.py).
+SCHEMA = ROOT / "schema" / "partnership-agreement.editor.schema.json"
+MODELINE = "# yaml-language-server: $schema=../schema/partnership-agreement.editor.schema.json"
 
 # Any attempt to reach the network goes to a closed local port, so the check runs offline:
 # the github-workflows schema ships inside check-jsonschema.
@@ -54,9 +56,8 @@ def _triggers(workflow: dict) -> dict:
     return workflow["on"] if "on" in workflow else workflow[True]
 
 
-def _steps() -> list[dict]:
-    [job] = _workflow()["jobs"].values()
-    return job["steps"]
+def _steps(job: str = "aftaler") -> list[dict]:
+    return _workflow()["jobs"][job]["steps"]
 
 
 def _step_running(text: str) -> tuple[int, dict]:
@@ -88,9 +89,9 @@ def test_workflow_matches_github_schema():
 )
 def test_workflow_check_catches_broken_workflow(tmp_path, old, new):
     text = WORKFLOW.read_text(encoding="utf-8")
-    assert text.count(old) == 1
+    assert old in text
     broken = tmp_path / "agreements.yml"
-    broken.write_text(text.replace(old, new), encoding="utf-8")
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")  # in the first job
     result = _check_workflow(broken)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Schema validation errors" in result.stdout
@@ -104,13 +105,9 @@ def test_workflow_triggers_permissions_and_limits():
     triggers = _triggers(workflow)
     assert set(triggers) == {"pull_request", "push", "workflow_dispatch"}
     assert triggers["push"]["branches"] == ["main"]
-    for pattern in triggers["pull_request"]["paths"]:  # every filter names something that exists
-        assert (ROOT / pattern.removesuffix("/**")).exists(), pattern
-    assert "agreements/**" in triggers["pull_request"]["paths"]
-    assert {"requirements.lock", ".github/workflows/**"} <= set(triggers["pull_request"]["paths"])
     assert workflow["permissions"] == {}  # nothing by default; each job says what it needs
     assert "pull_request" in workflow["concurrency"]["cancel-in-progress"]
-    [job] = workflow["jobs"].values()
+    job = workflow["jobs"]["aftaler"]
     assert job["permissions"] == {"contents": "read"}
     assert job["runs-on"] == "ubuntu-latest"
     assert isinstance(job["timeout-minutes"], int)
@@ -128,7 +125,7 @@ def test_workflow_installs_like_make():
 
 
 def test_workflow_validates_with_annotations_and_fails_the_job():
-    _, step = _step_running("build.py validate")
+    _, step = _step_running("build.py validate --format github")
     argv = _argv(step)
     assert argv[:3] == [".venv/bin/python", "build.py", "validate"]
     assert argv[argv.index("--format") + 1] == "github"
@@ -140,15 +137,15 @@ def test_workflow_validates_with_annotations_and_fails_the_job():
 
 def test_workflow_writes_the_review_diff_to_the_job_summary_of_pull_requests():
     diff_at, step = _step_running("build.py diff")
-    validate_at, _ = _step_running("build.py validate")
+    validate_at, _ = _step_running("build.py validate --format github")
     assert diff_at < validate_at  # written even when validation then fails
     assert step["if"] == "github.event_name == 'pull_request'"
-    assert step["run"].endswith('>> "$GITHUB_STEP_SUMMARY"')
+    assert '>> "$GITHUB_STEP_SUMMARY"' in step["run"] and '>> "$GITHUB_OUTPUT"' in step["run"]
     assert _argv(step)[:5] == [".venv/bin/python", "build.py", "diff", "--base", "origin/$GITHUB_BASE_REF"]
 
 
 def test_workflow_builds_into_build_only_after_validation():
-    validate_at, _ = _step_running("build.py validate")
+    validate_at, _ = _step_running("build.py validate --format github")
     build_at, step = _step_running("build.py build")
     assert build_at > validate_at
     assert "if" not in step or step["if"] == "success()"  # skipped when validation failed
@@ -250,6 +247,9 @@ PINNED = {
     "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
     "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
     "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
+    "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
+    "actions/configure-pages": ("45bfe0192ca1faeb007ade9deae92b16b8254a0d", "v6.0.0"),
+    "actions/deploy-pages": ("368f82528645a54fb793d4d04e342629a3f51346", "v5.0.1"),
 }
 
 
@@ -274,3 +274,421 @@ def test_zizmor_finds_nothing_in_the_workflows():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout + result.stderr
+
+
+# (f): the pull request's comment, the list of every problem, what starts a run, GitHub Pages.
+
+PR_COMMENT = ROOT / "tools" / "pr_comment.py"
+MARKER = "<!-- partnerskab-pr-summary -->"
+REPO = "fjordby/partnerskaber"
+BOT = {"login": "github-actions[bot]", "type": "Bot"}
+METTE = {"login": "mette", "type": "User"}
+
+# A stand-in for the GitHub CLI: it notes each call (arguments, standard input, token) and
+# answers the comment list with the pages the test put in comments.json, as `gh api
+# --paginate` prints them: one JSON array per page, one after the other.
+STUB_GH = """#!{python}
+import json, os, sys
+from pathlib import Path
+here = Path(__file__).parent
+call = {{"args": sys.argv[1:], "stdin": sys.stdin.read(), "token": os.environ.get("GH_TOKEN")}}
+with open(here / "calls.jsonl", "a", encoding="utf-8") as log:
+    log.write(json.dumps(call) + "\\n")
+if (here / "fail").exists():
+    sys.stderr.write("HTTP 403: Resource not accessible by integration\\n")
+    sys.exit(1)
+if "--paginate" in sys.argv:
+    sys.stdout.write((here / "comments.json").read_text(encoding="utf-8"))
+else:
+    sys.stdout.write('{{"id": 1}}')
+"""
+
+
+class GhStub:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir()
+        gh = folder / "gh"
+        gh.write_text(STUB_GH.format(python=sys.executable), encoding="utf-8")
+        gh.chmod(0o755)
+        self.pages()
+        self.env = {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}", "GH_TOKEN": "t0ken"}
+
+    def pages(self, *pages: list) -> None:
+        text = "".join(json.dumps(page, ensure_ascii=False) for page in pages) if pages else "[]"
+        (self.folder / "comments.json").write_text(text, encoding="utf-8")
+
+    def calls(self) -> list[dict]:
+        log = self.folder / "calls.jsonl"
+        return (
+            [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+            if log.exists()
+            else []
+        )
+
+    def forget(self) -> None:
+        (self.folder / "calls.jsonl").unlink(missing_ok=True)
+
+
+@pytest.fixture
+def gh(tmp_path) -> GhStub:
+    return GhStub(tmp_path / "bin")
+
+
+def run_comment(gh: GhStub, summary: str, head: str = REPO, env: dict | None = None):
+    path = gh.folder.parent / "diff.md"
+    path.write_text(summary, encoding="utf-8")
+    args = [sys.executable, str(PR_COMMENT), "--repo", REPO, "--pr", "12", "--head-repo", head, str(path)]
+    return subprocess.run(args, env=env or gh.env, capture_output=True, text=True, timeout=120)
+
+
+def writes(calls: list[dict]) -> list[tuple[str, str, str]]:
+    """(method, endpoint, body) of each call that writes."""
+    out = []
+    for call in calls:
+        args = call["args"]
+        if "--method" in args:
+            assert args[:1] == ["api"] and args[-2:] == ["--input", "-"]
+            method, endpoint = args[args.index("--method") + 1], args[args.index("--method") + 2]
+            out.append((method, endpoint, json.loads(call["stdin"])["body"]))
+    return out
+
+
+def listed(calls: list[dict]) -> list[list[str]]:
+    return [c["args"] for c in calls if "--paginate" in c["args"]]
+
+
+SUMMARY = "# Ændringer i partnerskabsaftaler\n\n## Fjordby\n\n- Titlen er ændret til «Familievenner på Ærø»\n"
+
+
+def test_pr_comment_posts_once_then_updates_the_same_comment(gh):
+    first = run_comment(gh, SUMMARY)
+    assert first.returncode == 0, first.stderr
+    calls = gh.calls()
+    assert listed(calls) == [["api", "--paginate", f"repos/{REPO}/issues/12/comments?per_page=100"]]
+    [(method, endpoint, body)] = writes(calls)
+    assert (method, endpoint) == ("POST", f"repos/{REPO}/issues/12/comments")
+    assert body.startswith(MARKER + "\n") and body.endswith(SUMMARY)
+    assert all(call["token"] == "t0ken" for call in calls)  # gh reads the token from GH_TOKEN
+    assert "oprettet" in first.stdout
+
+    # The next push: GitHub now lists that comment (on the second page), so it is edited.
+    gh.forget()
+    gh.pages([{"id": 1, "body": "Ser godt ud", "user": METTE}], [{"id": 4242, "body": body, "user": BOT}])
+    changed = SUMMARY.replace("Ærø", "Fanø")
+    second = run_comment(gh, changed)
+    assert second.returncode == 0, second.stderr
+    [(method, endpoint, body)] = writes(gh.calls())
+    assert (method, endpoint) == ("PATCH", f"repos/{REPO}/issues/comments/4242")
+    assert body == f"{MARKER}\n{changed}"
+    assert "opdateret" in second.stdout
+
+
+def test_pr_comment_leaves_other_peoples_comments_alone(gh):
+    gh.pages(
+        [
+            {"id": 7, "body": "Husk bilaget", "user": METTE},
+            {"id": 8, "body": f"> {MARKER}\n> # Ændringer\n\nEnig", "user": METTE},  # quotes ours
+            {"id": 9, "body": f"{MARKER}\nkopieret", "user": METTE},  # the marker, but not our bot
+            {"id": 10, "body": None, "user": None},  # a deleted user's comment
+        ]
+    )
+    result = run_comment(gh, SUMMARY)
+    assert result.returncode == 0, result.stderr
+    [(method, endpoint, _)] = writes(gh.calls())
+    assert (method, endpoint) == ("POST", f"repos/{REPO}/issues/12/comments")
+
+
+def test_pr_comment_from_a_fork_calls_nothing(gh):
+    result = run_comment(gh, SUMMARY, head="someone/partnerskaber")
+    assert result.returncode == 0, result.stderr
+    assert gh.calls() == []
+    assert "fork" in result.stdout
+
+
+def test_pr_comment_too_long_is_cut_with_a_danish_note(gh):
+    result = run_comment(gh, "- ændring\n" * 10_000)
+    assert result.returncode == 0, result.stderr
+    [(_, _, body)] = writes(gh.calls())
+    assert len(body) <= 65536 and body.startswith(MARKER)
+    assert body.rstrip().endswith("se den hele under *Summary* på kørslens side.")
+
+
+def test_pr_comment_failures_are_one_danish_line(gh, tmp_path):
+    (gh.folder / "fail").touch()
+    result = run_comment(gh, SUMMARY)
+    assert result.returncode == 1
+    assert result.stderr.startswith("pr_comment.py: fejl: gh api --paginate") and "HTTP 403" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_comment(gh, SUMMARY, env={**gh.env, "PATH": str(empty)})
+    assert result.returncode == 1
+    assert result.stderr == "pr_comment.py: fejl: kommandoen gh (GitHub CLI) findes ikke på denne computer\n"
+
+    (gh.folder / "fail").unlink()
+    gh.pages()
+    (gh.folder / "comments.json").write_text("<html>Bad gateway</html>", encoding="utf-8")
+    result = run_comment(gh, SUMMARY)
+    assert result.returncode == 1 and "svarede ikke med JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    for args in (["--pr", "tolv", "x.md"], ["--pr", "12"], ["--pr", "12", "x.md", "--verbose"]):
+        wrong = subprocess.run(
+            [sys.executable, str(PR_COMMENT), "--repo", REPO, "--head-repo", REPO, *args],
+            env=gh.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert wrong.returncode == 2, args
+        assert (
+            wrong.stderr.startswith("brug: pr_comment.py --repo")
+            and "pr_comment.py: fejl: angiv" in wrong.stderr
+        )
+    gone = subprocess.run(
+        [
+            sys.executable,
+            str(PR_COMMENT),
+            "--repo",
+            REPO,
+            "--pr",
+            "1",
+            "--head-repo",
+            REPO,
+            str(gh.folder.parent / "mangler.md"),
+        ],
+        env=gh.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert gone.returncode == 1 and gone.stderr.endswith("mangler.md findes ikke\n")
+
+
+def _github_glob(pattern: str) -> re.Pattern:
+    """A `paths:` filter as GitHub reads it: `**` crosses folders, `*` does not."""
+    regex = "".join(
+        ".*" if part == "**" else "[^/]*" if part == "*" else re.escape(part)
+        for part in re.split(r"(\*\*|\*)", pattern)
+    )
+    return re.compile(regex + r"\Z")
+
+
+def test_workflow_paths_cover_everything_the_documents_are_made_from():
+    triggers = _triggers(_workflow())
+    paths = triggers["pull_request"]["paths"]
+    assert triggers["push"]["paths"] == paths  # a change that is checked is also published
+    for pattern in paths:  # every filter names something that exists
+        assert (ROOT / pattern.removesuffix("/**")).exists(), pattern
+    font = next(p for p in (ROOT / "fonts").rglob("*") if p.is_file())
+    for path in [
+        *(p.relative_to(ROOT).as_posix() for p in EXAMPLES),
+        "logos/fjordby-kommune.png",
+        font.relative_to(ROOT).as_posix(),
+        "bilag/vestby-resultatmaal.pdf",
+        "schema/partnership-agreement.schema.json",
+        "templates/agreement.md.j2",
+        "templates/pandoc/x.typ",
+        "partnerskab/cli.py",
+        "build.py",
+        "tools/pr_comment.py",
+        "requirements.lock",
+        ".github/workflows/agreements.yml",
+    ]:
+        assert any(_github_glob(p).match(path) for p in paths), path
+    for path in ["README.md", "docs/x.md", "tests/test_workflow.py", "bench/x.py"]:
+        assert not any(_github_glob(p).match(path) for p in paths), path
+
+
+def test_the_comment_job_writes_only_for_pull_requests_from_this_repository():
+    jobs = _workflow()["jobs"]
+    job = jobs["kommentar"]
+    assert job["needs"] == "aftaler"
+    assert "github.event_name == 'pull_request'" in job["if"]
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in job["if"]
+    assert "!cancelled()" in job["if"]  # also when the check found problems
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert [name for name, j in jobs.items() if "pull-requests" in j.get("permissions", {})] == ["kommentar"]
+    [step] = [s for s in job["steps"] if "pr_comment.py" in s.get("run", "")]
+    assert step["env"]["HEAD_REPO"] == "${{ github.event.pull_request.head.repo.full_name }}"
+    assert step["env"]["GH_TOKEN"] == "${{ github.token }}"
+    # the job runs none of the pull request's code but the script: nothing is installed
+    assert not any("make" in s.get("run", "") or "build.py" in s.get("run", "") for s in job["steps"])
+    assert jobs["aftaler"]["outputs"]["diff"] == "${{ steps.diff.outputs.markdown }}"
+
+
+@pytest.mark.parametrize("name", ["agreements.yml", "status.yml"])
+def test_no_expression_is_pasted_into_a_script(name):
+    """Values from the event reach a script as environment variables, never as text in it."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    runs = [s["run"] for job in workflow["jobs"].values() for s in job["steps"] if "run" in s]
+    assert runs
+    assert not [run for run in runs if "${{" in run]
+
+
+def test_pages_are_published_from_main_only_when_switched_on():
+    jobs = _workflow()["jobs"]
+    job = jobs["udgiv"]
+    assert job["needs"] == "aftaler"  # only what was checked and built
+    condition = job["if"]
+    assert "vars.PUBLISH_PAGES == 'true'" in condition
+    assert (
+        "github.ref == 'refs/heads/main'" in condition and "github.event_name != 'pull_request'" in condition
+    )
+    assert job["permissions"] == {"pages": "write", "id-token": "write"}
+    assert [n for n, j in jobs.items() if {"pages", "id-token"} & set(j.get("permissions", {}))] == ["udgiv"]
+    assert job["environment"]["name"] == "github-pages"
+    assert job["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
+    uses = [s["uses"].split("@")[0] for s in job["steps"]]
+    assert uses == ["actions/configure-pages", "actions/deploy-pages"]
+    build_at, _ = _step_running("build.py build")
+    [(upload_at, upload)] = [
+        (i, s)
+        for i, s in enumerate(_steps())
+        if s.get("uses", "").startswith("actions/upload-pages-artifact@")
+    ]
+    assert upload_at > build_at and upload["if"] == condition
+    assert upload["with"]["path"].rstrip("/") == "build"
+
+
+def test_markdown_problems_cannot_break_the_table():
+    from partnerskab.problems import Problem, format_markdown
+
+    nasty = Problem("agreements/a|b.yaml", 3, 5, "PA020", "Titel | <script>x</script>\n## overskrift")
+    warning = Problem("agreements/a|b.yaml", 9, 1, "PA205", "Kun et råd", severity="warning")
+    lines = format_markdown([nasty, warning]).splitlines()
+    rows = [line for line in lines if line.startswith("| ") and "---" not in line][1:]
+    assert len(rows) == 2
+    for row in rows:
+        cells = re.split(r"(?<!\\)\|", row)[1:-1]  # GitHub splits a row at each unescaped |
+        assert len(cells) == 4, row
+    assert "<" not in "".join(lines).replace("\\<", "")
+    assert not [line for line in lines if line.startswith("## ")]
+    assert "1 fejl og 1 advarsel." in lines
+    assert [re.split(r"(?<!\\)\|", r)[3].strip() for r in rows] == ["fejl", "advarsel"]
+
+
+# The steps run as GitHub runs them, in a git repository with the pull request's changes.
+
+
+def _run_step(step: dict, cwd: Path, env: dict, expressions: dict | None = None):
+    env = dict(env)
+    for name, value in step.get("env", {}).items():
+        env[name] = (expressions or {})[value] if "${{" in value else value
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    """$GITHUB_OUTPUT as GitHub reads it: name=value, or name<<END ... END over several lines."""
+    lines, out = path.read_text(encoding="utf-8").split("\n"), {}
+    i = 0
+    while i < len(lines):
+        if "<<" in lines[i]:
+            name, end = lines[i].split("<<", 1)
+            stop = lines.index(end, i + 1)
+            out[name] = "\n".join(lines[i + 1 : stop])
+            i = stop + 1
+        elif "=" in lines[i]:
+            name, value = lines[i].split("=", 1)
+            out[name] = value
+            i += 1
+        else:
+            i += 1
+    return out
+
+
+def test_pull_request_steps_summary_every_problem_and_comment(tmp_path, gh):
+    from .conftest import copy_project
+    from .test_history import commit, edit, git
+
+    (tmp_path / "repo").mkdir()
+    repo = copy_project(tmp_path / "repo")
+    (repo / ".venv").symlink_to(ROOT / ".venv")
+    (repo / "tools").mkdir()
+    shutil.copy(PR_COMMENT, repo / "tools" / "pr_comment.py")
+    (repo / ".gitignore").write_text(".venv\n", encoding="utf-8")
+    git(repo, "init", "-q")
+    commit(repo, "Aftalerne")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    edit(repo, "agreements/fjordby-familievenner.yaml", ("\ntitle: ", "\ntitle: Nye "))
+    new = subprocess.run(
+        [".venv/bin/python", "build.py", "new", "ny-aftale"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert new.returncode == 0, new.stderr
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    summary, output = runner / "summary.md", runner / "output.txt"
+    env = {
+        **gh.env,
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_BASE_REF": "main",
+        "GITHUB_REPOSITORY": REPO,
+        "RUNNER_TEMP": str(runner),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(output),
+    }
+    expected = json.loads(
+        subprocess.run(
+            [".venv/bin/python", "build.py", "validate", "--format", "json", "agreements/ny-aftale.yaml"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+    )["problems"]
+    assert len(expected) > 10  # more than GitHub shows as annotations in one step
+
+    _, diff_step = _step_running("build.py diff")
+    done = _run_step(diff_step, repo, env)
+    assert done.returncode == 0, done.stderr
+    diff = _outputs(output)["markdown"]
+    assert diff.startswith("# Ændringer i partnerskabsaftaler") and "ny-aftale" in diff.replace("\\", "")
+    assert summary.read_text(encoding="utf-8") == diff + "\n"
+
+    _, check = _step_running("build.py validate --format github")
+    done = _run_step(check, repo, env)
+    assert done.returncode == 1
+    annotations = [line for line in done.stdout.splitlines() if "ny-aftale.yaml" in line]
+    assert len(annotations) == len(expected)
+
+    [every] = [s for s in _steps() if "--format markdown" in s.get("run", "")]
+    assert "!cancelled()" in every["if"]  # runs after the check failed
+    done = _run_step(every, repo, env)
+    assert done.returncode == 0, done.stderr  # exit 1, «there are problems», is expected here
+    written = summary.read_text(encoding="utf-8").removeprefix(diff + "\n")
+    assert written.startswith("## Problemer i aftalerne\n")
+    rows = [line for line in written.splitlines() if line.startswith("| agreements/ny\\-aftale\\.yaml")]
+    found = [tuple(map(int, re.match(r"\| \S+?\\:(\d+)\\:(\d+) \|", row).groups())) for row in rows]
+    assert found == [(p["line"], p["column"]) for p in expected]
+    assert [row.split(" | ")[1] for row in rows] == [p["code"] for p in expected]
+
+    [comment] = [s for s in _workflow()["jobs"]["kommentar"]["steps"] if "run" in s]
+    expressions = {
+        "${{ github.token }}": "t0ken",
+        "${{ needs.aftaler.outputs.diff }}": diff,
+        "${{ github.event.pull_request.number }}": "12",
+        "${{ github.event.pull_request.head.repo.full_name }}": REPO,
+    }
+    done = _run_step(comment, repo, env, expressions)
+    assert done.returncode == 0, done.stderr
+    [(method, endpoint, body)] = writes(gh.calls())
+    assert (method, endpoint) == ("POST", f"repos/{REPO}/issues/12/comments")
+    assert body == f"{MARKER}\n{diff}\n"
+
+    gh.forget()
+    expressions["${{ github.event.pull_request.head.repo.full_name }}"] = "someone/fork"
+    done = _run_step(comment, repo, env, expressions)
+    assert done.returncode == 0 and gh.calls() == []

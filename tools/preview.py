@@ -8,6 +8,8 @@
   Those two depend on the programs' versions, so the test checks that they exist and are
   pictures of the right kind, not their bytes. They need `soffice`, `pdftoppm` (poppler-utils)
   and /usr/bin/chromium.
+- preview-live.png and preview-live-fejl.png: the live preview (`build.py watch`) in Chromium,
+  showing the agreement, and showing a problem in its YAML.
 """
 
 from __future__ import annotations
@@ -111,12 +113,65 @@ def phone_picture(example: Path = EXAMPLE) -> bytes:
                 browser.close()
 
 
+DESKTOP = {"width": 1100, "height": 720}
+
+
+def live_pictures(example: Path = EXAMPLE) -> dict[str, bytes]:
+    """The live preview (`build.py watch`) in Chromium: the agreement as it updates, and the
+    same page while the YAML has a problem."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        for name in ("logos", "bilag"):
+            shutil.copytree(ROOT / name, work / name)
+        (work / "agreements").mkdir()
+        file = work / "agreements" / example.name
+        text = example.read_text(encoding="utf-8")
+        file.write_text(text, encoding="utf-8")
+        command = [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "watch",
+            f"agreements/{example.name}",
+            "--port",
+            "0",
+        ]
+        process = subprocess.Popen(
+            command, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        try:
+            url = process.stdout.readline().split()[-1]
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+                )
+                try:
+                    page = browser.new_page(viewport=DESKTOP, device_scale_factor=1)
+                    page.goto(f"{url}_live/vis/{example.stem}")
+                    page.frame_locator("#document").locator("h1").first.wait_for(timeout=60_000)
+                    page.wait_for_timeout(500)  # the web fonts
+                    shots = {"preview-live.png": page.screenshot()}
+                    file.write_text(text.replace("start: ", "start: 1. januar ", 1), encoding="utf-8")
+                    page.locator("#problem-list li").first.wait_for(timeout=60_000)
+                    shots["preview-live-fejl.png"] = page.screenshot()
+                    return shots
+                finally:
+                    browser.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 def main() -> int:
     check = "--check" in sys.argv[1:]
     stale = []
     if not check:
         for name, make in (("preview-docx.png", docx_picture), ("preview-telefon.png", phone_picture)):
             (OUT / name).write_bytes(make())
+            print(f"skrev docs/{name}")
+        for name, content in live_pictures().items():
+            (OUT / name).write_bytes(content)
             print(f"skrev docs/{name}")
     for name, content in pictures().items():
         target = OUT / name

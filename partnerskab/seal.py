@@ -1,0 +1,553 @@
+"""Sealing: the documents of a signed agreement, kept as they were signed (`build.py seal`).
+
+A sealed version lives in the archive beside the agreements' folder:
+
+    sealed/<name>/version-<N>/
+        seal.yaml       what was sealed, when, with which tools, and each file's SHA-256
+        <name>.yaml     the agreement's YAML as it was sealed
+        <name>.pdf      the documents as they were built then (the PDF is PDF/A-2b, for archives)
+        <name>.docx
+        <name>.html
+
+Why an archive and not only a record of hashes: the documents are built from the YAML with
+the templates and tools of the day. When a template, a font or a tool changes, a sidecar of
+hashes could only make the build fail for every signed agreement. With the sealed files kept,
+the build publishes them as they are (pipeline.py), so a signed agreement's PDF stays the PDF
+that was signed, whatever changes around it, and nobody has to choose between improving the
+template and keeping old agreements valid. `seal.yaml` is text, so a reviewer reads in the
+pull request what was sealed; the YAML copy lets a check point at the field that was changed
+after sealing.
+
+The agreement's hash is the SHA-256 of its data (not of its bytes: comments and layout do
+not count), without `status`, because ending an agreement (status: ended) does not change
+what was signed. The version is the document's own: 1, plus one for each amendment.
+
+Checks (validate and build, for every agreement with status signed or ended): PA130 not
+sealed; PA131 the version is sealed but the data changed since; PA132 a sealed file does not
+match its seal; PA133 the seal itself cannot be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problem, dotted
+from .text import printable
+
+ARCHIVE = "sealed"
+SEAL_FILE = "seal.yaml"
+KINDS = ("pdf", "docx", "html")
+SEALED_STATUSES = ("signed", "ended")
+
+MESSAGES = {
+    "da": {
+        "PA130": "Aftalen er underskrevet, men version {version} er ikke forseglet. Kør «python build.py seal {file}», så de underskrevne dokumenter gemmes i {archive}/ (status)",
+        "PA131": "Aftalen er ændret, efter version {version} blev forseglet {date}: {what}. En underskreven aftale ændres med et tillæg under changes.amendments og forsegles igen med «python build.py seal {file}» ({path})",
+        "PA132": "Den forseglede fil {name} passer ikke til forseglingen i {seal}: filen er ændret eller byttet ud. Hent den fra git-historikken (git checkout -- {name_path}) (status)",
+        "PA133": "Forseglingen {seal} kan ikke læses: {why}. Den skrives af «python build.py seal»; hent den fra git-historikken",
+        "removed": "feltet er fjernet",
+        "added": "feltet er tilføjet",
+        "changed": "værdien er ændret",
+    },
+    "en": {
+        "PA130": "The agreement is signed, but version {version} is not sealed. Run «python build.py seal {file}» to keep the signed documents in {archive}/ (status)",
+        "PA131": "The agreement was changed after version {version} was sealed on {date}: {what}. A signed agreement is changed by an amendment under changes.amendments and sealed again with «python build.py seal {file}» ({path})",
+        "PA132": "The sealed file {name} does not match its seal in {seal}: the file was changed or replaced. Restore it from the git history (git checkout -- {name_path}) (status)",
+        "PA133": "The seal {seal} cannot be read: {why}. It is written by «python build.py seal»; restore it from the git history",
+        "removed": "the field was removed",
+        "added": "the field was added",
+        "changed": "the value was changed",
+    },
+}
+
+
+def agreement_hash(data: dict) -> str:
+    """The SHA-256 of what was agreed: the data, keys sorted, without `status`."""
+    content = {key: value for key, value in data.items() if key != "status"}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def version(data: dict) -> int:
+    """The document's version, as it prints it: 1, plus one for each amendment."""
+    return 1 + len((data.get("changes") or {}).get("amendments") or [])
+
+
+def archive_of(agreement: Path) -> Path:
+    """sealed/<name>/ beside the agreements' folder (as logos/ is)."""
+    agreement = Path(agreement).resolve()
+    return agreement.parent.parent / ARCHIVE / agreement.stem
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Seal:
+    folder: Path
+    record: dict
+
+    @property
+    def version(self) -> int:
+        return self.record["version"]
+
+    def file(self, kind: str) -> Path:
+        return self.folder / self.record["documents"][kind]["file"]
+
+    def files(self) -> list[Path]:
+        """Everything the seal holds, for the build's record of its inputs (state.py)."""
+        return [self.folder / SEAL_FILE, *(self.file(kind) for kind in KINDS)]
+
+
+class SealError(Exception):
+    pass
+
+
+def read_seal(folder: Path) -> Seal:
+    """The seal in `folder`, its record checked for the keys and values `seal` writes."""
+    import yaml
+
+    try:
+        record = yaml.safe_load((folder / SEAL_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SealError(str(getattr(exc, "strerror", None) or exc)) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
+        raise SealError(f"den er ikke gyldig YAML{where}") from exc
+    try:
+        assert isinstance(record, dict)
+        assert isinstance(record["version"], int) and isinstance(record["agreement_sha256"], str)
+        for kind in KINDS:
+            entry = record["documents"][kind]
+            assert isinstance(entry["sha256"], str) and isinstance(entry["file"], str)
+            assert "/" not in entry["file"] and entry["file"] not in ("", ".", "..")
+    except (AssertionError, KeyError, TypeError) as exc:
+        raise SealError("der mangler noget i den, eller noget er ændret") from exc
+    return Seal(folder, record)
+
+
+def seals(agreement: Path) -> tuple[dict[int, Seal], list[tuple[Path, str]]]:
+    """Every sealed version of an agreement, and the seals that cannot be read."""
+    found, broken = {}, []
+    archive = archive_of(agreement)
+    if not archive.is_dir():
+        return found, broken
+    for folder in sorted(archive.glob("version-*")):
+        try:
+            seal = read_seal(folder)
+        except SealError as exc:
+            broken.append((folder / SEAL_FILE, str(exc)))
+            continue
+        found[seal.version] = seal
+    return found, broken
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def check_seal(path: str, source) -> tuple[list[Problem], Seal | None]:
+    """The seal's problems for a valid agreement, and the seal whose documents are published
+    (None for a draft)."""
+    from .i18n import language
+
+    data = source.data
+    if data.get("status") not in SEALED_STATUSES:
+        return [], None
+    words = MESSAGES[language(data)]
+    found, broken = seals(Path(path))
+    problems = [
+        Problem(_shown(file), 1, 1, "PA133", words["PA133"].format(seal=_shown(file), why=why))
+        for file, why in broken
+    ]
+    current = version(data)
+    status_at = source.position(("status",))
+    seal = found.get(current)
+    if seal is None:
+        if not broken:
+            message = words["PA130"].format(version=current, file=path, archive=ARCHIVE)
+            problems.append(Problem(path, *status_at, "PA130", message, json_path="status"))
+        return problems, None
+    if seal.record["agreement_sha256"] != agreement_hash(data):
+        where, what = _first_change(seal, data, words)
+        message = words["PA131"].format(
+            version=current, date=seal.record.get("sealed", "?"), what=what, file=path, path=dotted(where)
+        )
+        problems.append(Problem(path, *source.position(where), "PA131", message, json_path=dotted(where)))
+        return problems, None
+    for kind in KINDS:
+        file = seal.file(kind)
+        try:
+            ok = sha256(file.read_bytes()) == seal.record["documents"][kind]["sha256"]
+        except OSError:
+            ok = False
+        if not ok:
+            message = words["PA132"].format(
+                name=file.name, seal=_shown(seal.folder / SEAL_FILE), name_path=_shown(file)
+            )
+            problems.append(Problem(path, *status_at, "PA132", message, json_path="status"))
+    return problems, (None if problems else seal)
+
+
+@dataclass
+class SealedDocuments:
+    pdf: bytes
+    docx: bytes
+    html: bytes
+
+
+def sealed_documents(seal: Seal) -> SealedDocuments:
+    """The sealed files, read for publishing; check_seal has compared them with the seal."""
+    return SealedDocuments(*(seal.file(kind).read_bytes() for kind in KINDS))
+
+
+def _first_change(seal: Seal, data: dict, words: dict) -> tuple[tuple, str]:
+    """Where the data first differs from the YAML that was sealed, and how."""
+    from .load import load
+
+    copy = seal.folder / f"{seal.folder.parent.name}.yaml"
+    try:
+        old = load(copy).data
+    except Exception:  # the copy is missing or unreadable: no place to point at
+        old = None
+    if not isinstance(old, dict):
+        return (), words["changed"]
+    old = {k: v for k, v in old.items() if k != "status"}
+    new = {k: v for k, v in data.items() if k != "status"}
+    found = _difference(old, new, ())
+    if found is None:
+        return (), words["changed"]
+    where, kind = found
+    return where, words[kind]
+
+
+def _difference(old, new, path: tuple):
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in list(new) + [k for k in old if k not in new]:
+            if key not in old:
+                return path + (key,), "added"
+            if key not in new:
+                return path, "removed"
+            found = _difference(old[key], new[key], path + (key,))
+            if found:
+                return found
+        return None
+    if isinstance(old, list) and isinstance(new, list):
+        for index in range(max(len(old), len(new))):
+            if index >= len(old):
+                return path + (index,), "added"
+            if index >= len(new):
+                return path, "removed"
+            found = _difference(old[index], new[index], path + (index,))
+            if found:
+                return found
+        return None
+    return None if old == new and type(old) is type(new) else (path, "changed")
+
+
+# ---------------------------------------------------------------------------------------------
+# build.py seal FILE
+
+
+def tool_versions() -> dict[str, str]:
+    from .pandoc_server import pandoc_binary
+    from .state import installed_versions
+
+    versions = installed_versions()
+    import subprocess
+
+    try:
+        first = subprocess.run(
+            [pandoc_binary(), "--version"], capture_output=True, text=True, timeout=60
+        ).stdout.splitlines()[0]
+        pandoc = first.split()[-1]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        pandoc = "?"
+    return {
+        "partnerskab": versions.get("partnerskab", "?"),
+        "pandoc": pandoc,
+        "typst": versions.get("typst", "?"),
+        "python-docx": versions.get("python_docx", "?"),
+    }
+
+
+def seal_command(files: list[str]) -> int:
+    """Seal the current version of each signed agreement: exit 0 when all are sealed (now or
+    before), 1 when one cannot be. An ended one may be sealed too: an agreement that ended
+    before sealing existed has no other way. The documents are built together, in one build."""
+    from .check import check
+    from .load import load
+    from .pipeline import Outcome, build_files
+
+    failed, todo = False, []
+    for file in files:
+        source = load(file)
+        outcome = Outcome(file, check(source))
+        if not outcome.ok:
+            sys.stdout.write("".join(p.text() + "\n" for p in outcome.problems))
+            print(f"{printable(file)} kan ikke forsegles, før problemerne er rettet.", file=sys.stderr)
+            failed = True
+            continue
+        data = source.data
+        if data["status"] not in SEALED_STATUSES:
+            print(
+                f"{printable(file)} har status «{data['status']}». Kun en underskrevet aftale (status: signed) "
+                "forsegles: sæt status, når alle har skrevet under, og kør seal igen.",
+                file=sys.stderr,
+            )
+            failed = True
+            continue
+        number = version(data)
+        existing = seals(Path(file))[0].get(number)
+        if existing and existing.record["agreement_sha256"] == agreement_hash(data):
+            print(f"Version {number} af {printable(file)} er allerede forseglet ({_shown(existing.folder)}).")
+        elif existing:
+            sys.stdout.write("".join(p.text() + "\n" for p in check_seal(file, source)[0]))
+            print(
+                f"Version {number} af {printable(file)} er forseglet med et andet indhold. En ændring af en "
+                "underskreven aftale er et tillæg: skriv det under changes.amendments, så aftalen får et nyt "
+                "versionsnummer, og forsegl igen.",
+                file=sys.stderr,
+            )
+            failed = True
+        else:
+            todo.append((file, data, number))
+    if not todo:
+        return 1 if failed else 0
+    with tempfile.TemporaryDirectory(prefix="partnerskab-seal-") as staging:
+        out = Path(staging) / "build"
+        outcomes, _ = build_files([f for f, _, _ in todo], out, False, os.cpu_count() or 1, check_seals=False)
+        for (file, data, number), outcome in zip(todo, outcomes, strict=True):
+            if not outcome.ok:
+                sys.stdout.write("".join(p.text() + "\n" for p in outcome.problems))
+                print(f"{printable(file)} kunne ikke bygges, så den er ikke forseglet.", file=sys.stderr)
+                failed = True
+                continue
+            try:
+                where = _keep(Path(file), data, number, out)
+            except OSError as exc:
+                from .messages import os_reason
+
+                print(
+                    f"build.py: fejl: {printable(file)} kunne ikke forsegles: {os_reason(exc)}",
+                    file=sys.stderr,
+                )
+                failed = True
+                continue
+            print(f"Version {number} af {printable(file)} er forseglet i {_shown(where)}.")
+    if not failed:
+        print("Læg mappen i git sammen med aftalen (git add), så den forseglede udgave er den, der gælder.")
+    return 1 if failed else 0
+
+
+def _keep(file: Path, data: dict, number: int, out: Path) -> Path:
+    """Write sealed/<name>/version-<number>/ from the documents built in `out`: into a fresh
+    folder beside it, renamed into place when complete, so a seal is whole or absent."""
+    archive = archive_of(file)
+    stem = file.stem
+    archive.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".seal-", dir=archive) as staging:
+        folder = Path(staging) / f"version-{number}"
+        folder.mkdir()
+        documents = {}
+        for kind in KINDS:
+            name = f"{stem}.{kind}"
+            shutil.copyfile(out / name, folder / name)
+            content = (folder / name).read_bytes()
+            documents[kind] = {"file": name, "sha256": sha256(content), "bytes": len(content)}
+        (folder / f"{stem}.yaml").write_bytes(file.read_bytes())
+        record = {
+            "agreement": file.name,
+            "title": data["title"],
+            "version": number,
+            "sealed": dt.date.today().isoformat(),
+            "agreement_sha256": agreement_hash(data),
+            "documents": documents,
+            "tools": tool_versions(),
+        }
+        (folder / SEAL_FILE).write_text(seal_text(record), encoding="utf-8")
+        for child in folder.iterdir():
+            os.chmod(child, 0o644)
+        os.chmod(folder, 0o755)
+        os.replace(folder, archive / f"version-{number}")  # whole, or not at all
+    return archive / f"version-{number}"
+
+
+def seal_text(record: dict) -> str:
+    """seal.yaml: a comment for the reader, then the record in block style, keys in order."""
+    import yaml
+
+    head = (
+        "# Forsegling skrevet af «python build.py seal». Ret ikke i filen: den viser, hvilke\n"
+        "# dokumenter der blev underskrevet (SHA-256 for hver fil), og hvilket indhold de er bygget af.\n"
+    )
+    return head + yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=100)
+
+
+# ---------------------------------------------------------------------------------------------
+# build.py verify FILE
+
+
+@dataclass
+class Match:
+    seal: Seal
+    kind: str
+    signed_copy: bool  # the sealed PDF with signatures (incremental updates) added after it
+
+
+def all_seals(archive_root: Path) -> list[Seal]:
+    found = []
+    for folder in sorted(archive_root.glob("*/version-*")):
+        try:
+            found.append(read_seal(folder))
+        except SealError:
+            continue  # validate reports it (PA133)
+    return found
+
+
+def identify(content: bytes, archive_root: Path) -> Match | None:
+    """The sealed document `content` is, or the sealed PDF it starts with (a signed copy)."""
+    digest = sha256(content)
+    candidates = all_seals(archive_root)
+    for seal in candidates:
+        for kind in KINDS:
+            if seal.record["documents"][kind]["sha256"] == digest:
+                return Match(seal, kind, False)
+    for seal in candidates:
+        entry = seal.record["documents"]["pdf"]
+        size = entry.get("bytes")
+        if isinstance(size, int) and 0 < size < len(content) and sha256(content[:size]) == entry["sha256"]:
+            return Match(seal, "pdf", True)
+    return None
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "uden tidspunkt"
+    from .i18n import Formats
+
+    moment = dt.datetime.fromisoformat(iso)
+    try:
+        from zoneinfo import ZoneInfo
+
+        moment = moment.astimezone(ZoneInfo("Europe/Copenhagen"))
+        zone = ""
+    except Exception:  # no time zone data on this machine
+        zone = f" ({moment.tzname() or 'UTC'})"
+    return f"{Formats('da').date(moment.date().isoformat())} kl. {moment:%H.%M}{zone}"
+
+
+def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
+    """Is `file` a sealed document of this repository (or a signed copy of one), which
+    agreement and version, is it current, and are its signatures intact. Exit 0 or 1."""
+    shown = printable(file)
+    try:
+        content = Path(file).read_bytes()
+        roots = [Path(t).read_bytes() for t in trust]
+    except OSError as exc:
+        from .messages import os_reason
+
+        print(
+            f"build.py: fejl: {printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}",
+            file=sys.stderr,
+        )
+        return 1
+    archive_root = agreements.parent / ARCHIVE
+    match = identify(content, archive_root)
+    reports, broken = [], None
+    if content.startswith(b"%PDF-"):
+        reports, broken = _signature_reports(content, roots)
+    if match is None:
+        print(
+            f"{shown} er IKKE et forseglet dokument fra dette repositorium: ingen forsegling i {ARCHIVE}/ har"
+        )
+        print("filens SHA-256. Den kan være ændret efter forseglingen eller komme et andet sted fra.")
+        _print_signatures(reports, broken, roots)
+        return 1
+    seal, record = match.seal, match.seal.record
+    what = {"pdf": "PDF", "docx": "DOCX-fil", "html": "HTML-side"}[match.kind]
+    agreement = agreements / record.get("agreement", f"{seal.folder.parent.name}.yaml")
+    if match.signed_copy and (broken or not reports):
+        print(
+            f"{shown} begynder med den forseglede PDF af «{printable(str(record.get('title', '?')))}», version"
+        )
+        print(
+            f"{record['version']}, men bagefter er der tilføjet noget, som ikke er en underskrift: filen er ændret."
+        )
+        return 1
+    print(
+        f"{shown} er {'en underskrevet udgave af ' if match.signed_copy else ''}den forseglede {what} af "
+        f"«{printable(str(record.get('title', '?')))}» ({_shown(agreement)}), version {record['version']}, "
+        f"forseglet {record.get('sealed', '?')}."
+    )
+    print(_currency(agreement, seal))
+    return 0 if _print_signatures(reports, broken, roots) else 1
+
+
+def _currency(agreement: Path, seal: Seal) -> str:
+    from .load import load
+
+    if not agreement.is_file():
+        return f"Aftalen findes ikke længere som {_shown(agreement)}."
+    data = load(agreement).data
+    if not isinstance(data, dict):
+        return f"Den nuværende {_shown(agreement)} kan ikke læses; kør validate."
+    now = version(data)
+    if now == seal.version:
+        if agreement_hash(data) == seal.record["agreement_sha256"]:
+            return "Det er den gældende version af aftalen."
+        return "Aftalen er ændret efter forseglingen, uden et tillæg (kør validate)."
+    if now > seal.version:
+        return f"Aftalen er ændret siden med tillæg: den gældende version er {now}."
+    return f"Aftalen har nu et lavere versionsnummer ({now}); kør validate."
+
+
+def _signature_reports(content: bytes, roots: list[bytes]):
+    import logging
+
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # our own words say what went wrong
+    from .signing import signatures
+
+    try:
+        return signatures(content, roots), None
+    except Exception as exc:  # a damaged file: pyHanko's many errors all mean «cannot be trusted»
+        return [], f"{type(exc).__name__}"
+
+
+def _print_signatures(reports, broken, roots) -> bool:
+    if broken:
+        print(f"Underskrifterne kan ikke kontrolleres: filen er beskadiget eller ændret ({broken}).")
+        return False
+    ok = True
+    for number, report in enumerate(reports, 1):
+        if not report.intact:
+            state = "BRUDT: det underskrevne indhold er ændret, eller underskriften passer ikke"
+            ok = False
+        elif not report.covers_rest:
+            state = "intakt, men filen er ændret efter underskriften med andet end underskrifter"
+            ok = False
+        else:
+            state = "intakt"
+        if not roots:
+            trust = "udstederen er ikke kontrolleret (angiv udstederens certifikat med --trust)"
+        elif report.trusted:
+            trust = "certifikatet er udstedt af en betroet udsteder"
+        else:
+            trust = "certifikatet er IKKE udstedt af en af de angivne udstedere"
+            ok = False
+        print(f"Underskrift {number}: {printable(report.signer)}, {_when(report.when)}: {state}; {trust}.")
+    return ok

@@ -1,0 +1,260 @@
+"""Digital signatures (PAdES) with pyHanko: `build.py sign` and the signature part of `verify`.
+
+A signature is added as an incremental update: the sealed PDF's bytes stay the first part of
+the signed file, unchanged, so `verify` can still tell which sealed document it is, and each
+signature covers everything before it, earlier signatures included.
+
+What keeps the sealed PDF an archival (PDF/A-2b) and accessible (PDF/UA-1) document:
+- The signature field is invisible (a zero-size widget, which PDF/A-2 lets go without an
+  appearance), with the Print flag and no Hidden flag, as PDF/A-2 requires of annotations.
+- pyHanko would declare ISO/TS 32002 for an ECDSA key and raise the catalog's version to PDF
+  2.0; PDF/A-2 is based on PDF 1.7, so only the ESIC extension (PAdES in PDF 1.7) is declared.
+- PDF/UA-1 wants every annotation on the page in the structure tree, except those outside
+  the page's crop box. Adding to the structure tree in a later revision would change objects
+  an earlier signature covers, and pyHanko's validation rightly calls that suspicious; so the
+  widget lies outside the crop box (pyHanko's box_out_of_bounds), where it needs no tag, and
+  carries a tooltip (TU) naming the signatory.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SigningFailed(Exception):
+    """A Danish sentence for the person signing."""
+
+
+def _signer_class():
+    from pyhanko.sign import signers
+
+    class PdfA2Signer(signers.PdfSigner):
+        def register_extensions(self, pdf_out, *, md_algorithm: str):  # noqa: ARG002
+            from pyhanko.sign.signers.pdf_signer import _ensure_esic_ext
+
+            _ensure_esic_ext(pdf_out)  # PAdES in PDF 1.7; never PDF 2.0's ISO 32002 (see above)
+
+    return PdfA2Signer
+
+
+def load_certificate(p12: bytes, password: bytes):
+    """A pyHanko signer from a PKCS#12 file (.p12/.pfx), or SigningFailed in Danish."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.sign import signers
+
+    try:
+        key, cert, _ = pkcs12.load_key_and_certificates(p12, password or None)
+    except ValueError as exc:
+        text = str(exc).lower()
+        if "password" in text or "mac" in text or "decrypt" in text:
+            raise SigningFailed("adgangskoden til certifikatet er forkert") from exc
+        raise SigningFailed("filen er ikke et certifikat i PKCS#12-format (.p12 eller .pfx)") from exc
+    if key is None or cert is None:
+        raise SigningFailed("certifikatfilen indeholder ikke både et certifikat og dets nøgle")
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".p12") as handle:  # pyHanko reads from a file
+        handle.write(p12)
+        handle.flush()
+        signer = signers.SimpleSigner.load_pkcs12(handle.name, passphrase=password or None)
+    if signer is None:
+        raise SigningFailed("certifikatet kan ikke bruges til at skrive under med")
+    return signer
+
+
+def signer_name(signer) -> str:
+    subject = signer.signing_cert.subject.native
+    name = subject.get("common_name") or signer.signing_cert.subject.human_friendly
+    organisation = subject.get("organization_name")
+    return f"{name} ({organisation})" if organisation else name
+
+
+def sign_pdf(pdf: bytes, signer, field_name: str, reason: str | None = None) -> bytes:
+    """`pdf` with one more PAdES signature, by `signer`, in a new invisible, tagged field."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    invisible = fields.InvisSigSettings(set_print_flag=True, set_hidden_flag=False, box_out_of_bounds=True)
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(sig_field_name=field_name, invis_sig_settings=invisible)
+    )
+    _name_field(writer, field_name, f"Digital underskrift: {signer_name(signer)}", generic)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+    )
+    out = _signer_class()(meta, signer=signer).sign_pdf(writer)
+    return out.getvalue()
+
+
+def _name_field(writer, field_name: str, label: str, generic) -> None:
+    """The tooltip (TU) that names the new signature field to assistive technology."""
+    acroform = writer.root["/AcroForm"]
+    widget = next(ref.get_object() for ref in acroform["/Fields"] if ref.get_object().get("/T") == field_name)
+    widget["/TU"] = generic.TextStringObject(label)
+    writer.update_container(widget)
+
+
+@dataclass
+class SignatureReport:
+    field: str
+    signer: str
+    when: str | None
+    intact: bool
+    trusted: bool
+    covers_rest: bool  # nothing but later signatures was changed after it
+
+
+def signatures(pdf: bytes, trust: list[bytes] = ()) -> list[SignatureReport]:
+    """Every signature in `pdf`, validated by pyHanko: is it intact (the signed bytes are the
+    ones signed), is its certificate from a trusted issuer (`trust`: PEM or DER certificates),
+    and was anything but signatures changed after it."""
+    import tempfile
+
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = []
+    for data in trust:
+        with tempfile.NamedTemporaryFile(suffix=".pem") as handle:
+            handle.write(data)
+            handle.flush()
+            roots.append(load_cert_from_pemder(handle.name))
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    reports = []
+    for embedded in reader.embedded_signatures:
+        status = validate_pdf_signature(embedded, context)
+        level = status.modification_level
+        reports.append(
+            SignatureReport(
+                field=embedded.field_name,
+                signer=_cert_name(status.signing_cert),
+                when=status.signer_reported_dt.isoformat() if status.signer_reported_dt else None,
+                intact=bool(status.intact and status.valid),
+                trusted=bool(status.trusted),
+                covers_rest=bool(
+                    status.docmdp_ok is not False
+                    and (level is None or level <= ModificationLevel.FORM_FILLING)
+                ),
+            )
+        )
+    return reports
+
+
+def _cert_name(cert) -> str:
+    if cert is None:
+        return "ukendt"
+    subject = cert.subject.native
+    name = subject.get("common_name") or cert.subject.human_friendly
+    organisation = subject.get("organization_name")
+    return f"{name} ({organisation})" if organisation else name
+
+
+def first_revision_length(pdf: bytes) -> int:
+    """The length of the PDF before any incremental update (the file as first written)."""
+    end = pdf.find(b"%%EOF")
+    if end < 0:
+        return len(pdf)
+    end += len(b"%%EOF")
+    while end < len(pdf) and pdf[end : end + 1] in (b"\r", b"\n"):
+        end += 1
+    return end
+
+
+def next_signed_name(path: Path) -> Path:
+    """fjordby.pdf -> fjordby.underskrevet-1.pdf; fjordby.underskrevet-1.pdf -> ...-2.pdf."""
+    stem = path.name.removesuffix(".pdf")
+    base, _, count = stem.rpartition(".underskrevet-")
+    if base and count.isdigit():
+        return path.with_name(f"{base}.underskrevet-{int(count) + 1}.pdf")
+    return path.with_name(f"{stem}.underskrevet-1.pdf")
+
+
+PASSWORD_VARIABLE = "PARTNERSKAB_CERTIFICATE_PASSWORD"
+
+
+def sign_command(file: str, certificate: str, agreements: Path, out: str | None, reason: str | None) -> int:
+    """`build.py sign FILE.pdf --certificate CERT.p12`: one more signature, in a new file."""
+    import getpass
+    import os
+    import sys
+
+    from .messages import os_reason
+    from .seal import ARCHIVE, _signature_reports, identify
+    from .text import printable
+
+    def fail(message: str) -> int:
+        print(f"build.py: fejl: {message}", file=sys.stderr)
+        return 1
+
+    try:
+        content = Path(file).read_bytes()
+        p12 = Path(certificate).read_bytes()
+    except OSError as exc:
+        return fail(f"{printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}")
+    match = identify(content, agreements.parent / ARCHIVE)
+    if match is None or match.kind != "pdf":
+        return fail(
+            f"{printable(file)} er ikke en forseglet PDF fra dette repositorium. Kun den forseglede "
+            f"udgave underskrives: forsegl aftalen med «python build.py seal AFTALE» og underskriv "
+            f"PDF'en i {ARCHIVE}/"
+        )
+    reports, broken = _signature_reports(content, [])
+    if broken or not all(r.intact and r.covers_rest for r in reports):
+        return fail(
+            f"{printable(file)} har en underskrift, der ikke er intakt; kør «python build.py verify {file}»"
+        )
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        if not sys.stdin.isatty():
+            return fail(
+                f"skriv adgangskoden til certifikatet, når du bliver spurgt (i en terminal), eller sæt den i "
+                f"miljøvariablen {PASSWORD_VARIABLE}. Den kan ikke gives på kommandolinjen"
+            )
+        password = getpass.getpass(f"Adgangskode til {printable(certificate)}: ")
+    try:
+        signer = load_certificate(p12, password.encode())
+        target = Path(out) if out else next_signed_name(Path(file))
+        if target.resolve() == Path(file).resolve() or target.exists():
+            return fail(
+                f"{printable(target)} findes allerede og bliver ikke overskrevet; "
+                "vælg et andet navn med --out"
+            )
+        signed = sign_pdf(content, signer, f"Underskrift {len(reports) + 1}", reason)
+    except SigningFailed as exc:
+        return fail(f"{printable(certificate)}: {exc}")
+    except Exception as exc:  # pyHanko's own errors: the certificate or the file cannot be used
+        return fail(f"underskriften kunne ikke laves ({type(exc).__name__}: {printable(str(exc))})")
+    try:
+        _write_new(target, signed)
+    except OSError as exc:
+        return fail(f"{printable(target)} kunne ikke skrives: {os_reason(exc)}")
+    print(f"Underskrevet af {printable(signer_name(signer))}: {printable(target)}")
+    print(f"Kontrollér den med «python build.py verify {target}».")
+    return 0
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    """Write `data` to `target`, which must not exist, whole or not at all: a hard link from a
+    finished temporary file fails if the name is taken, even by a file made a moment ago."""
+    import os
+    import tempfile
+
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, 0o644)
+        os.link(temporary, target)
+    finally:
+        os.unlink(temporary)

@@ -1,0 +1,424 @@
+"""Signed means sealed (partnerskab/seal.py, partnerskab/signing.py): `seal`, the checks that
+hold a seal (PA130-PA133), the build publishing the sealed documents, the register, `verify`,
+and PAdES signatures with pyHanko. Every test runs the real command line on a copy of the
+project; the certificates are made here, with `cryptography`, by a test CA of our own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import FJORDBY, ROOT, copy_project
+
+SIGNED = FJORDBY  # status: signed, version 2 (one amendment)
+DRAFT = ROOT / "agreements" / "vestby-flere-i-job.yaml"
+PASSWORD = "hemmelig kode"
+
+
+def cli(project: Path, *args: str, env: dict | None = None, stdin=subprocess.DEVNULL):
+    return subprocess.run(
+        [sys.executable, str(project / "build.py"), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+        stdin=stdin,
+    )
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the project with one signed agreement (not yet sealed) and one draft."""
+    base = tmp_path / "project"
+    base.mkdir()
+    copy_project(base, examples=False)
+    shutil.rmtree(base / "sealed", ignore_errors=True)
+    for example in (SIGNED, DRAFT):
+        shutil.copy(example, base / "agreements" / example.name)
+    return base
+
+
+@pytest.fixture
+def sealed(project) -> Path:
+    result = cli(project, "seal", f"agreements/{SIGNED.name}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+def folder(project: Path, version: int = 2) -> Path:
+    return project / "sealed" / SIGNED.stem / f"version-{version}"
+
+
+def line_of(path: Path, prefix: str) -> int:
+    return next(
+        n
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line.startswith(prefix)
+    )
+
+
+# --- sealing and the checks ------------------------------------------------------------------
+
+
+def test_a_signed_agreement_without_a_seal_is_an_error_at_its_status(project):
+    result = cli(project, "validate")
+    assert result.returncode == 1
+    status_line = line_of(project / "agreements" / SIGNED.name, "status:")
+    where = f"agreements/{SIGNED.name}:{status_line}:9"
+    expected = f"{where}: error: Aftalen er underskrevet, men version 2 er ikke forseglet"
+    assert expected in result.stdout, result.stdout
+    assert f"python build.py seal agreements/{SIGNED.name}" in result.stdout
+    assert DRAFT.name not in result.stdout  # a draft needs no seal
+    build = cli(project, "build", "--out", "out")
+    assert build.returncode == 1 and not (project / "out" / f"{SIGNED.stem}.pdf").exists()
+    assert (project / "out" / f"{DRAFT.stem}.pdf").exists()  # the other agreement still builds
+
+
+def test_seal_keeps_the_documents_and_a_readable_record(sealed):
+    here = folder(sealed)
+    record = yaml.safe_load((here / "seal.yaml").read_text(encoding="utf-8"))
+    assert record["version"] == 2 and record["agreement"] == SIGNED.name
+    assert record["sealed"] == dt.date.today().isoformat()
+    assert set(record["tools"]) >= {"partnerskab", "pandoc", "typst"}
+    assert re.fullmatch(r"\d+\.\d+(\.\d+)*", record["tools"]["pandoc"])
+    import hashlib
+
+    for kind in ("pdf", "docx", "html"):
+        content = (here / f"{SIGNED.stem}.{kind}").read_bytes()
+        assert record["documents"][kind]["sha256"] == hashlib.sha256(content).hexdigest()
+    assert (here / f"{SIGNED.stem}.yaml").read_bytes() == SIGNED.read_bytes()
+    assert (here / f"{SIGNED.stem}.pdf").read_bytes().startswith(b"%PDF-")
+    assert cli(sealed, "validate").returncode == 0
+    again = cli(sealed, "seal", f"agreements/{SIGNED.name}")
+    assert again.returncode == 0 and "allerede forseglet" in again.stdout
+
+
+def test_seal_refuses_a_draft_and_an_invalid_agreement(project):
+    draft = cli(project, "seal", f"agreements/{DRAFT.name}")
+    assert draft.returncode == 1 and "status: signed" in draft.stderr and "Traceback" not in draft.stderr
+    broken = project / "agreements" / SIGNED.name
+    broken.write_text(broken.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    result = cli(project, "seal", f"agreements/{SIGNED.name}")
+    assert result.returncode == 1 and "kan ikke forsegles" in result.stderr
+    assert not (project / "sealed" / SIGNED.stem).exists()
+
+
+def test_the_build_publishes_the_sealed_documents_even_when_the_template_changes(sealed):
+    css = sealed / "templates" / "pandoc" / "agreement.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nh1 { letter-spacing: .2em; }\n", encoding="utf-8")
+    result = cli(sealed, "build", "--out", "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for kind in ("pdf", "docx", "html"):
+        name = f"{SIGNED.stem}.{kind}"
+        assert (sealed / "out" / name).read_bytes() == (folder(sealed) / name).read_bytes(), kind
+    assert "letter-spacing: .2em" in (sealed / "out" / f"{DRAFT.stem}.html").read_text(encoding="utf-8")
+    assert "letter-spacing: .2em" not in (sealed / "out" / f"{SIGNED.stem}.html").read_text(encoding="utf-8")
+    rows = json.loads((sealed / "out" / "agreements.json").read_text(encoding="utf-8"))["agreements"]
+    sealed_by_file = {row["file"]: row["sealed"] for row in rows}
+    assert sealed_by_file == {SIGNED.name: 2, DRAFT.name: None}
+    page = (sealed / "out" / "index.html").read_text(encoding="utf-8")
+    assert "Dokumenterne er de forseglede (version 2)" in page
+    assert "Forseglet version" in (sealed / "out" / "agreements.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_change_without_an_amendment_points_at_the_changed_field(sealed):
+    agreement = sealed / "agreements" / SIGNED.name
+    text = agreement.read_text(encoding="utf-8")
+    changed = text.replace("start: 2026-01-01", "start: 2026-02-01", 1)
+    assert changed != text
+    agreement.write_text(changed, encoding="utf-8")
+    result = cli(sealed, "validate")
+    assert result.returncode == 1
+    line = line_of(agreement, "  start:")
+    assert (
+        f"agreements/{SIGNED.name}:{line}:10: error: Aftalen er ændret, efter version 2 blev forseglet"
+        in result.stdout
+    )
+    assert "værdien er ændret" in result.stdout and "changes.amendments" in result.stdout
+    build = cli(sealed, "build", "--out", "out")
+    assert build.returncode == 1 and not (sealed / "out" / f"{SIGNED.stem}.pdf").exists()
+    reseal = cli(sealed, "seal", f"agreements/{SIGNED.name}")
+    assert reseal.returncode == 1 and "tillæg" in reseal.stderr
+
+
+def test_the_agreement_hash_is_its_content_without_status():
+    """Ending an agreement (status: ended) changes nothing that was signed; anything else does."""
+    from partnerskab.load import load
+    from partnerskab.seal import agreement_hash
+
+    data = load(SIGNED).data
+    assert agreement_hash({**data, "status": "ended"}) == agreement_hash(data)
+    assert agreement_hash({**data, "title": data["title"] + "!"}) != agreement_hash(data)
+    reordered = dict(reversed(list(data.items())))
+    assert agreement_hash(reordered) == agreement_hash(data)  # the order of the keys is layout
+
+
+def test_an_amendment_is_sealed_as_a_new_version_and_verify_tells_it(sealed):
+    agreement = sealed / "agreements" / SIGNED.name
+    old_pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    data = yaml.safe_load(agreement.read_text(encoding="utf-8"))
+    last = data["changes"]["amendments"][-1]
+    amendment = (
+        f"    - date: {last['date']}\n"
+        "      description: Mødested flyttet til biblioteket.\n"
+        f"      approved_by: {last['approved_by']}\n"
+    )
+    text = agreement.read_text(encoding="utf-8")
+    anchor = "  amendments:\n"
+    assert anchor in text
+    agreement.write_text(text.replace(anchor, anchor + amendment, 1), encoding="utf-8")
+    before = cli(sealed, "validate", f"agreements/{SIGNED.name}")
+    assert before.returncode == 1 and "version 3 er ikke forseglet" in before.stdout, before.stdout
+    assert cli(sealed, "seal", f"agreements/{SIGNED.name}").returncode == 0
+    assert folder(sealed, 3).is_dir() and folder(sealed, 2).is_dir()  # the earlier version stays
+    assert cli(sealed, "validate", f"agreements/{SIGNED.name}").returncode == 0
+    verify = cli(sealed, "verify", str(old_pdf))
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "version 2" in verify.stdout and "den gældende version er 3" in verify.stdout
+    current = cli(sealed, "verify", str(folder(sealed, 3) / f"{SIGNED.stem}.pdf"))
+    assert "Det er den gældende version af aftalen." in current.stdout
+
+
+def test_a_replaced_sealed_file_and_a_broken_seal_are_errors(sealed):
+    html = folder(sealed) / f"{SIGNED.stem}.html"
+    html.write_bytes(html.read_bytes().replace(b"Fjordby", b"Fjordbi", 1))
+    result = cli(sealed, "validate")
+    assert result.returncode == 1
+    assert f"Den forseglede fil {SIGNED.stem}.html passer ikke til forseglingen" in result.stdout
+    seal_file = folder(sealed) / "seal.yaml"
+    seal_file.write_text("version: [\n", encoding="utf-8")
+    result = cli(sealed, "validate")
+    assert result.returncode == 1
+    assert f"sealed/{SIGNED.stem}/version-2/seal.yaml:1:1: error: Forseglingen" in result.stdout
+    assert "ikke gyldig YAML (linje 2" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+# --- verify ----------------------------------------------------------------------------------
+
+
+def test_verify_knows_each_sealed_document_and_nothing_else(sealed, tmp_path):
+    for kind, word in (("pdf", "PDF"), ("docx", "DOCX-fil"), ("html", "HTML-side")):
+        result = cli(sealed, "verify", str(folder(sealed) / f"{SIGNED.stem}.{kind}"))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"den forseglede {word} af «Frivillig familiestøtte i Fjordby»" in result.stdout
+        assert "version 2" in result.stdout
+    other = tmp_path / "andet.pdf"
+    pdf = (folder(sealed) / f"{SIGNED.stem}.pdf").read_bytes()
+    at = pdf.index(b"/Title")
+    other.write_bytes(pdf[:at] + b"/Titlf" + pdf[at + 6 :])  # one letter
+    result = cli(sealed, "verify", str(other))
+    assert result.returncode == 1 and "IKKE et forseglet dokument" in result.stdout
+    other.write_bytes(pdf + b"1 0 obj\n(efterskrift)\nendobj\n%%EOF\n")  # added after, not a signature
+    result = cli(sealed, "verify", str(other))
+    assert result.returncode == 1 and "som ikke er en underskrift: filen er ændret" in result.stdout
+    missing = cli(sealed, "verify", str(tmp_path / "findes-ikke.pdf"))
+    assert (
+        missing.returncode == 1 and "kan ikke læses" in missing.stderr and "Traceback" not in missing.stderr
+    )
+
+
+# --- PAdES signatures ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory) -> dict[str, Path]:
+    """A test CA, and two signatories: one with an RSA key, one with an ECDSA (P-256) key."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    where = tmp_path_factory.mktemp("certifikater")
+    now = dt.datetime.now(dt.UTC)
+
+    def name(common: str, organisation: str) -> x509.Name:
+        return x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "DK"),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+                x509.NameAttribute(NameOID.COMMON_NAME, common),
+            ]
+        )
+
+    def usage(ca: bool) -> x509.KeyUsage:
+        return x509.KeyUsage(
+            digital_signature=True, content_commitment=not ca, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+            encipher_only=False, decipher_only=False,
+        )  # fmt: skip
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = name("Test-CA for partnerskabsaftaler", "Testudsteder")
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(usage(True), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    (where / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    files = {"ca": where / "ca.pem"}
+    for label, common, organisation, key in (
+        (
+            "mette",
+            "Mette Æbelø",
+            "Fjordby Kommune",
+            rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        ),
+        ("soeren", "Søren Ørum", "Familiestøtten Fjordby", ec.generate_private_key(ec.SECP256R1())),
+    ):
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name(common, organisation))
+            .issuer_name(ca_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(usage(False), critical=True)
+            .sign(ca_key, hashes.SHA256())
+        )
+        encryption = serialization.BestAvailableEncryption(PASSWORD.encode())
+        blob = pkcs12.serialize_key_and_certificates(common.encode(), key, cert, [ca], encryption)
+        (where / f"{label}.p12").write_bytes(blob)
+        files[label] = where / f"{label}.p12"
+    return files
+
+
+def sign(project: Path, pdf: Path, certificate: Path, *extra: str, password: str = PASSWORD):
+    return cli(
+        project,
+        "sign",
+        str(pdf),
+        "--certificate",
+        str(certificate),
+        *extra,
+        env={"PARTNERSKAB_CERTIFICATE_PASSWORD": password},
+    )
+
+
+def test_two_signatories_sign_and_both_signatures_stay_valid(sealed, certificates):
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    original = pdf.read_bytes()
+    first = sign(sealed, pdf, certificates["mette"], "--reason", "Godkendt af direktionen")
+    assert first.returncode == 0, first.stdout + first.stderr
+    once = folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf"
+    assert "Underskrevet af Mette Æbelø (Fjordby Kommune)" in first.stdout and once.exists()
+    second = sign(sealed, once, certificates["soeren"])
+    assert second.returncode == 0, second.stdout + second.stderr
+    twice = folder(sealed) / f"{SIGNED.stem}.underskrevet-2.pdf"
+    assert pdf.read_bytes() == original  # never written over
+    assert twice.read_bytes().startswith(original)  # signatures are added after the sealed bytes
+
+    result = cli(sealed, "verify", str(twice), "--trust", str(certificates["ca"]))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "en underskrevet udgave af den forseglede PDF" in result.stdout
+    today = dt.date.today()
+    lines = [line for line in result.stdout.splitlines() if line.startswith("Underskrift ")]
+    assert len(lines) == 2, result.stdout
+    assert lines[0].startswith("Underskrift 1: Mette Æbelø (Fjordby Kommune), ")
+    assert lines[1].startswith("Underskrift 2: Søren Ørum (Familiestøtten Fjordby), ")
+    assert all(
+        f"{today.day}." in line and ": intakt; certifikatet er udstedt af en betroet udsteder" in line
+        for line in lines
+    ), result.stdout
+    untrusted = cli(sealed, "verify", str(twice))
+    assert untrusted.returncode == 0 and "udstederen er ikke kontrolleret" in untrusted.stdout
+
+
+def test_a_changed_byte_after_signing_is_detected(sealed, certificates, tmp_path):
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    assert sign(sealed, pdf, certificates["mette"]).returncode == 0
+    signed = (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").read_bytes()
+    sealed_size = len(pdf.read_bytes())
+    # In the signature's revision: the modification date pyHanko wrote is covered by the signature.
+    signature_part = signed[sealed_size:]
+    index = signature_part.find(b"/ModDate (D")
+    assert index > 0
+    tampered = bytearray(signed)
+    digits = re.compile(rb"\d{14}").search(signature_part, index)  # D:YYYYMMDDHHMMSS
+    position = sealed_size + digits.start() + 3  # the year's last digit
+    tampered[position] = ord("7") if tampered[position] != ord("7") else ord("8")
+    changed = tmp_path / "ændret.pdf"
+    changed.write_bytes(bytes(tampered))
+    result = cli(sealed, "verify", str(changed), "--trust", str(certificates["ca"]))
+    assert result.returncode == 1, result.stdout
+    assert "BRUDT" in result.stdout or "beskadiget" in result.stdout
+    # In the sealed part: then it is no longer the sealed document at all.
+    tampered = bytearray(signed)
+    at = signed.find(b"/Title")
+    tampered[at + 1] = ord("t")
+    changed.write_bytes(bytes(tampered))
+    result = cli(sealed, "verify", str(changed))
+    assert result.returncode == 1 and "IKKE et forseglet dokument" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_signed_pdf_is_still_pdf_a_2b(sealed, certificates):
+    from pypdf import PdfReader
+
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    assert sign(sealed, pdf, certificates["soeren"]).returncode == 0  # ECDSA: no PDF 2.0 declared
+    signed = folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf"
+    content = signed.read_bytes()
+    assert content.startswith(b"%PDF-1.7")
+    reader = PdfReader(signed)
+    root = reader.trailer["/Root"]
+    assert "/Version" not in root or str(root["/Version"]) <= "/1.7"
+    assert "/ISO_" not in root.get("/Extensions", {})
+    metadata = root["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part(>|=\")2", metadata) and re.search(r"pdfaid:conformance(>|=\")B", metadata)
+    assert re.search(r"pdfuaid:part(>|=\")1", metadata)
+    (field,) = [f.get_object() for f in root["/AcroForm"]["/Fields"]]
+    assert field["/FT"] == "/Sig" and field["/Subtype"] == "/Widget"
+    flags = int(field["/F"])
+    assert flags & 4 and not flags & (1 | 2 | 32 | 256)  # Print; not Invisible, Hidden, NoView, ToggleNoView
+    rect = [float(v) for v in field["/Rect"]]
+    assert rect[0] == rect[2] and rect[1] == rect[3]  # zero size: no appearance needed
+    page = field["/P"].get_object()
+    box = [float(v) for v in page.get("/CropBox", page["/MediaBox"])]
+    assert not (box[0] <= rect[0] <= box[2] and box[1] <= rect[1] <= box[3])  # outside: needs no tag (PDF/UA)
+    assert "Søren Ørum" in str(field["/TU"])
+    assert "/JavaScript" not in content.decode("latin-1")
+
+
+def test_sign_refuses_what_it_must_refuse(sealed, certificates, tmp_path):
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    wrong = sign(sealed, pdf, certificates["mette"], password="forkert")
+    assert wrong.returncode == 1 and "adgangskoden til certifikatet er forkert" in wrong.stderr
+    no_password = cli(sealed, "sign", str(pdf), "--certificate", str(certificates["mette"]))
+    assert no_password.returncode == 1 and "PARTNERSKAB_CERTIFICATE_PASSWORD" in no_password.stderr
+    options = cli(sealed, "sign", "--help").stdout
+    assert "--password" not in options  # never on the command line
+    other = tmp_path / "andet.pdf"
+    other.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    unknown = sign(sealed, other, certificates["mette"])
+    assert unknown.returncode == 1 and "ikke en forseglet PDF" in unknown.stderr
+    not_p12 = tmp_path / "ikke.p12"
+    not_p12.write_bytes(b"noget andet")
+    bad = sign(sealed, pdf, not_p12)
+    assert bad.returncode == 1 and "PKCS#12" in bad.stderr
+    assert sign(sealed, pdf, certificates["mette"]).returncode == 0
+    again = sign(sealed, pdf, certificates["mette"])  # the first signed copy is there already
+    assert again.returncode == 1 and "bliver ikke overskrevet" in again.stderr
+    for result in (wrong, no_password, unknown, bad, again):
+        assert "Traceback" not in result.stdout + result.stderr
+    leftovers = [p.name for p in folder(sealed).iterdir() if p.name.startswith(".")]
+    assert not leftovers
