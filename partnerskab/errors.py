@@ -4,7 +4,24 @@ without loading the render machinery."""
 
 
 class RenderError(Exception):
-    """Pandoc or Typst failed on one agreement; the message says which and why."""
+    """Pandoc or Typst failed on one agreement; the message says which and why. With a `key`,
+    the reason is a message of messages.BUILD, told in the agreement's language (reason())."""
+
+    def __init__(self, message: str, key: str | None = None, **params):
+        super().__init__(message)
+        self.key, self.params = key, params
+
+    def __reduce__(self):  # sent from a worker to the parent: keep the key and its values
+        return _restore, (type(self), self.args, self.__dict__)
+
+    def reason(self, lang: str) -> str:
+        if not self.key:
+            return str(self)
+        from .i18n import Formats
+        from .messages import BUILD
+
+        params = {k: Formats(lang).number(v) if isinstance(v, float) else v for k, v in self.params.items()}
+        return BUILD[lang][self.key].format(**params)
 
 
 class MissingGlyph(RenderError):
@@ -14,3 +31,10 @@ class MissingGlyph(RenderError):
     def __init__(self, text: str):
         super().__init__(text)
         self.text = text
+
+
+def _restore(cls, args, state):
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error

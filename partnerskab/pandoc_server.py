@@ -45,8 +45,8 @@ ENVIRONMENT = {"LANG": "C.UTF-8", "SOURCE_DATE_EPOCH": "0", "GHCRTS": "-H8m"}
 
 
 class PandocFailed(RenderError):
-    """Pandoc could not convert this agreement; the message says why (in English: it goes into
-    the Danish PA090 message as the technical detail)."""
+    """Pandoc could not convert this agreement. A time-out or a stop is told in the agreement's
+    language (RenderError.reason); pandoc's own message, quoted in it, is pandoc's English."""
 
 
 @cache
@@ -279,11 +279,15 @@ class PandocServer:
             return step(*args)
         except TimeoutError:
             self.kill()
-            raise PandocFailed(f"pandoc took more than {self.timeout:g} s") from None
+            raise PandocFailed(
+                f"pandoc took more than {self.timeout:g} s", "pandoc_timeout", seconds=float(self.timeout)
+            ) from None
         except (OSError, ValueError, EOFError) as exc:
             detail = self._stderr_tail()
             self.kill()
-            raise PandocFailed(f"pandoc stopped: {detail or exc}") from None
+            raise PandocFailed(
+                f"pandoc stopped: {detail or exc}", "pandoc_stopped", detail=detail or exc
+            ) from None
 
     @staticmethod
     def _fail(reason: str):

@@ -204,7 +204,10 @@ def _finish(
         )
         outcome.problems.append(Problem(path, line, column, "PA092", message, json_path=dotted(where or ())))
     except RenderError as exc:
-        outcome.problems.append(Problem(path, 1, 1, "PA090", BUILD[lang]["render_failed"].format(detail=exc)))
+        detail = exc.reason(lang)
+        outcome.problems.append(
+            Problem(path, 1, 1, "PA090", BUILD[lang]["render_failed"].format(detail=detail))
+        )
     except OSError as exc:
         detail = os_reason(exc, lang)
         outcome.problems.append(

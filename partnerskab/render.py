@@ -315,4 +315,4 @@ def compile_pdf(source: str, workdir: Path, stamp: int, compiler: typst.Compiler
         missing = MISSING_GLYPH.search(str(exc))
         if missing:
             raise MissingGlyph(missing.group(1)) from None
-        raise RenderError(f"typst failed: {exc}") from None
+        raise RenderError(f"typst failed: {exc}", "typst_failed", detail=exc) from None

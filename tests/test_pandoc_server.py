@@ -113,9 +113,16 @@ def test_a_pandoc_over_time_is_killed_and_replaced():
     try:
         server.start()
         first = server.process
-        with pytest.raises(PandocFailed, match="more than 0.05 s"):
+        with pytest.raises(PandocFailed, match="more than 0.05 s") as failure:
             server.convert(markdown, meta)
         assert first.poll() is not None  # killed
+        # the reason, as the person reads it, in the agreement's language, with a decimal comma
+        # in Danish; and the same after the trip from a worker to the parent (pickled)
+        import pickle
+
+        for error in (failure.value, pickle.loads(pickle.dumps(failure.value))):
+            assert error.reason("da") == "pandoc tog mere end 0,05 s"
+            assert error.reason("en") == "pandoc took more than 0.05 s"
         server.timeout = 120
         html, _, _ = server.convert("Kort", {"title": "t"})
         assert b"Kort" in html

@@ -422,3 +422,43 @@ def test_sign_refuses_what_it_must_refuse(sealed, certificates, tmp_path):
         assert "Traceback" not in result.stdout + result.stderr
     leftovers = [p.name for p in folder(sealed).iterdir() if p.name.startswith(".")]
     assert not leftovers
+
+
+def test_the_password_is_asked_for_at_a_prompt(sealed, certificates):
+    """In a terminal, `sign` asks for the password (getpass: not echoed, not in the history)."""
+    import pty
+
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    command = [
+        sys.executable,
+        str(sealed / "build.py"),
+        "sign",
+        str(pdf),
+        "--certificate",
+        str(certificates["mette"]),
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERSKAB_CERTIFICATE_PASSWORD"}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the terminal is its controlling terminal
+        os.chdir(sealed)
+        os.execve(sys.executable, command, env)
+    output = b""
+    try:
+        while b"Adgangskode til" not in output:
+            output += os.read(fd, 1024)
+        os.write(fd, PASSWORD.encode() + b"\n")
+        while True:
+            try:
+                chunk = os.read(fd, 1024)
+            except OSError:  # the child has closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        _, status = os.waitpid(pid, 0)
+    text = output.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert PASSWORD not in text  # not echoed
+    assert "Underskrevet af Mette Æbelø (Fjordby Kommune)" in text
+    assert (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").exists()

@@ -248,8 +248,7 @@ PINNED = {
     "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
     "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
     "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
-    "actions/configure-pages": ("45bfe0192ca1faeb007ade9deae92b16b8254a0d", "v6.0.0"),
-    "actions/deploy-pages": ("368f82528645a54fb793d4d04e342629a3f51346", "v5.0.1"),
+    "actions/deploy-pages": ("cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0"),
 }
 
 
@@ -542,7 +541,7 @@ def test_pages_are_published_from_main_only_when_switched_on():
     assert job["environment"]["name"] == "github-pages"
     assert job["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
     uses = [s["uses"].split("@")[0] for s in job["steps"]]
-    assert uses == ["actions/configure-pages", "actions/deploy-pages"]
+    assert uses == ["actions/deploy-pages"]
     build_at, _ = _step_running("build.py build")
     [(upload_at, upload)] = [
         (i, s)
