@@ -53,6 +53,9 @@ MESSAGES = {
         "PA131": "Aftalen er ændret, efter version {version} blev forseglet {date}: {what}. En underskreven aftale ændres med et tillæg under changes.amendments og forsegles igen med «python build.py seal {file}» ({path})",
         "PA132": "Den forseglede fil {name} passer ikke til forseglingen i {seal}: filen er ændret eller byttet ud. Hent den fra git-historikken (git checkout -- {name_path}) (status)",
         "PA133": "Forseglingen {seal} kan ikke læses: {why}. Den skrives af «python build.py seal»; hent den fra git-historikken",
+        "seal_unreadable": "filen kan ikke læses",
+        "seal_not_yaml": "den er ikke gyldig YAML",
+        "seal_incomplete": "der mangler noget i den, noget er ændret, eller den ligger i en mappe med et andet versionsnummer",
         "removed": "feltet er fjernet",
         "added": "feltet er tilføjet",
         "changed": "værdien er ændret",
@@ -62,6 +65,9 @@ MESSAGES = {
         "PA131": "The agreement was changed after version {version} was sealed on {date}: {what}. A signed agreement is changed by an amendment under changes.amendments and sealed again with «python build.py seal {file}» ({path})",
         "PA132": "The sealed file {name} does not match its seal in {seal}: the file was changed or replaced. Restore it from the git history (git checkout -- {name_path}) (status)",
         "PA133": "The seal {seal} cannot be read: {why}. It is written by «python build.py seal»; restore it from the git history",
+        "seal_unreadable": "the file cannot be read",
+        "seal_not_yaml": "it is not valid YAML",
+        "seal_incomplete": "something is missing or changed in it, or it lies in a folder with another version number",
         "removed": "the field was removed",
         "added": "the field was added",
         "changed": "the value was changed",
@@ -109,34 +115,45 @@ class Seal:
 
 
 class SealError(Exception):
-    pass
+    """Why a seal.yaml cannot be used: a key of MESSAGES, and where in the file."""
+
+    def __init__(self, key: str, line: int = 1, column: int = 1, **params):
+        super().__init__(key)
+        self.key, self.line, self.column, self.params = key, line, column, params
 
 
 def read_seal(folder: Path) -> Seal:
-    """The seal in `folder`, its record checked for the keys and values `seal` writes."""
+    """The seal in `folder`, its record checked for the keys and values `seal` writes, and for
+    the version its folder is named after."""
     import yaml
 
     try:
         record = yaml.safe_load((folder / SEAL_FILE).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise SealError(str(getattr(exc, "strerror", None) or exc)) from exc
+        raise SealError("seal_unreadable") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
-        raise SealError(f"den er ikke gyldig YAML{where}") from exc
+        raise SealError("seal_not_yaml", *((mark.line + 1, mark.column + 1) if mark else ())) from exc
+
+    def number(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
     try:
         assert isinstance(record, dict)
-        assert isinstance(record["version"], int) and isinstance(record["agreement_sha256"], str)
+        assert number(record["version"]) and isinstance(record["agreement_sha256"], str)
+        assert folder.name == f"version-{record['version']}"
         for kind in KINDS:
             entry = record["documents"][kind]
             assert isinstance(entry["sha256"], str) and isinstance(entry["file"], str)
-            assert "/" not in entry["file"] and entry["file"] not in ("", ".", "..")
+            assert Path(entry["file"]).name == entry["file"] and entry["file"] not in ("", ".", "..")
+            assert "\\" not in entry["file"] and "\0" not in entry["file"]
+            assert number(entry.get("bytes", 0))
     except (AssertionError, KeyError, TypeError) as exc:
-        raise SealError("der mangler noget i den, eller noget er ændret") from exc
+        raise SealError("seal_incomplete") from exc
     return Seal(folder, record)
 
 
-def seals(agreement: Path) -> tuple[dict[int, Seal], list[tuple[Path, str]]]:
+def seals(agreement: Path) -> tuple[dict[int, Seal], list[tuple[Path, SealError]]]:
     """Every sealed version of an agreement, and the seals that cannot be read."""
     found, broken = {}, []
     archive = archive_of(agreement)
@@ -146,7 +163,7 @@ def seals(agreement: Path) -> tuple[dict[int, Seal], list[tuple[Path, str]]]:
         try:
             seal = read_seal(folder)
         except SealError as exc:
-            broken.append((folder / SEAL_FILE, str(exc)))
+            broken.append((folder / SEAL_FILE, exc))
             continue
         found[seal.version] = seal
     return found, broken
@@ -170,8 +187,14 @@ def check_seal(path: str, source) -> tuple[list[Problem], Seal | None]:
     words = MESSAGES[language(data)]
     found, broken = seals(Path(path))
     problems = [
-        Problem(_shown(file), 1, 1, "PA133", words["PA133"].format(seal=_shown(file), why=why))
-        for file, why in broken
+        Problem(
+            _shown(file),
+            error.line,
+            error.column,
+            "PA133",
+            words["PA133"].format(seal=_shown(file), why=words[error.key].format(**error.params)),
+        )
+        for file, error in broken
     ]
     current = version(data)
     status_at = source.position(("status",))
@@ -480,13 +503,13 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
     seal, record = match.seal, match.seal.record
     what = {"pdf": "PDF", "docx": "DOCX-fil", "html": "HTML-side"}[match.kind]
     agreement = agreements / record.get("agreement", f"{seal.folder.parent.name}.yaml")
-    if match.signed_copy and (broken or not reports):
+    if match.signed_copy and (broken or not reports or not _only_signatures(content)):
+        title = printable(str(record.get("title", "?")))
+        print(f"{shown} begynder med den forseglede PDF af «{title}», version {record['version']}, men")
         print(
-            f"{shown} begynder med den forseglede PDF af «{printable(str(record.get('title', '?')))}», version"
+            "bagefter er der ændret eller tilføjet andet end underskrifter: det er ikke den forseglede aftale."
         )
-        print(
-            f"{record['version']}, men bagefter er der tilføjet noget, som ikke er en underskrift: filen er ændret."
-        )
+        _print_signatures(reports, broken, roots)
         return 1
     print(
         f"{shown} er {'en underskrevet udgave af ' if match.signed_copy else ''}den forseglede {what} af "
@@ -526,6 +549,16 @@ def _signature_reports(content: bytes, roots: list[bytes]):
         return signatures(content, roots), None
     except Exception as exc:  # a damaged file: pyHanko's many errors all mean «cannot be trusted»
         return [], f"{type(exc).__name__}"
+
+
+def _only_signatures(content: bytes) -> bool:
+    """The revisions after the sealed PDF add signatures and nothing else (signing.py)."""
+    from .signing import only_signatures_added
+
+    try:
+        return only_signatures_added(content)
+    except Exception:  # damaged beyond reading: not the sealed document with signatures
+        return False
 
 
 def _print_signatures(reports, broken, roots) -> bool:

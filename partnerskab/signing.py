@@ -111,6 +111,83 @@ class SignatureReport:
     covers_rest: bool  # nothing but later signatures was changed after it
 
 
+# What adding an invisible signature may change in an object the sealed PDF already had.
+_ROOT_KEYS = {"/AcroForm", "/Extensions", "/Metadata", "/Perms", "/DSS"}
+_PAGE_KEYS = {"/Annots"}
+
+
+def only_signatures_added(pdf: bytes) -> bool:
+    """Whether every revision after the first (the sealed PDF) changes only what adding an
+    invisible signature changes: new objects; in the catalog, the form, the extensions and the
+    metadata; in a page, its list of annotations, extended by zero-size signature widgets; and
+    the document information and metadata. Nothing of what the sealed PDF shows may change.
+
+    A signature covers its own revision, so pyHanko's validation, which looks at what came
+    after each signature, cannot see a page changed in the revision that carries the first
+    signature; this does. Nothing is freed, either."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    xrefs = reader.xrefs
+    first = reader.get_historical_resolver(0)
+    root = first.root_ref
+    pages = set()
+    stack = [first.root.raw_get("/Pages")]
+    while stack:
+        ref = stack.pop()
+        node = ref.get_object()
+        if node.get("/Type") == "/Pages":
+            stack.extend(node["/Kids"])
+        else:
+            pages.add(ref.reference)
+    info = first.trailer_view.raw_get("/Info") if "/Info" in first.trailer_view else None
+    metadata = first.root.raw_get("/Metadata") if "/Metadata" in first.root else None
+    free = {x.reference for x in (info, metadata) if isinstance(x, generic.IndirectObject)}
+
+    def same_except(before, after, keys: set[str]) -> bool:
+        if not isinstance(before, generic.DictionaryObject) or not isinstance(
+            after, generic.DictionaryObject
+        ):
+            return False
+        return all(
+            before.raw_get(k, None) == after.raw_get(k, None) for k in (set(before) | set(after)) - keys
+        )
+
+    def invisible_signature(ref) -> bool:
+        widget = ref.get_object()
+        field = widget.get("/Parent", widget)
+        rect = [float(v) for v in widget.get("/Rect", [0, 0, 0, 0])]
+        return (
+            widget.get("/Subtype") == "/Widget"
+            and field.get("/FT") == "/Sig"
+            and (rect[0] == rect[2] or rect[1] == rect[3])
+        )
+
+    for revision in range(1, xrefs.total_revisions):
+        if xrefs.refs_freed_in_revision(revision):
+            return False
+        before, after = reader.get_historical_resolver(revision - 1), reader.get_historical_resolver(revision)
+        for ref in xrefs.explicit_refs_in_revision(revision):
+            key = generic.Reference(ref.idnum, ref.generation)
+            if xrefs.get_introducing_revision(ref) == revision or key in free:
+                continue  # a new object, or the document information and metadata
+            old, new = before(ref), after(ref)
+            if key == generic.Reference(root.idnum, root.generation):
+                if not same_except(old, new, _ROOT_KEYS):
+                    return False
+            elif key in {generic.Reference(p.idnum, p.generation) for p in pages}:
+                if not same_except(old, new, _PAGE_KEYS):
+                    return False
+                kept = list(old.get("/Annots", []))
+                now = list(new.get("/Annots", []))
+                if now[: len(kept)] != kept or not all(invisible_signature(r) for r in now[len(kept) :]):
+                    return False
+            elif xrefs.get_introducing_revision(ref) == 0:
+                return False  # something the sealed PDF had, and shows, was changed
+    return True
+
+
 def signatures(pdf: bytes, trust: list[bytes] = ()) -> list[SignatureReport]:
     """Every signature in `pdf`, validated by pyHanko: is it intact (the signed bytes are the
     ones signed), is its certificate from a trusted issuer (`trust`: PEM or DER certificates),
@@ -190,7 +267,7 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
     import sys
 
     from .messages import os_reason
-    from .seal import ARCHIVE, _signature_reports, identify
+    from .seal import ARCHIVE, _only_signatures, _signature_reports, identify
     from .text import printable
 
     def fail(message: str) -> int:
@@ -210,9 +287,11 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
             f"PDF'en i {ARCHIVE}/"
         )
     reports, broken = _signature_reports(content, [])
-    if broken or not all(r.intact and r.covers_rest for r in reports):
+    added_only = not match.signed_copy or _only_signatures(content)
+    if broken or not added_only or not all(r.intact and r.covers_rest for r in reports):
         return fail(
-            f"{printable(file)} har en underskrift, der ikke er intakt; kør «python build.py verify {file}»"
+            f"{printable(file)} er ændret efter forseglingen, eller en underskrift er ikke intakt; "
+            f"kør «python build.py verify {file}»"
         )
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is None:

@@ -196,11 +196,26 @@ def test_a_replaced_sealed_file_and_a_broken_seal_are_errors(sealed):
     assert result.returncode == 1
     assert f"Den forseglede fil {SIGNED.stem}.html passer ikke til forseglingen" in result.stdout
     seal_file = folder(sealed) / "seal.yaml"
-    seal_file.write_text("version: [\n", encoding="utf-8")
+    good = seal_file.read_text(encoding="utf-8")
+    seal_file.write_text("version: 2\nagreement: [\n", encoding="utf-8")
     result = cli(sealed, "validate")
     assert result.returncode == 1
-    assert f"sealed/{SIGNED.stem}/version-2/seal.yaml:1:1: error: Forseglingen" in result.stdout
-    assert "ikke gyldig YAML (linje 2" in result.stdout
+    # where YAML stopped making sense, in the seal's own file
+    assert f"sealed/{SIGNED.stem}/version-2/seal.yaml:3:1: error: Forseglingen" in result.stdout, (
+        result.stdout
+    )
+    assert "den er ikke gyldig YAML" in result.stdout
+    for broken in (
+        good.replace("version: 2", "version: 3"),  # not the version its folder is named after
+        good.replace("file: fjordby-familievenner.pdf", "file: ../../../etc/passwd"),
+        good.replace("version: 2", "version: true"),
+    ):
+        assert broken != good
+        seal_file.write_text(broken, encoding="utf-8")
+        result = cli(sealed, "validate")
+        assert result.returncode == 1
+        assert f"sealed/{SIGNED.stem}/version-2/seal.yaml:1:1: error: Forseglingen" in result.stdout
+        assert "der mangler noget i den" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -221,7 +236,10 @@ def test_verify_knows_each_sealed_document_and_nothing_else(sealed, tmp_path):
     assert result.returncode == 1 and "IKKE et forseglet dokument" in result.stdout
     other.write_bytes(pdf + b"1 0 obj\n(efterskrift)\nendobj\n%%EOF\n")  # added after, not a signature
     result = cli(sealed, "verify", str(other))
-    assert result.returncode == 1 and "som ikke er en underskrift: filen er ændret" in result.stdout
+    assert (
+        result.returncode == 1
+        and "andet end underskrifter: det er ikke den forseglede aftale" in result.stdout
+    )
     missing = cli(sealed, "verify", str(tmp_path / "findes-ikke.pdf"))
     assert (
         missing.returncode == 1 and "kan ikke læses" in missing.stderr and "Traceback" not in missing.stderr
@@ -462,3 +480,41 @@ def test_the_password_is_asked_for_at_a_prompt(sealed, certificates):
     assert PASSWORD not in text  # not echoed
     assert "Underskrevet af Mette Æbelø (Fjordby Kommune)" in text
     assert (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").exists()
+
+
+def test_a_page_changed_in_the_revision_that_carries_a_signature_is_caught(sealed, certificates, tmp_path):
+    """A signature covers its own revision: someone could draw on a page and sign that. Each
+    signature is then intact by pyHanko's validation, but the document is no longer the sealed
+    one, and `verify` must say so (signing.only_signatures_added); `sign` refuses to add to it."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from partnerskab.signing import load_certificate
+
+    sealed_pdf = (folder(sealed) / f"{SIGNED.stem}.pdf").read_bytes()
+    writer = IncrementalPdfFileWriter(io.BytesIO(sealed_pdf), strict=False)
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    box = writer.add_object(
+        generic.StreamObject(stream_data=b"q 1 1 1 rg 60 600 480 120 re f Q")
+    )  # white-out
+    page["/Contents"] = generic.ArrayObject([page.raw_get("/Contents"), box])
+    writer.update_container(page)
+    invisible = fields.InvisSigSettings(set_print_flag=True, set_hidden_flag=False, box_out_of_bounds=True)
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(sig_field_name="Underskrift 1", invis_sig_settings=invisible)
+    )
+    signer = load_certificate(certificates["mette"].read_bytes(), PASSWORD.encode())
+    meta = signers.PdfSignatureMetadata(field_name="Underskrift 1", subfilter=fields.SigSeedSubFilter.PADES)
+    forged = tmp_path / "overmalet.pdf"
+    forged.write_bytes(signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue())
+
+    result = cli(sealed, "verify", str(forged), "--trust", str(certificates["ca"]))
+    assert result.returncode == 1, result.stdout
+    assert "andet end underskrifter: det er ikke den forseglede aftale" in result.stdout
+    assert "Underskrift 1: Mette Æbelø (Fjordby Kommune)" in result.stdout  # shown, for the record
+    refused = sign(sealed, forged, certificates["soeren"])
+    assert refused.returncode == 1 and "ikke en forseglet PDF" not in refused.stderr
+    assert "verify" in refused.stderr
