@@ -64,6 +64,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: fejl: {message}\n")
 
 
+def _port(value: str) -> int:
+    """A TCP port for --port: 0 (any free one) to 65535."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"skal være et tal fra 0 til 65535, ikke «{value}»")
+    return port
+
+
 def _revision(value: str) -> str:
     """A git revision for --base; an empty one would silently compare with nothing."""
     if not value.strip():
@@ -136,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--out", default="build", metavar="MAPPE", help="mappe til output (standard: build)")
     watch.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=8000,
         metavar="PORT",
         help="port på 127.0.0.1 (standard: 8000; 0: en ledig)",
@@ -302,6 +313,14 @@ def _validate(args) -> int:
         if args.format != "json":
             sys.stdout.write(FORMATS[args.format](outcome.problems))
         failed += not outcome.ok
+    if not args.files:  # the whole folder: also the seals of agreements no longer in it (seal.py)
+        from .seal import orphan_problems
+
+        orphans = orphan_problems(AGREEMENTS, {Path(f).stem for f in files})
+        collected += orphans
+        if args.format != "json":
+            sys.stdout.write(FORMATS[args.format](orphans))
+        failed += bool(orphans)
     if args.format == "json":
         sys.stdout.write(format_json(collected))
     elif not failed:

@@ -73,7 +73,10 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
     child_end.close()
     pool = RenderPool(jobs, persistent=True)
     try:
-        kind, value = parent_end.recv()
+        try:
+            kind, value = parent_end.recv()
+        except EOFError:  # the server ended before it could say why
+            kind, value = "error", "forhåndsvisningens server kunne ikke starte"
         if kind == "error":
             print(f"build.py: fejl: {value}", file=sys.stderr)
             return 2
@@ -81,10 +84,10 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
 
         def build(paths: list[str], register: bool, first: bool = False) -> None:
             started = time.monotonic()
-            outcomes, rows = build_files(paths, out, False, jobs, pool=pool)
+            outcomes, _ = build_files(paths, out, False, jobs, pool=pool)
             try:
-                if register:
-                    write_register(rows, out)
+                if register:  # every agreement watched, not only those just built
+                    write_register(_rows(out, list(watched.values())), out)
                 if any(o.written for o in outcomes):
                     write_together(web_fonts(out))
             except OSError as exc:
@@ -144,6 +147,15 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
     return 0
 
 
+def _rows(out: Path, files: list[str]) -> list[dict]:
+    """The register's rows of every watched agreement that has current documents, from the
+    build's record (state.py), as `build` writes them for the whole folder."""
+    from .state import State
+
+    entries = State(out).entries
+    return [entries[Path(f).stem]["register"] for f in files if Path(f).stem in entries]
+
+
 def _asset(path: str) -> bool:
     """A saved file that is not an agreement: an editor's backup or temporary file (gone by
     now, hidden, or ending in ~) is not one an agreement can use."""
@@ -188,9 +200,12 @@ class _State:
                 self.agreements.pop(value, None)
             self.changed.notify_all()
 
-    def snapshot(self) -> tuple[int, dict]:
+    def snapshot(self) -> tuple[int, str]:
+        """The version and the state as JSON, made while no update can change it."""
         with self.changed:
-            return self.version, {"version": self.version, "agreements": self.agreements}
+            return self.version, json.dumps(
+                {"version": self.version, "agreements": self.agreements}, ensure_ascii=False
+            )
 
 
 def _server_main(connection, out: Path, port: int, folders: list[str], builder: int) -> None:
@@ -203,11 +218,13 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
     handler = _handler(out.resolve(), state)
     try:
         server = ThreadingHTTPServer((HOST, port), handler)
-    except OSError as exc:
+    except (OSError, OverflowError) as exc:
+        why = getattr(exc, "strerror", None) or "ugyldig port"
         connection.send(
-            ("error", f"porten {port} på {HOST} kan ikke bruges ({exc.strerror}); vælg en anden med --port")
+            ("error", f"porten {port} på {HOST} kan ikke bruges ({why}); vælg en anden med --port")
         )
         os._exit(2)
+    handler.port = server.server_address[1]
     server.daemon_threads = True
     connection.send(("address", f"http://{HOST}:{server.server_address[1]}/"))
 
@@ -250,7 +267,19 @@ def _handler(out: Path, state: _State):
         def do_POST(self):
             self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
 
+        do_PUT = do_DELETE = do_POST
+
+        def do_HEAD(self):
+            self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+
+        port = 0  # set once the server has its port
+
         def do_GET(self):
+            # Only pages asked for by this machine's own name: another name that points here
+            # (DNS rebinding) would let a web page read the drafts.
+            if self.headers.get("Host", "") not in (f"{HOST}:{self.port}", f"localhost:{self.port}"):
+                self.send_error(HTTPStatus.FORBIDDEN, "Kun http://127.0.0.1 eller http://localhost")
+                return
             path = unquote(urlsplit(self.path).path)
             if path == "/":
                 self.send_response(HTTPStatus.FOUND)
@@ -300,7 +329,7 @@ def _handler(out: Path, state: _State):
                     if version == seen:
                         self.wfile.write(b": stadig her\n\n")  # keeps proxies and browsers patient
                     else:
-                        self.wfile.write(f"data: {json.dumps(snapshot, ensure_ascii=False)}\n\n".encode())
+                        self.wfile.write(f"data: {snapshot}\n\n".encode())
                         seen = version
                     self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError, OSError):

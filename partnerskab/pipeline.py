@@ -109,6 +109,10 @@ def build_files(
                 raw = read_agreement(Path(path)) if NAME.match(Path(path).name) else None
             except (OSError, LoadError):
                 raw = None  # load() below reports why
+            if raw is not None and check_seals:
+                from .seal import archive_fingerprint
+
+                raw += archive_fingerprint(Path(path))  # a new or broken seal is checked again
             entry = state.up_to_date(stem, raw, out_dir, path) if raw is not None else None
             if entry:
                 warnings = [Problem(**{**p, "file": path}) for p in entry["warnings"]]
@@ -171,15 +175,17 @@ def _finish(
             raise result
         sealed_version = getattr(result, "version", None)  # a Seal's, or None for a render
         state.forget(stem)  # the old record no longer describes the files being replaced
-        annexes = annex_files(Path(path), source.data)
-        copies = [  # beside the documents, which link to them
-            (annex_name(stem, index, source.data["annexes"][index]["file"]), file.read_bytes())
-            for index, file in annexes.items()
-        ]
-        if hasattr(result, "record"):  # a Seal: its files, as they were signed
+        if hasattr(result, "record"):  # a Seal: its files, annexes too, as they were signed
             from .seal import sealed_documents
 
             result = sealed_documents(result)
+            annexes, copies = {}, result.annexes
+        else:
+            annexes = annex_files(Path(path), source.data)
+            copies = [  # beside the documents, which link to them
+                (annex_name(stem, index, source.data["annexes"][index]["file"]), file.read_bytes())
+                for index, file in annexes.items()
+            ]
         files = document_files(out_dir, stem, result, copies)
         outcome.written = write_together(files)
         warnings = [asdict(p) for p in outcome.problems]

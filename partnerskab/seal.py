@@ -53,6 +53,7 @@ MESSAGES = {
         "PA131": "Aftalen er ændret, efter version {version} blev forseglet {date}: {what}. En underskreven aftale ændres med et tillæg under changes.amendments og forsegles igen med «python build.py seal {file}» ({path})",
         "PA132": "Den forseglede fil {name} passer ikke til forseglingen i {seal}: filen er ændret eller byttet ud. Hent den fra git-historikken (git checkout -- {name_path}) (status)",
         "PA133": "Forseglingen {seal} kan ikke læses: {why}. Den skrives af «python build.py seal»; hent den fra git-historikken",
+        "PA134": "Aftalen er forseglet (version {version} i {archive}/), men har status draft. En underskreven aftale bliver ikke et udkast igen: skriv ændringer som et tillæg under changes.amendments, og sæt status tilbage (status)",
         "seal_unreadable": "filen kan ikke læses",
         "seal_not_yaml": "den er ikke gyldig YAML",
         "seal_incomplete": "der mangler noget i den, noget er ændret, eller den ligger i en mappe med et andet versionsnummer",
@@ -65,6 +66,7 @@ MESSAGES = {
         "PA131": "The agreement was changed after version {version} was sealed on {date}: {what}. A signed agreement is changed by an amendment under changes.amendments and sealed again with «python build.py seal {file}» ({path})",
         "PA132": "The sealed file {name} does not match its seal in {seal}: the file was changed or replaced. Restore it from the git history (git checkout -- {name_path}) (status)",
         "PA133": "The seal {seal} cannot be read: {why}. It is written by «python build.py seal»; restore it from the git history",
+        "PA134": "The agreement is sealed (version {version} in {archive}/), but has status draft. A signed agreement does not become a draft again: write changes as an amendment under changes.amendments, and set the status back (status)",
         "seal_unreadable": "the file cannot be read",
         "seal_not_yaml": "it is not valid YAML",
         "seal_incomplete": "something is missing or changed in it, or it lies in a folder with another version number",
@@ -93,6 +95,26 @@ def archive_of(agreement: Path) -> Path:
     return agreement.parent.parent / ARCHIVE / agreement.stem
 
 
+def archive_fingerprint(agreement: Path) -> bytes:
+    """What the build's record of an agreement's inputs (state.py) adds for its archive: every
+    file's name and size, and each seal.yaml whole. A seal added, removed or broken next to
+    the ones the build used makes the agreement be checked again; the sealed files it
+    publishes are inputs of their own, by content."""
+    archive = archive_of(agreement)
+    if not archive.is_dir():
+        return b""
+    digest = hashlib.sha256()
+    for file in sorted(archive.rglob("*")):
+        name = str(file.relative_to(archive)).encode()
+        try:
+            digest.update(name + b"\0" + str(file.stat().st_size).encode() + b"\0")
+            if file.name == SEAL_FILE:
+                digest.update(file.read_bytes() + b"\0")
+        except OSError:
+            digest.update(name + b"\0unreadable\0")
+    return b"\0sealed\0" + digest.hexdigest().encode()
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -109,9 +131,18 @@ class Seal:
     def file(self, kind: str) -> Path:
         return self.folder / self.record["documents"][kind]["file"]
 
+    @property
+    def copy(self) -> Path:
+        """The agreement's YAML as it was sealed."""
+        return self.folder / self.record["agreement"]
+
+    def entries(self) -> list[dict]:
+        """Each sealed file's entry (file, sha256, bytes): the documents, then the annexes."""
+        return [self.record["documents"][kind] for kind in KINDS] + list(self.record.get("annexes", []))
+
     def files(self) -> list[Path]:
         """Everything the seal holds, for the build's record of its inputs (state.py)."""
-        return [self.folder / SEAL_FILE, *(self.file(kind) for kind in KINDS)]
+        return [self.folder / SEAL_FILE, self.copy, *(self.folder / e["file"] for e in self.entries())]
 
 
 class SealError(Exception):
@@ -142,8 +173,11 @@ def read_seal(folder: Path) -> Seal:
         assert isinstance(record, dict)
         assert number(record["version"]) and isinstance(record["agreement_sha256"], str)
         assert folder.name == f"version-{record['version']}"
-        for kind in KINDS:
-            entry = record["documents"][kind]
+        assert record["agreement"] == f"{folder.parent.name}.yaml"  # its own folder's agreement
+        annexes = record.get("annexes", [])
+        assert isinstance(annexes, list)
+        for entry in [record["documents"][kind] for kind in KINDS] + annexes:
+            assert isinstance(entry, dict)
             assert isinstance(entry["sha256"], str) and isinstance(entry["file"], str)
             assert Path(entry["file"]).name == entry["file"] and entry["file"] not in ("", ".", "..")
             assert "\\" not in entry["file"] and "\0" not in entry["file"]
@@ -176,16 +210,34 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def check_seal(path: str, source) -> tuple[list[Problem], Seal | None]:
-    """The seal's problems for a valid agreement, and the seal whose documents are published
-    (None for a draft)."""
-    from .i18n import language
+def integrity(seal: Seal) -> list[Path]:
+    """The files of a seal that are missing or not what it records: each document and annex
+    by its SHA-256, and the YAML copy by the agreement's hash of its data."""
+    from .load import load
 
-    data = source.data
-    if data.get("status") not in SEALED_STATUSES:
-        return [], None
-    words = MESSAGES[language(data)]
-    found, broken = seals(Path(path))
+    wrong = []
+    for entry in seal.entries():
+        file = seal.folder / entry["file"]
+        try:
+            if sha256(file.read_bytes()) != entry["sha256"]:
+                wrong.append(file)
+        except OSError:
+            wrong.append(file)
+    try:
+        data = load(seal.copy).data
+        same = isinstance(data, dict) and agreement_hash(data) == seal.record["agreement_sha256"]
+    except Exception:  # unreadable: not the agreement that was sealed
+        same = False
+    if not same:
+        wrong.append(seal.copy)
+    return wrong
+
+
+def _seal_problems(
+    found: dict[int, Seal], broken, words: dict, where: tuple[str, int, int], json_path: str = "status"
+) -> list[Problem]:
+    """PA133 for each seal that cannot be read, at its line; PA132 for each sealed file that
+    does not match, reported at `where` (file, line, column)."""
     problems = [
         Problem(
             _shown(file),
@@ -196,8 +248,32 @@ def check_seal(path: str, source) -> tuple[list[Problem], Seal | None]:
         )
         for file, error in broken
     ]
-    current = version(data)
+    for seal in found.values():
+        for file in integrity(seal):
+            message = words["PA132"].format(
+                name=file.name, seal=_shown(seal.folder / SEAL_FILE), name_path=_shown(file)
+            )
+            problems.append(Problem(*where, "PA132", message, json_path=json_path))
+    return problems
+
+
+def check_seal(path: str, source) -> tuple[list[Problem], Seal | None]:
+    """The seal's problems for a valid agreement, and the seal whose documents are published
+    (None for a draft, or when there are problems). Every sealed version is checked, not only
+    the current one: `verify` trusts them all."""
+    from .i18n import language
+
+    data = source.data
+    words = MESSAGES[language(data)]
+    found, broken = seals(Path(path))
     status_at = source.position(("status",))
+    if data.get("status") not in SEALED_STATUSES:
+        if not found and not broken:
+            return [], None
+        message = words["PA134"].format(version=max(found, default="?"), archive=ARCHIVE)
+        return [Problem(path, *status_at, "PA134", message, json_path="status")], None
+    problems = _seal_problems(found, broken, words, (path, *status_at))
+    current = version(data)
     seal = found.get(current)
     if seal is None:
         if not broken:
@@ -210,19 +286,25 @@ def check_seal(path: str, source) -> tuple[list[Problem], Seal | None]:
             version=current, date=seal.record.get("sealed", "?"), what=what, file=path, path=dotted(where)
         )
         problems.append(Problem(path, *source.position(where), "PA131", message, json_path=dotted(where)))
-        return problems, None
-    for kind in KINDS:
-        file = seal.file(kind)
-        try:
-            ok = sha256(file.read_bytes()) == seal.record["documents"][kind]["sha256"]
-        except OSError:
-            ok = False
-        if not ok:
-            message = words["PA132"].format(
-                name=file.name, seal=_shown(seal.folder / SEAL_FILE), name_path=_shown(file)
-            )
-            problems.append(Problem(path, *status_at, "PA132", message, json_path="status"))
     return problems, (None if problems else seal)
+
+
+def orphan_problems(agreements: Path, checked: set[str]) -> list[Problem]:
+    """The seals in sealed/ of agreements that were not checked (an agreement that has been
+    deleted keeps its seals, for `verify`): each is checked like the others, at its seal file."""
+    archive_root = agreements.parent / ARCHIVE
+    problems = []
+    if not archive_root.is_dir():
+        return problems
+    for archive in sorted(archive_root.iterdir()):
+        if not archive.is_dir() or archive.name in checked:
+            continue
+        found, broken = seals(agreements / f"{archive.name}.yaml")
+        for seal in found.values():
+            where = (_shown(seal.folder / SEAL_FILE), 1, 1)
+            problems += _seal_problems({seal.version: seal}, [], MESSAGES["da"], where, json_path="")
+        problems += _seal_problems({}, broken, MESSAGES["da"], ("", 1, 1), json_path="")
+    return problems
 
 
 @dataclass
@@ -230,11 +312,13 @@ class SealedDocuments:
     pdf: bytes
     docx: bytes
     html: bytes
+    annexes: list[tuple[str, bytes]]  # (name, bytes), beside the documents, which link to them
 
 
 def sealed_documents(seal: Seal) -> SealedDocuments:
     """The sealed files, read for publishing; check_seal has compared them with the seal."""
-    return SealedDocuments(*(seal.file(kind).read_bytes() for kind in KINDS))
+    annexes = [(e["file"], (seal.folder / e["file"]).read_bytes()) for e in seal.record.get("annexes", [])]
+    return SealedDocuments(*(seal.file(kind).read_bytes() for kind in KINDS), annexes)
 
 
 def _first_change(seal: Seal, data: dict, words: dict) -> tuple[tuple, str]:
@@ -336,6 +420,16 @@ def seal_command(files: list[str]) -> int:
         number = version(data)
         existing = seals(Path(file))[0].get(number)
         if existing and existing.record["agreement_sha256"] == agreement_hash(data):
+            wrong = integrity(existing)
+            if wrong:
+                names = ", ".join(_shown(w) for w in wrong)
+                print(
+                    f"Version {number} af {printable(file)} er forseglet, men disse filer passer ikke til "
+                    f"forseglingen: {names}. Hent dem fra git-historikken.",
+                    file=sys.stderr,
+                )
+                failed = True
+                continue
             print(f"Version {number} af {printable(file)} er allerede forseglet ({_shown(existing.folder)}).")
         elif existing:
             sys.stdout.write("".join(p.text() + "\n" for p in check_seal(file, source)[0]))
@@ -379,6 +473,8 @@ def seal_command(files: list[str]) -> int:
 def _keep(file: Path, data: dict, number: int, out: Path) -> Path:
     """Write sealed/<name>/version-<number>/ from the documents built in `out`: into a fresh
     folder beside it, renamed into place when complete, so a seal is whole or absent."""
+    from .context import annex_name
+
     archive = archive_of(file)
     stem = file.stem
     archive.mkdir(parents=True, exist_ok=True)
@@ -391,14 +487,23 @@ def _keep(file: Path, data: dict, number: int, out: Path) -> Path:
             shutil.copyfile(out / name, folder / name)
             content = (folder / name).read_bytes()
             documents[kind] = {"file": name, "sha256": sha256(content), "bytes": len(content)}
+        annexes = []
+        for index, annex in enumerate(data.get("annexes", [])):
+            if "file" not in annex:
+                continue
+            name = annex_name(stem, index, annex["file"])  # as the documents link to it
+            shutil.copyfile(out / name, folder / name)
+            content = (folder / name).read_bytes()
+            annexes.append({"file": name, "sha256": sha256(content), "bytes": len(content)})
         (folder / f"{stem}.yaml").write_bytes(file.read_bytes())
         record = {
-            "agreement": file.name,
+            "agreement": f"{stem}.yaml",
             "title": data["title"],
             "version": number,
             "sealed": dt.date.today().isoformat(),
             "agreement_sha256": agreement_hash(data),
             "documents": documents,
+            **({"annexes": annexes} if annexes else {}),
             "tools": tool_versions(),
         }
         (folder / SEAL_FILE).write_text(seal_text(record), encoding="utf-8")
@@ -432,19 +537,22 @@ class Match:
 
 
 def all_seals(archive_root: Path) -> list[Seal]:
+    """Every seal in the archive whose files are what it records (integrity): only those can
+    vouch for a document. One that does not is reported by validate (PA132, PA133)."""
     found = []
     for folder in sorted(archive_root.glob("*/version-*")):
         try:
-            found.append(read_seal(folder))
+            seal = read_seal(folder)
         except SealError:
-            continue  # validate reports it (PA133)
+            continue
+        if not integrity(seal):
+            found.append(seal)
     return found
 
 
-def identify(content: bytes, archive_root: Path) -> Match | None:
+def identify(content: bytes, candidates: list[Seal]) -> Match | None:
     """The sealed document `content` is, or the sealed PDF it starts with (a signed copy)."""
     digest = sha256(content)
-    candidates = all_seals(archive_root)
     for seal in candidates:
         for kind in KINDS:
             if seal.record["documents"][kind]["sha256"] == digest:
@@ -473,48 +581,58 @@ def _when(iso: str | None) -> str:
     return f"{Formats('da').date(moment.date().isoformat())} kl. {moment:%H.%M}{zone}"
 
 
+# What signatures may add to a sealed PDF (certificates, time stamps, validation data): a file
+# larger than the largest sealed PDF by more than this is not read at all.
+MAX_SIGNATURES_SIZE = 50 * 1024 * 1024
+
+
 def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
     """Is `file` a sealed document of this repository (or a signed copy of one), which
     agreement and version, is it current, and are its signatures intact. Exit 0 or 1."""
+    from .messages import os_reason
+    from .signing import SigningFailed, trust_roots
+
     shown = printable(file)
     try:
-        content = Path(file).read_bytes()
-        roots = [Path(t).read_bytes() for t in trust]
+        roots = trust_roots([Path(t).read_bytes() for t in trust])
+        size = Path(file).stat().st_size
+        candidates = all_seals(agreements.parent / ARCHIVE)
+        largest = max((e.get("bytes", 0) for s in candidates for e in s.entries()), default=0)
+        # far larger than anything sealed: not one of them, nor one with signatures added
+        content = Path(file).read_bytes() if size <= largest + MAX_SIGNATURES_SIZE else b""
     except OSError as exc:
-        from .messages import os_reason
-
         print(
             f"build.py: fejl: {printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}",
             file=sys.stderr,
         )
         return 1
-    archive_root = agreements.parent / ARCHIVE
-    match = identify(content, archive_root)
-    reports, broken = [], None
-    if content.startswith(b"%PDF-"):
-        reports, broken = _signature_reports(content, roots)
+    except SigningFailed as exc:
+        print(f"build.py: fejl: --trust: {exc}", file=sys.stderr)
+        return 1
+    match = identify(content, candidates) if content else None
     if match is None:
         print(
             f"{shown} er IKKE et forseglet dokument fra dette repositorium: ingen forsegling i {ARCHIVE}/ har"
         )
         print("filens SHA-256. Den kan være ændret efter forseglingen eller komme et andet sted fra.")
-        _print_signatures(reports, broken, roots)
         return 1
     seal, record = match.seal, match.seal.record
+    title = printable(str(record.get("title", "?")))
+    agreement = agreements / record["agreement"]  # the folder's own name (read_seal)
+    reports, broken = [], None
+    if match.signed_copy:
+        reports, broken = _signature_reports(content, roots)
+        if broken or not reports or not reports[-1].whole_file or not _only_signatures(content):
+            print(f"{shown} begynder med den forseglede PDF af «{title}», version {record['version']}, men")
+            print(
+                "bagefter er der ændret eller tilføjet andet end underskrifter: det er ikke den forseglede aftale."
+            )
+            _print_signatures(reports, broken, roots)
+            return 1
     what = {"pdf": "PDF", "docx": "DOCX-fil", "html": "HTML-side"}[match.kind]
-    agreement = agreements / record.get("agreement", f"{seal.folder.parent.name}.yaml")
-    if match.signed_copy and (broken or not reports or not _only_signatures(content)):
-        title = printable(str(record.get("title", "?")))
-        print(f"{shown} begynder med den forseglede PDF af «{title}», version {record['version']}, men")
-        print(
-            "bagefter er der ændret eller tilføjet andet end underskrifter: det er ikke den forseglede aftale."
-        )
-        _print_signatures(reports, broken, roots)
-        return 1
     print(
         f"{shown} er {'en underskrevet udgave af ' if match.signed_copy else ''}den forseglede {what} af "
-        f"«{printable(str(record.get('title', '?')))}» ({_shown(agreement)}), version {record['version']}, "
-        f"forseglet {record.get('sealed', '?')}."
+        f"«{title}» ({_shown(agreement)}), version {record['version']}, forseglet {record.get('sealed', '?')}."
     )
     print(_currency(agreement, seal))
     return 0 if _print_signatures(reports, broken, roots) else 1

@@ -109,6 +109,7 @@ class SignatureReport:
     intact: bool
     trusted: bool
     covers_rest: bool  # nothing but later signatures was changed after it
+    whole_file: bool = False  # it covers the file to its last byte (the last signature must)
 
 
 # What adding an invisible signature may change in an object the sealed PDF already had.
@@ -164,10 +165,22 @@ def only_signatures_added(pdf: bytes) -> bool:
             and (rect[0] == rect[2] or rect[1] == rect[3])
         )
 
+    def same_ref(value, ref) -> bool:
+        return isinstance(value, generic.IndirectObject) and (value.idnum, value.generation) == (
+            ref.idnum,
+            ref.generation,
+        )
+
     for revision in range(1, xrefs.total_revisions):
         if xrefs.refs_freed_in_revision(revision):
             return False
         before, after = reader.get_historical_resolver(revision - 1), reader.get_historical_resolver(revision)
+        trailer = after.trailer_view
+        # the same catalog and document information, no encryption: no document of its own
+        if not same_ref(trailer.raw_get("/Root"), root) or "/Encrypt" in trailer:
+            return False
+        if info is not None and not same_ref(trailer.raw_get("/Info", None), info):
+            return False
         for ref in xrefs.explicit_refs_in_revision(revision):
             key = generic.Reference(ref.idnum, ref.generation)
             if xrefs.get_introducing_revision(ref) == revision or key in free:
@@ -188,24 +201,37 @@ def only_signatures_added(pdf: bytes) -> bool:
     return True
 
 
-def signatures(pdf: bytes, trust: list[bytes] = ()) -> list[SignatureReport]:
+def trust_roots(certificates: list[bytes]) -> list:
+    """Issuer certificates (PEM or DER) for validation, or SigningFailed in Danish."""
+    from asn1crypto import pem, x509
+
+    roots = []
+    for data in certificates:
+        try:
+            blobs = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+            for der in blobs:
+                certificate = x509.Certificate.load(der)
+                certificate.native  # noqa: B018  (parses it all: a broken one fails here)
+                roots.append(certificate)
+        except Exception as exc:
+            raise SigningFailed("filen er ikke et certifikat i PEM- eller DER-format") from exc
+    return roots
+
+
+def signatures(pdf: bytes, trust: list = ()) -> list[SignatureReport]:
     """Every signature in `pdf`, validated by pyHanko: is it intact (the signed bytes are the
     ones signed), is its certificate from a trusted issuer (`trust`: PEM or DER certificates),
     and was anything but signatures changed after it."""
-    import tempfile
 
-    from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    roots = []
-    for data in trust:
-        with tempfile.NamedTemporaryFile(suffix=".pem") as handle:
-            handle.write(data)
-            handle.flush()
-            roots.append(load_cert_from_pemder(handle.name))
+    roots = [r for r in trust if not isinstance(r, bytes | bytearray)] + trust_roots(
+        [r for r in trust if isinstance(r, bytes | bytearray)]
+    )
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     reports = []
@@ -223,6 +249,7 @@ def signatures(pdf: bytes, trust: list[bytes] = ()) -> list[SignatureReport]:
                     status.docmdp_ok is not False
                     and (level is None or level <= ModificationLevel.FORM_FILLING)
                 ),
+                whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
             )
         )
     return reports
@@ -267,7 +294,7 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
     import sys
 
     from .messages import os_reason
-    from .seal import ARCHIVE, _only_signatures, _signature_reports, identify
+    from .seal import ARCHIVE, _only_signatures, _signature_reports, all_seals, identify
     from .text import printable
 
     def fail(message: str) -> int:
@@ -279,7 +306,7 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
         p12 = Path(certificate).read_bytes()
     except OSError as exc:
         return fail(f"{printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}")
-    match = identify(content, agreements.parent / ARCHIVE)
+    match = identify(content, all_seals(agreements.parent / ARCHIVE))
     if match is None or match.kind != "pdf":
         return fail(
             f"{printable(file)} er ikke en forseglet PDF fra dette repositorium. Kun den forseglede "
@@ -287,7 +314,9 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
             f"PDF'en i {ARCHIVE}/"
         )
     reports, broken = _signature_reports(content, [])
-    added_only = not match.signed_copy or _only_signatures(content)
+    added_only = not match.signed_copy or (
+        bool(reports) and reports[-1].whole_file and _only_signatures(content)
+    )
     if broken or not added_only or not all(r.intact and r.covers_rest for r in reports):
         return fail(
             f"{printable(file)} er ændret efter forseglingen, eller en underskrift er ikke intakt; "

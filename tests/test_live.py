@@ -267,3 +267,54 @@ def test_without_files_it_follows_the_whole_folder(tmp_path):
         out, err = process.communicate(timeout=60)
     assert process.returncode == 0, out + err
     assert "Traceback" not in err
+
+
+def test_another_host_name_is_refused(preview):
+    """A web page whose name is made to point at 127.0.0.1 (DNS rebinding) reads nothing."""
+    import http.client
+
+    port = int(preview.url.rsplit(":", 1)[1].strip("/"))
+    for host, expected in (("evil.example", 403), (f"evil.example:{port}", 403), (f"127.0.0.1:{port}", 200)):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/_live/live.js", headers={"Host": host})
+        assert connection.getresponse().status == expected, host
+        connection.close()
+
+
+def test_a_port_out_of_range_is_a_usage_error(tmp_path):
+    result = run_cli("watch", "--port", "99999", cwd=tmp_path)
+    assert result.returncode == 2 and "0 til 65535" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_register_keeps_every_agreement_after_a_save(tmp_path):
+    """After one agreement is saved, the overview still lists them all, as `make` writes it."""
+    import json
+
+    from .conftest import copy_project
+
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    env = {**os.environ, "PARTNERSKAB_TEST_MARK": f"live-{tmp_path.name}"}
+    process = subprocess.Popen(
+        [sys.executable, str(project / "build.py"), "watch", "--out", str(tmp_path / "out"), "--port", "0"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        url = first_line(process).split()[-1]
+        everything = len(list((project / "agreements").glob("*.yaml")))
+        events(url, lambda s: len(s["agreements"]) == everything)
+        draft = project / "agreements" / EXAMPLE.name
+        draft.write_text(
+            draft.read_text(encoding="utf-8").replace("title: ", "title: Ny ", 1), encoding="utf-8"
+        )
+        events(url, lambda s: s["agreements"][STEM]["version"] > everything)
+        register = json.loads((tmp_path / "out" / "agreements.json").read_text(encoding="utf-8"))
+        assert len(register["agreements"]) == everything
+        assert any(row["title"].startswith("Ny ") for row in register["agreements"])
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)

@@ -518,3 +518,182 @@ def test_a_page_changed_in_the_revision_that_carries_a_signature_is_caught(seale
     refused = sign(sealed, forged, certificates["soeren"])
     assert refused.returncode == 1 and "ikke en forseglet PDF" not in refused.stderr
     assert "verify" in refused.stderr
+
+
+# --- what a review tried: each must end in exit 1 (or a Danish problem), never in «sealed» ----
+
+
+def _new_catalog(pdf: bytes, text: bytes) -> bytes:
+    """`pdf` with an update that points the trailer at a catalog and page tree of its own."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    previous = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    size, info = int(reader.trailer_view["/Size"]), reader.trailer_view.raw_get("/Info")
+    content = b"BT /F 24 Tf 72 700 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages %d 0 R >>" % (size + 1),
+        b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (size + 2),
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+        b"/Resources << /Font << /F %d 0 R >> >> >>" % (size + 1, size + 3, size + 4),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offsets = []
+    for number, body in enumerate(objects, size):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n%d %d\n" % (size, len(objects)) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size + len(objects),
+        size,
+        info.idnum,
+        previous,
+        xref,
+    )
+    return bytes(out)
+
+
+def test_a_document_of_its_own_after_the_sealed_one_is_not_the_sealed_one(sealed, certificates, tmp_path):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pypdf import PdfReader
+
+    from partnerskab.signing import load_certificate
+
+    sealed_pdf = (folder(sealed) / f"{SIGNED.stem}.pdf").read_bytes()
+    other = tmp_path / "andet-dokument.pdf"
+    other.write_bytes(_new_catalog(sealed_pdf, b"Budget: 10.000.000 kr."))
+    assert "10.000.000" in PdfReader(other).pages[0].extract_text()  # what a reader would see
+    refused = sign(sealed, other, certificates["mette"])
+    assert refused.returncode == 1 and "verify" in refused.stderr
+    import io
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(other.read_bytes()), strict=False)
+    meta = signers.PdfSignatureMetadata(field_name="Underskrift 1", subfilter=fields.SigSeedSubFilter.PADES)
+    signer = load_certificate(certificates["mette"].read_bytes(), PASSWORD.encode())
+    signed = tmp_path / "andet-dokument.underskrevet.pdf"
+    signed.write_bytes(signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue())
+    result = cli(sealed, "verify", str(signed), "--trust", str(certificates["ca"]))
+    assert result.returncode == 1, result.stdout
+    assert "det er ikke den forseglede aftale" in result.stdout
+
+
+def test_bytes_after_the_last_signature_are_not_accepted(sealed, certificates, tmp_path):
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    assert sign(sealed, pdf, certificates["mette"]).returncode == 0
+    signed = (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").read_bytes()
+    for tail in (b"<script>alert(1)</script>", b"\n1 0 obj\n(x)\nendobj\n"):
+        longer = tmp_path / "hale.pdf"
+        longer.write_bytes(signed + tail)
+        result = cli(sealed, "verify", str(longer))
+        assert result.returncode == 1, (tail, result.stdout)
+        assert "det er ikke den forseglede aftale" in result.stdout
+
+
+def test_verify_trusts_only_seals_whose_files_are_what_they_record(sealed, tmp_path):
+    """A seal.yaml written by hand for another PDF, as an earlier version or for no agreement at
+    all, vouches for nothing: validate reports it, and verify does not name it."""
+    forged_pdf = tmp_path / "falsk.pdf"
+    forged_pdf.write_bytes(b"%PDF-1.7\n% falsk\n%%EOF\n")
+    record = yaml.safe_load((folder(sealed) / "seal.yaml").read_text(encoding="utf-8"))
+    import hashlib
+
+    record["version"] = 1
+    record["documents"]["pdf"] = {
+        "file": "falsk.pdf",
+        "sha256": hashlib.sha256(forged_pdf.read_bytes()).hexdigest(),
+    }
+    for where in (
+        sealed / "sealed" / SIGNED.stem / "version-1",
+        sealed / "sealed" / "ingen-aftale" / "version-1",
+    ):
+        where.mkdir(parents=True)
+        shown = {**record, "agreement": f"{where.parent.name}.yaml"}
+        (where / "seal.yaml").write_text(yaml.safe_dump(shown, allow_unicode=True), encoding="utf-8")
+        shutil.copy(forged_pdf, where / "falsk.pdf")
+        result = cli(sealed, "verify", str(forged_pdf))
+        assert result.returncode == 1 and "IKKE et forseglet dokument" in result.stdout, result.stdout
+        check = cli(sealed, "validate")
+        assert check.returncode == 1
+        assert (
+            f"sealed/{where.parent.name}/version-1" in check.stdout
+            and "passer ikke til forseglingen" in check.stdout
+        )
+        shutil.rmtree(where.parent if where.parent.name == "ingen-aftale" else where)
+    odd = folder(sealed) / "seal.yaml"
+    odd.write_text(odd.read_text(encoding="utf-8").replace(f"agreement: {SIGNED.name}", "agreement: 5"))
+    result = cli(sealed, "verify", str(folder(sealed) / f"{SIGNED.stem}.pdf"))
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+
+
+def test_annexes_are_sealed_and_published_as_they_were(project):
+    annexed = project / "agreements" / DRAFT.name
+    for name in ("bilag", "logos"):
+        shutil.copytree(ROOT / name, project / name, dirs_exist_ok=True)
+    data = yaml.safe_load(annexed.read_text(encoding="utf-8"))
+    assert data["annexes"] and data["status"] == "draft"
+    text = annexed.read_text(encoding="utf-8").replace("status: draft", "status: signed", 1)
+    head, _, signatures = text.partition("\nsignatures:\n")
+    dated = re.sub(r"^(  - partner: .*)$", r"\1\n    date: 2026-01-02", signatures, flags=re.MULTILINE)
+    text = f"{head}\nsignatures:\n{dated}"  # signed means dated
+    annexed.write_text(text, encoding="utf-8")
+    result = cli(project, "seal", f"agreements/{DRAFT.name}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    sealed_annex = next((project / "sealed" / DRAFT.stem / "version-1").glob(f"{DRAFT.stem}.bilag-*"))
+    original = sealed_annex.read_bytes()
+    annex = project / data["annexes"][0]["file"].replace("../", "")
+    annex.write_bytes(annex.read_bytes() + b"\n% changed afterwards\n")
+    assert cli(project, "validate", f"agreements/{DRAFT.name}").returncode == 0
+    assert cli(project, "build", f"agreements/{DRAFT.name}", "--out", "out").returncode == 0
+    assert (project / "out" / sealed_annex.name).read_bytes() == original
+    sealed_annex.write_bytes(original + b"x")
+    result = cli(project, "validate", f"agreements/{DRAFT.name}")
+    assert result.returncode == 1 and f"Den forseglede fil {sealed_annex.name} passer ikke" in result.stdout
+
+
+def test_a_seal_added_next_to_a_built_one_is_checked_at_the_next_build(sealed):
+    assert cli(sealed, "build", "--out", "out").returncode == 0
+    broken = sealed / "sealed" / SIGNED.stem / "version-3"
+    broken.mkdir()
+    (broken / "seal.yaml").write_text("version: [\n", encoding="utf-8")
+    result = cli(sealed, "build", "--out", "out")
+    assert result.returncode == 1 and "Forseglingen" in result.stdout, result.stdout
+
+
+def test_a_sealed_agreement_does_not_become_a_draft_again(sealed):
+    agreement = sealed / "agreements" / SIGNED.name
+    agreement.write_text(agreement.read_text(encoding="utf-8").replace("status: signed", "status: draft"))
+    result = cli(sealed, "validate", f"agreements/{SIGNED.name}")
+    line = line_of(agreement, "status:")
+    assert result.returncode == 1
+    assert (
+        f"{SIGNED.name}:{line}:9: error: Aftalen er forseglet (version 2 i sealed/), men har status draft"
+        in result.stdout
+    )
+
+
+def test_seal_does_not_call_a_damaged_seal_sealed(sealed):
+    html = folder(sealed) / f"{SIGNED.stem}.html"
+    html.write_bytes(html.read_bytes() + b"\n")
+    result = cli(sealed, "seal", f"agreements/{SIGNED.name}")
+    assert result.returncode == 1 and "passer ikke til forseglingen" in result.stderr
+
+
+def test_verify_refuses_a_bad_trust_file_and_a_huge_file_in_danish(sealed, tmp_path):
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    not_a_certificate = tmp_path / "ikke.pem"
+    not_a_certificate.write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    result = cli(sealed, "verify", str(pdf), "--trust", str(not_a_certificate))
+    assert result.returncode == 1 and "--trust: filen er ikke et certifikat" in result.stderr
+    huge = tmp_path / "stor.pdf"
+    with huge.open("wb") as handle:  # sparse: 200 MB that take no room
+        handle.write(b"%PDF-1.7\n")
+        handle.truncate(200 * 1024 * 1024)
+    result = cli(sealed, "verify", str(huge))
+    assert result.returncode == 1 and "IKKE et forseglet dokument" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

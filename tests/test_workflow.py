@@ -487,6 +487,7 @@ def test_workflow_paths_cover_everything_the_documents_are_made_from():
         "logos/fjordby-kommune.png",
         font.relative_to(ROOT).as_posix(),
         "bilag/vestby-resultatmaal.pdf",
+        "sealed/fjordby-familievenner/version-2/seal.yaml",  # a seal swapped in a pull request
         "schema/partnership-agreement.schema.json",
         "templates/agreement.md.j2",
         "templates/pandoc/x.typ",
