@@ -151,19 +151,29 @@ def only_signatures_added(pdf: bytes) -> bool:
             after, generic.DictionaryObject
         ):
             return False
-        return all(
-            before.raw_get(k, None) == after.raw_get(k, None) for k in (set(before) | set(after)) - keys
-        )
+        return all(raw(before, k) == raw(after, k) for k in (set(before) | set(after)) - keys)
 
     def invisible_signature(ref) -> bool:
+        """A zero-size widget of a signature field, with no action: nothing to see or run."""
         widget = ref.get_object()
+        if not isinstance(widget, generic.DictionaryObject):
+            return False
         field = widget.get("/Parent", widget)
         rect = [float(v) for v in widget.get("/Rect", [0, 0, 0, 0])]
         return (
             widget.get("/Subtype") == "/Widget"
             and field.get("/FT") == "/Sig"
+            and len(rect) == 4
             and (rect[0] == rect[2] or rect[1] == rect[3])
+            and not {"/A", "/AA"} & (set(widget) | set(field))
         )
+
+    def deref(value):
+        return value.get_object() if isinstance(value, generic.IndirectObject) else value
+
+    def raw(dictionary, key: str, default=None):
+        """The value as written (a reference stays a reference), or `default` when missing."""
+        return dictionary.raw_get(key) if key in dictionary else default
 
     def same_ref(value, ref) -> bool:
         return isinstance(value, generic.IndirectObject) and (value.idnum, value.generation) == (
@@ -179,7 +189,7 @@ def only_signatures_added(pdf: bytes) -> bool:
         # the same catalog and document information, no encryption: no document of its own
         if not same_ref(trailer.raw_get("/Root"), root) or "/Encrypt" in trailer:
             return False
-        if info is not None and not same_ref(trailer.raw_get("/Info", None), info):
+        if info is not None and not same_ref(raw(trailer, "/Info"), info):
             return False
         for ref in xrefs.explicit_refs_in_revision(revision):
             key = generic.Reference(ref.idnum, ref.generation)
@@ -192,12 +202,37 @@ def only_signatures_added(pdf: bytes) -> bool:
             elif key in {generic.Reference(p.idnum, p.generation) for p in pages}:
                 if not same_except(old, new, _PAGE_KEYS):
                     return False
-                kept = list(old.get("/Annots", []))
-                now = list(new.get("/Annots", []))
+                kept = list(deref(raw(old, "/Annots", [])))
+                now = list(deref(raw(new, "/Annots", [])))
                 if now[: len(kept)] != kept or not all(invisible_signature(r) for r in now[len(kept) :]):
                     return False
             elif xrefs.get_introducing_revision(ref) == 0:
                 return False  # something the sealed PDF had, and shows, was changed
+    # The file as it ends: objects added in one update may be changed in a later one, so what
+    # the allowed keys hold now is checked too. The form holds signature fields and nothing
+    # that could show or run anything (no XFA, no appearances to regenerate, no actions); each
+    # page shows its sealed annotations, then only invisible signature widgets.
+    last = reader.get_historical_resolver(xrefs.total_revisions - 1)
+    form = deref(raw(last.root, "/AcroForm"))
+    if form is not None:
+        if not isinstance(form, generic.DictionaryObject) or set(form) - {
+            "/Fields",
+            "/SigFlags",
+            "/DA",
+            "/DR",
+        }:
+            return False
+        for ref in deref(raw(form, "/Fields", [])):
+            field = ref.get_object()
+            if field.get("/FT") != "/Sig" or "/Kids" in field or not invisible_signature(ref):
+                return False
+    for page in pages:
+        sealed_annotations = list(deref(raw(first(page), "/Annots", [])))
+        now = list(deref(raw(last(page), "/Annots", [])))
+        if now[: len(sealed_annotations)] != sealed_annotations:
+            return False
+        if not all(invisible_signature(r) for r in now[len(sealed_annotations) :]):
+            return False
     return True
 
 

@@ -697,3 +697,42 @@ def test_verify_refuses_a_bad_trust_file_and_a_huge_file_in_danish(sealed, tmp_p
     result = cli(sealed, "verify", str(huge))
     assert result.returncode == 1 and "IKKE et forseglet dokument" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("change", ["need-appearances", "visible-widget", "widget-action"])
+def test_a_signature_field_changed_later_is_caught(sealed, certificates, tmp_path, change):
+    """Objects added with one signature may be changed in the update of the next one: the form
+    must stay signature fields that show and run nothing."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from partnerskab.signing import load_certificate
+
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    assert sign(sealed, pdf, certificates["mette"]).returncode == 0
+    once = (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").read_bytes()
+    writer = IncrementalPdfFileWriter(io.BytesIO(once), strict=False)
+    form = writer.root["/AcroForm"]
+    widget = form["/Fields"][0].get_object()
+    if change == "need-appearances":
+        form["/NeedAppearances"] = generic.BooleanObject(True)
+        writer.update_container(form)
+    elif change == "visible-widget":
+        widget["/Rect"] = generic.ArrayObject(map(generic.FloatObject, (60, 600, 540, 720)))
+        writer.update_container(widget)
+    else:
+        action = {"/S": generic.NameObject("/JavaScript"), "/JS": generic.TextStringObject("app.alert(1)")}
+        widget["/AA"] = generic.DictionaryObject(
+            {generic.NameObject("/PO"): generic.DictionaryObject(action)}
+        )
+        writer.update_container(widget)
+    meta = signers.PdfSignatureMetadata(field_name="Underskrift 2", subfilter=fields.SigSeedSubFilter.PADES)
+    signer = load_certificate(certificates["soeren"].read_bytes(), PASSWORD.encode())
+    changed = tmp_path / f"{change}.pdf"
+    changed.write_bytes(signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue())
+    result = cli(sealed, "verify", str(changed), "--trust", str(certificates["ca"]))
+    assert result.returncode == 1, result.stdout
+    assert "det er ikke den forseglede aftale" in result.stdout
