@@ -109,10 +109,40 @@ def archive_fingerprint(agreement: Path) -> bytes:
         try:
             digest.update(name + b"\0" + str(file.stat().st_size).encode() + b"\0")
             if file.name == SEAL_FILE:
-                digest.update(file.read_bytes() + b"\0")
+                digest.update(read_regular(file, MAX_SEAL_RECORD) + b"\0")
         except OSError:
             digest.update(name + b"\0unreadable\0")
     return b"\0sealed\0" + digest.hexdigest().encode()
+
+
+# The largest file a seal may hold (the documents and annexes of one agreement) and the largest
+# seal.yaml: anything larger is not read, and the seal is reported instead.
+MAX_SEALED_FILE = 100 * 1024 * 1024
+MAX_SEAL_RECORD = 256 * 1024
+
+
+def read_regular(path: Path, limit: int = MAX_SEALED_FILE, follow: bool = False) -> bytes:
+    """The bytes of a regular file, not through a link and not larger than `limit`; OSError
+    otherwise. A link, a device or a pipe in sealed/ (committed to the repository) must not
+    make validate or verify read something else, or read forever. `follow`: a link is fine
+    (the file a person asks verify about)."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path} er ikke en almindelig fil")
+        if info.st_size > limit:
+            raise OSError(f"{path} er større end {limit} byte")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise OSError(f"{path} er større end {limit} byte")
+        return data
+    finally:
+        os.close(fd)
 
 
 def sha256(data: bytes) -> str:
@@ -159,8 +189,8 @@ def read_seal(folder: Path) -> Seal:
     import yaml
 
     try:
-        record = yaml.safe_load((folder / SEAL_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        record = yaml.safe_load(read_regular(folder / SEAL_FILE, MAX_SEAL_RECORD).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, RecursionError) as exc:
         raise SealError("seal_unreadable") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -174,6 +204,7 @@ def read_seal(folder: Path) -> Seal:
         assert number(record["version"]) and isinstance(record["agreement_sha256"], str)
         assert folder.name == f"version-{record['version']}"
         assert record["agreement"] == f"{folder.parent.name}.yaml"  # its own folder's agreement
+        assert isinstance(record.get("title", ""), str) and isinstance(record.get("sealed", ""), str)
         annexes = record.get("annexes", [])
         assert isinstance(annexes, list)
         for entry in [record["documents"][kind] for kind in KINDS] + annexes:
@@ -219,7 +250,7 @@ def integrity(seal: Seal) -> list[Path]:
     for entry in seal.entries():
         file = seal.folder / entry["file"]
         try:
-            if sha256(file.read_bytes()) != entry["sha256"]:
+            if sha256(read_regular(file)) != entry["sha256"]:
                 wrong.append(file)
         except OSError:
             wrong.append(file)
@@ -317,8 +348,8 @@ class SealedDocuments:
 
 def sealed_documents(seal: Seal) -> SealedDocuments:
     """The sealed files, read for publishing; check_seal has compared them with the seal."""
-    annexes = [(e["file"], (seal.folder / e["file"]).read_bytes()) for e in seal.record.get("annexes", [])]
-    return SealedDocuments(*(seal.file(kind).read_bytes() for kind in KINDS), annexes)
+    annexes = [(e["file"], read_regular(seal.folder / e["file"])) for e in seal.record.get("annexes", [])]
+    return SealedDocuments(*(read_regular(seal.file(kind)) for kind in KINDS), annexes)
 
 
 def _first_change(seal: Seal, data: dict, words: dict) -> tuple[tuple, str]:
@@ -595,11 +626,20 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
     shown = printable(file)
     try:
         roots = trust_roots([Path(t).read_bytes() for t in trust])
-        size = Path(file).stat().st_size
+        import stat
+
+        info = Path(file).stat()
+        if not stat.S_ISREG(info.st_mode):  # a device or a pipe: nothing to compare, or no end
+            raise OSError(0, "det er ikke en almindelig fil", file)
+        size = info.st_size
         candidates = all_seals(agreements.parent / ARCHIVE)
         largest = max((e.get("bytes", 0) for s in candidates for e in s.entries()), default=0)
         # far larger than anything sealed: not one of them, nor one with signatures added
-        content = Path(file).read_bytes() if size <= largest + MAX_SIGNATURES_SIZE else b""
+        content = (
+            read_regular(Path(file), largest + MAX_SIGNATURES_SIZE, follow=True)
+            if size <= largest + MAX_SIGNATURES_SIZE
+            else b""
+        )
     except OSError as exc:
         print(
             f"build.py: fejl: {printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}",
@@ -622,7 +662,8 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
     reports, broken = [], None
     if match.signed_copy:
         reports, broken = _signature_reports(content, roots)
-        if broken or not reports or not reports[-1].whole_file or not _only_signatures(content):
+        sealed_size = record["documents"]["pdf"]["bytes"]
+        if broken or not reports or not reports[-1].whole_file or not _only_signatures(content, sealed_size):
             print(f"{shown} begynder med den forseglede PDF af «{title}», version {record['version']}, men")
             print(
                 "bagefter er der ændret eller tilføjet andet end underskrifter: det er ikke den forseglede aftale."
@@ -669,12 +710,12 @@ def _signature_reports(content: bytes, roots: list[bytes]):
         return [], f"{type(exc).__name__}"
 
 
-def _only_signatures(content: bytes) -> bool:
-    """The revisions after the sealed PDF add signatures and nothing else (signing.py)."""
+def _only_signatures(content: bytes, sealed_size: int) -> bool:
+    """The updates after the sealed PDF add signatures and nothing else (signing.py)."""
     from .signing import only_signatures_added
 
     try:
-        return only_signatures_added(content)
+        return only_signatures_added(content, sealed_size)
     except Exception:  # damaged beyond reading: not the sealed document with signatures
         return False
 

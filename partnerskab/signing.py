@@ -19,6 +19,7 @@ What keeps the sealed PDF an archival (PDF/A-2b) and accessible (PDF/UA-1) docum
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,36 +116,128 @@ class SignatureReport:
 # What adding an invisible signature may change in an object the sealed PDF already had.
 _ROOT_KEYS = {"/AcroForm", "/Extensions", "/Metadata", "/Perms", "/DSS"}
 _PAGE_KEYS = {"/Annots"}
+_INFO_KEYS = {"/ModDate", "/Producer"}  # pyHanko notes itself and the time; the title stays
+# The keys a signature field (merged with its widget) may have: nothing to show, nothing to run.
+_FIELD_KEYS = {
+    "/Type",
+    "/Subtype",
+    "/FT",
+    "/T",
+    "/TU",
+    "/TM",
+    "/F",
+    "/Ff",
+    "/P",
+    "/Rect",
+    "/V",
+    "/Lock",
+    "/SV",
+}
+_FORM_KEYS = {"/Fields", "/SigFlags"}
+# More updates than signatures can need (a signature, and perhaps validation data and a time
+# stamp each): a file with more is refused before it is read further.
+MAX_UPDATES = 50
+
+_XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
+_SUBSECTION = re.compile(rb"(\d+) (\d+)[ \t]*(?:\r\n|\r|\n)")
 
 
-def only_signatures_added(pdf: bytes) -> bool:
-    """Whether every revision after the first (the sealed PDF) changes only what adding an
-    invisible signature changes: new objects; in the catalog, the form, the extensions and the
-    metadata; in a page, its list of annotations, extended by zero-size signature widgets; and
-    the document information and metadata. Nothing of what the sealed PDF shows may change.
+def _updates(pdf: bytes, sealed: int) -> int | None:
+    """The number of incremental updates after the first `sealed` bytes, when each has the
+    plain form pyHanko writes (objects, one classic cross-reference table that names each
+    object once and points into the update, a trailer whose /Prev is the update before, no
+    cross-reference stream), and nothing else follows; else None. Then every PDF reader finds
+    the same objects pyHanko does: no object listed twice, no section that starts afresh."""
+    starts = re.findall(rb"startxref\s+(\d+)\s+%%EOF", pdf[:sealed])
+    if not starts:
+        return None
+    previous, position, count = int(starts[-1]), sealed, 0
+    while position < len(pdf):
+        if pdf[position:].strip(b"\r\n\t \x00") == b"":
+            return None  # trailing bytes that are no update
+        end = pdf.find(b"%%EOF", position)
+        tail = re.search(rb"startxref\s+(\d+)\s+%%EOF$", pdf[position : end + 5]) if end >= 0 else None
+        if tail is None:
+            return None
+        table = int(tail.group(1))
+        if not position <= table < end or pdf[table : table + 4] != b"xref":
+            return None
+        at, seen = table + 4, set()
+        while True:
+            while pdf[at : at + 1] in (b" ", b"\r", b"\n"):
+                at += 1
+            if pdf.startswith(b"trailer", at):
+                break
+            header = _SUBSECTION.match(pdf, at)
+            if header is None:
+                return None
+            first, length = int(header.group(1)), int(header.group(2))
+            at = header.end()
+            for number in range(first, first + length):
+                entry = _XREF_ENTRY.match(pdf, at)
+                if entry is None or number in seen:
+                    return None
+                seen.add(number)
+                at = entry.end()
+                offset, generation, kind = int(entry.group(1)), int(entry.group(2)), entry.group(3)
+                if kind == b"f":
+                    if number != 0:
+                        return None  # nothing of the sealed PDF is freed
+                    continue
+                if not position <= offset < table or not re.match(
+                    rb"%d %d obj\b" % (number, generation), pdf[offset : offset + 40]
+                ):
+                    return None
+        trailer = pdf[at:end]
+        prev = re.search(rb"/Prev\s+(\d+)", trailer)
+        if prev is None or int(prev.group(1)) != previous or re.search(rb"/XRefStm|/Encrypt", trailer):
+            return None
+        previous, count = table, count + 1
+        position = end + 5
+        while pdf[position : position + 1] in (b"\r", b"\n"):
+            position += 1
+        if count > MAX_UPDATES:
+            return None
+    return count
 
-    A signature covers its own revision, so pyHanko's validation, which looks at what came
-    after each signature, cannot see a page changed in the revision that carries the first
-    signature; this does. Nothing is freed, either."""
+
+def only_signatures_added(pdf: bytes, sealed: int) -> bool:
+    """Whether the bytes after the first `sealed` bytes (the sealed PDF) are updates that only
+    add invisible signatures, so that every reader shows what the sealed PDF shows.
+
+    - The updates have pyHanko's plain form (_updates), so readers agree on the objects.
+    - No update changes what the sealed PDF had, except: in the catalog, the form, the
+      extensions and the metadata; in a page, its list of annotations; in the document
+      information, the modification date and the producer. Nothing is freed; the catalog and
+      the document information stay the same objects, and the title in the metadata too.
+    - At every update, and not only at the last (an object added in one update could be
+      changed in the next), each page shows its sealed annotations and then only zero-size
+      signature widgets with nothing to show or run, and the form holds only those.
+
+    A signature covers its own update, so pyHanko's validation, which looks at what came after
+    each signature, cannot see a page changed in the update that carries it; this does."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    updates = _updates(pdf, sealed)
+    if not updates:
+        return False
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     xrefs = reader.xrefs
+    if xrefs.total_revisions != 1 + updates or xrefs.get_startxref_for_revision(1) < sealed:
+        return False
     first = reader.get_historical_resolver(0)
     root = first.root_ref
-    pages = set()
-    stack = [first.root.raw_get("/Pages")]
-    while stack:
-        ref = stack.pop()
-        node = ref.get_object()
-        if node.get("/Type") == "/Pages":
-            stack.extend(node["/Kids"])
-        else:
-            pages.add(ref.reference)
-    info = first.trailer_view.raw_get("/Info") if "/Info" in first.trailer_view else None
-    metadata = first.root.raw_get("/Metadata") if "/Metadata" in first.root else None
-    free = {x.reference for x in (info, metadata) if isinstance(x, generic.IndirectObject)}
+
+    def deref(value):
+        return value.get_object() if isinstance(value, generic.IndirectObject) else value
+
+    def raw(dictionary, key: str, default=None):
+        """The value as written (a reference stays a reference), or `default` when missing."""
+        return dictionary.raw_get(key) if key in dictionary else default
+
+    def key_of(ref) -> tuple[int, int]:
+        return (ref.idnum, ref.generation)
 
     def same_except(before, after, keys: set[str]) -> bool:
         if not isinstance(before, generic.DictionaryObject) or not isinstance(
@@ -154,85 +247,89 @@ def only_signatures_added(pdf: bytes) -> bool:
         return all(raw(before, k) == raw(after, k) for k in (set(before) | set(after)) - keys)
 
     def invisible_signature(ref) -> bool:
-        """A zero-size widget of a signature field, with no action: nothing to see or run."""
-        widget = ref.get_object()
-        if not isinstance(widget, generic.DictionaryObject):
+        """A zero-size widget of a signature field, with nothing to show or run."""
+        widget = deref(ref)
+        if not isinstance(widget, generic.DictionaryObject) or set(widget) - _FIELD_KEYS:
             return False
-        field = widget.get("/Parent", widget)
-        rect = [float(v) for v in widget.get("/Rect", [0, 0, 0, 0])]
+        rect = [float(v) for v in deref(widget.get("/Rect", [0, 0, 0, 0]))]
         return (
             widget.get("/Subtype") == "/Widget"
-            and field.get("/FT") == "/Sig"
+            and widget.get("/FT") == "/Sig"
+            and "/Parent" not in widget
             and len(rect) == 4
             and (rect[0] == rect[2] or rect[1] == rect[3])
-            and not {"/A", "/AA"} & (set(widget) | set(field))
         )
 
-    def deref(value):
-        return value.get_object() if isinstance(value, generic.IndirectObject) else value
+    pages = []
+    stack = [first.root.raw_get("/Pages")]
+    while stack:
+        node_ref = stack.pop()
+        node = node_ref.get_object()
+        if node.get("/Type") == "/Pages":
+            stack.extend(node["/Kids"])
+        else:
+            pages.append(node_ref.reference)
+    page_keys = {key_of(p) for p in pages}
+    info = raw(first.trailer_view, "/Info")
+    metadata = raw(first.root, "/Metadata")
 
-    def raw(dictionary, key: str, default=None):
-        """The value as written (a reference stays a reference), or `default` when missing."""
-        return dictionary.raw_get(key) if key in dictionary else default
+    def title(resolver) -> list[bytes] | None:
+        stream = deref(raw(resolver.root, "/Metadata"))
+        if not isinstance(stream, generic.StreamObject):
+            return None
+        found = re.search(rb"<dc:title\b.*?</dc:title>", stream.data, re.DOTALL)
+        return re.findall(rb"<rdf:li\b[^>]*>(.*?)</rdf:li>", found.group(0), re.DOTALL) if found else None
 
-    def same_ref(value, ref) -> bool:
-        return isinstance(value, generic.IndirectObject) and (value.idnum, value.generation) == (
-            ref.idnum,
-            ref.generation,
-        )
-
+    sealed_title = title(first)
     for revision in range(1, xrefs.total_revisions):
         if xrefs.refs_freed_in_revision(revision):
             return False
         before, after = reader.get_historical_resolver(revision - 1), reader.get_historical_resolver(revision)
         trailer = after.trailer_view
         # the same catalog and document information, no encryption: no document of its own
-        if not same_ref(trailer.raw_get("/Root"), root) or "/Encrypt" in trailer:
+        root_now, info_now = raw(trailer, "/Root"), raw(trailer, "/Info")
+        if not isinstance(root_now, generic.IndirectObject) or key_of(root_now) != key_of(root):
             return False
-        if info is not None and not same_ref(raw(trailer, "/Info"), info):
+        if "/Encrypt" in trailer:
+            return False
+        if isinstance(info, generic.IndirectObject) and (
+            not isinstance(info_now, generic.IndirectObject) or key_of(info_now) != key_of(info)
+        ):
             return False
         for ref in xrefs.explicit_refs_in_revision(revision):
-            key = generic.Reference(ref.idnum, ref.generation)
-            if xrefs.get_introducing_revision(ref) == revision or key in free:
-                continue  # a new object, or the document information and metadata
+            if xrefs.get_introducing_revision(ref) == revision:
+                continue  # a new object: what it may be is checked below, as the file stands
+            if xrefs.get_introducing_revision(ref) != 0:
+                continue  # added by an update before: checked below as well
             old, new = before(ref), after(ref)
-            if key == generic.Reference(root.idnum, root.generation):
-                if not same_except(old, new, _ROOT_KEYS):
+            if key_of(ref) == key_of(root):
+                allowed = _ROOT_KEYS
+            elif key_of(ref) in page_keys:
+                allowed = _PAGE_KEYS
+            elif isinstance(info, generic.IndirectObject) and key_of(ref) == key_of(info):
+                allowed = _INFO_KEYS
+            elif isinstance(metadata, generic.IndirectObject) and key_of(ref) == key_of(metadata):
+                if title(after) != sealed_title:
                     return False
-            elif key in {generic.Reference(p.idnum, p.generation) for p in pages}:
-                if not same_except(old, new, _PAGE_KEYS):
-                    return False
-                kept = list(deref(raw(old, "/Annots", [])))
-                now = list(deref(raw(new, "/Annots", [])))
-                if now[: len(kept)] != kept or not all(invisible_signature(r) for r in now[len(kept) :]):
-                    return False
-            elif xrefs.get_introducing_revision(ref) == 0:
+                continue
+            else:
                 return False  # something the sealed PDF had, and shows, was changed
-    # The file as it ends: objects added in one update may be changed in a later one, so what
-    # the allowed keys hold now is checked too. The form holds signature fields and nothing
-    # that could show or run anything (no XFA, no appearances to regenerate, no actions); each
-    # page shows its sealed annotations, then only invisible signature widgets.
-    last = reader.get_historical_resolver(xrefs.total_revisions - 1)
-    form = deref(raw(last.root, "/AcroForm"))
-    if form is not None:
-        if not isinstance(form, generic.DictionaryObject) or set(form) - {
-            "/Fields",
-            "/SigFlags",
-            "/DA",
-            "/DR",
-        }:
-            return False
-        for ref in deref(raw(form, "/Fields", [])):
-            field = ref.get_object()
-            if field.get("/FT") != "/Sig" or "/Kids" in field or not invisible_signature(ref):
+            if not same_except(old, new, allowed):
                 return False
-    for page in pages:
-        sealed_annotations = list(deref(raw(first(page), "/Annots", [])))
-        now = list(deref(raw(last(page), "/Annots", [])))
-        if now[: len(sealed_annotations)] != sealed_annotations:
-            return False
-        if not all(invisible_signature(r) for r in now[len(sealed_annotations) :]):
-            return False
+        # As the file stands after this update.
+        form = deref(raw(after.root, "/AcroForm"))
+        if form is not None:
+            if not isinstance(form, generic.DictionaryObject) or set(form) - _FORM_KEYS:
+                return False
+            if not all(invisible_signature(f) for f in deref(raw(form, "/Fields", []))):
+                return False
+        for page in pages:
+            sealed_annotations = list(deref(raw(first(page), "/Annots", [])))
+            now = list(deref(raw(after(page), "/Annots", [])))
+            if now[: len(sealed_annotations)] != sealed_annotations:
+                return False
+            if not all(invisible_signature(a) for a in now[len(sealed_annotations) :]):
+                return False
     return True
 
 
@@ -299,17 +396,6 @@ def _cert_name(cert) -> str:
     return f"{name} ({organisation})" if organisation else name
 
 
-def first_revision_length(pdf: bytes) -> int:
-    """The length of the PDF before any incremental update (the file as first written)."""
-    end = pdf.find(b"%%EOF")
-    if end < 0:
-        return len(pdf)
-    end += len(b"%%EOF")
-    while end < len(pdf) and pdf[end : end + 1] in (b"\r", b"\n"):
-        end += 1
-    return end
-
-
 def next_signed_name(path: Path) -> Path:
     """fjordby.pdf -> fjordby.underskrevet-1.pdf; fjordby.underskrevet-1.pdf -> ...-2.pdf."""
     stem = path.name.removesuffix(".pdf")
@@ -350,7 +436,9 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
         )
     reports, broken = _signature_reports(content, [])
     added_only = not match.signed_copy or (
-        bool(reports) and reports[-1].whole_file and _only_signatures(content)
+        bool(reports)
+        and reports[-1].whole_file
+        and _only_signatures(content, match.seal.record["documents"]["pdf"]["bytes"])
     )
     if broken or not added_only or not all(r.intact and r.covers_rest for r in reports):
         return fail(

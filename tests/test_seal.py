@@ -736,3 +736,138 @@ def test_a_signature_field_changed_later_is_caught(sealed, certificates, tmp_pat
     result = cli(sealed, "verify", str(changed), "--trust", str(certificates["ca"]))
     assert result.returncode == 1, result.stdout
     assert "det er ikke den forseglede aftale" in result.stdout
+
+
+# --- a second review: what readers other than pyHanko would show ----------------------------
+
+
+def _signed_once(sealed, certificates) -> tuple[bytes, bytes]:
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    assert sign(sealed, pdf, certificates["mette"]).returncode == 0
+    return pdf.read_bytes(), (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").read_bytes()
+
+
+def test_updates_must_have_the_plain_form_every_reader_agrees_on(sealed, certificates):
+    """A section without /Prev (readers then start afresh from it), an object listed twice (pyHanko
+    takes the last entry, poppler the first), a cross-reference stream, or bytes that are no
+    update: refused before anything is compared."""
+    from partnerskab.signing import MAX_UPDATES, _updates, only_signatures_added
+
+    original, signed = _signed_once(sealed, certificates)
+    size = len(original)
+    assert _updates(signed, size) == 1 and only_signatures_added(signed, size)
+    prev = re.search(rb"/Prev \d+\n", signed[size:])
+    without_prev = signed[: size + prev.start()] + signed[size + prev.end() :]
+    table = signed.rindex(b"\nxref\n") + 1
+    entry = re.search(rb"\n(\d+) 1\n(\d{10} \d{5} n \n)", signed[table:])
+    twice = signed[: table + entry.end()] + entry.group(0)[1:] + signed[table + entry.end() :]
+    trailer = signed.rindex(b"/Prev")
+    stream = signed[:trailer] + b"/XRefStm 0 " + signed[trailer:]  # a hybrid file's second table
+    for changed in (without_prev, twice, signed + b"\n%junk\n", stream):
+        assert _updates(changed, size) is None
+        assert not only_signatures_added(changed, size)
+    many = bytearray(signed)
+    for _ in range(MAX_UPDATES + 1):  # empty updates, each pointing at the one before
+        previous = int(re.findall(rb"startxref\s+(\d+)", bytes(many))[-1])
+        at = len(many)
+        many += b"xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 /Root 533 0 R /Prev %d >>\n" % previous
+        many += b"startxref\n%d\n%%%%EOF\n" % at
+    assert _updates(bytes(many), size) is None  # refused at once, not after a long parse
+
+
+def test_an_unsigned_update_that_makes_a_later_signature_field_visible_is_caught(
+    sealed, certificates, tmp_path
+):
+    """Update 1 adds a zero-size signature field, update 2 gives it a size and a picture, update
+    3 signs another field: no signature covers a change, so only the state after each update
+    can show it."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from partnerskab.signing import load_certificate, only_signatures_added
+
+    name = generic.NameObject
+    original = (folder(sealed) / f"{SIGNED.stem}.pdf").read_bytes()
+    invisible = fields.InvisSigSettings(set_print_flag=True, set_hidden_flag=False, box_out_of_bounds=True)
+    writer = IncrementalPdfFileWriter(io.BytesIO(original), strict=False)
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(sig_field_name="Felt", invis_sig_settings=invisible)
+    )
+    first = io.BytesIO()
+    writer.write(first)
+    writer = IncrementalPdfFileWriter(io.BytesIO(first.getvalue()), strict=False)
+    widget = writer.root["/AcroForm"]["/Fields"][0].get_object()
+    picture = generic.StreamObject(
+        {name("/Type"): name("/XObject"), name("/Subtype"): name("/Form"),
+         name("/BBox"): generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 480, 200)])},
+        stream_data=b"q 1 1 1 rg 0 0 480 200 re f Q",
+    )  # fmt: skip
+    widget[name("/AP")] = generic.DictionaryObject({name("/N"): writer.add_object(picture)})
+    widget[name("/Rect")] = generic.ArrayObject([generic.FloatObject(v) for v in (60, 500, 540, 700)])
+    writer.update_container(widget)
+    second = io.BytesIO()
+    writer.write(second)
+    writer = IncrementalPdfFileWriter(io.BytesIO(second.getvalue()), strict=False)
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(sig_field_name="Underskrift", invis_sig_settings=invisible)
+    )
+    meta = signers.PdfSignatureMetadata(field_name="Underskrift", subfilter=fields.SigSeedSubFilter.PADES)
+    signer = load_certificate(certificates["mette"].read_bytes(), PASSWORD.encode())
+    forged = signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue()
+    assert not only_signatures_added(forged, len(original))
+    path = tmp_path / "tre-trin.pdf"
+    path.write_bytes(forged)
+    assert cli(sealed, "verify", str(path), "--trust", str(certificates["ca"])).returncode == 1
+
+
+def test_the_title_readers_show_may_not_change(sealed, certificates):
+    """The sealed PDF asks viewers to show its title (DisplayDocTitle): /Info's title is kept."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from partnerskab.signing import load_certificate, only_signatures_added
+
+    original = (folder(sealed) / f"{SIGNED.stem}.pdf").read_bytes()
+    writer = IncrementalPdfFileWriter(io.BytesIO(original), strict=False)
+    info = writer.trailer["/Info"]
+    info[generic.NameObject("/Title")] = generic.TextStringObject("OPHÆVET – erstattet af en ny aftale")
+    writer.update_container(info)
+    invisible = fields.InvisSigSettings(set_print_flag=True, set_hidden_flag=False, box_out_of_bounds=True)
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(sig_field_name="U", invis_sig_settings=invisible)
+    )
+    meta = signers.PdfSignatureMetadata(field_name="U", subfilter=fields.SigSeedSubFilter.PADES)
+    signer = load_certificate(certificates["mette"].read_bytes(), PASSWORD.encode())
+    assert not only_signatures_added(
+        signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue(), len(original)
+    )
+
+
+def test_odd_files_in_the_archive_are_problems_not_crashes(sealed, tmp_path):
+    """A seal.yaml nested too deep for the YAML reader, a sealed file that is a link (to a
+    device that never ends) or a pipe: validate and verify answer in Danish and stop."""
+    seal_file = folder(sealed) / "seal.yaml"
+    good = seal_file.read_text(encoding="utf-8")
+    seal_file.write_text("title: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    result = cli(sealed, "validate")
+    assert result.returncode == 1 and "Forseglingen" in result.stdout and "Traceback" not in result.stderr
+    seal_file.write_text(good, encoding="utf-8")
+    html = folder(sealed) / f"{SIGNED.stem}.html"
+    html.unlink()
+    html.symlink_to("/dev/zero")
+    result = cli(sealed, "validate")
+    assert result.returncode == 1 and f"Den forseglede fil {html.name} passer ikke" in result.stdout
+    verify = cli(sealed, "verify", str(folder(sealed) / f"{SIGNED.stem}.pdf"))
+    assert verify.returncode == 1 and "Traceback" not in verify.stderr  # the seal no longer vouches
+    html.unlink()
+    os.mkfifo(html)
+    result = cli(sealed, "validate")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    device = cli(sealed, "verify", "/dev/zero")
+    assert device.returncode == 1 and "ikke en almindelig fil" in device.stderr
