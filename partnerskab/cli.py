@@ -167,16 +167,20 @@ def _parser() -> argparse.ArgumentParser:
     seal = commands.add_parser(
         "seal", help="gem en underskreven aftales dokumenter, som de blev underskrevet"
     )
-    seal.add_argument("files", nargs="+", metavar="FIL")
+    seal.add_argument("files", nargs="+", metavar="FIL", help="aftalen (YAML), fx agreements/fjordby.yaml")
     verify = commands.add_parser(
         "verify", help="er en PDF (DOCX, HTML) et forseglet dokument herfra, og er underskrifterne intakte"
     )
-    verify.add_argument("file", metavar="FIL")
+    verify.add_argument(
+        "file", metavar="FIL", help="PDF'en, DOCX-filen eller HTML-siden, der skal kontrolleres"
+    )
     verify.add_argument(
         "--trust", action="append", default=[], metavar="CERT", help="udstederens certifikat (PEM eller DER)"
     )
     sign = commands.add_parser("sign", help="skriv digitalt under på en forseglet PDF (PAdES)")
-    sign.add_argument("file", metavar="FIL")
+    sign.add_argument(
+        "file", metavar="FIL", help="den forseglede PDF i sealed/ (eller en, der allerede er underskrevet)"
+    )
     sign.add_argument(
         "--certificate", required=True, metavar="CERT.p12", help="dit certifikat (.p12 eller .pfx)"
     )
