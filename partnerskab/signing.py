@@ -184,13 +184,20 @@ def _updates(pdf: bytes, sealed: int) -> int | None:
                     if number != 0:
                         return None  # nothing of the sealed PDF is freed
                     continue
+                if generation != 0:  # what the sealed PDF and pyHanko write; readers differ on others
+                    return None
                 if not position <= offset < table or not re.match(
-                    rb"%d %d obj\b" % (number, generation), pdf[offset : offset + 40]
+                    rb"%d 0 obj\b" % number, pdf[offset : offset + 40]
                 ):
                     return None
         trailer = pdf[at:end]
         prev = re.search(rb"/Prev\s+(\d+)", trailer)
         if prev is None or int(prev.group(1)) != previous or re.search(rb"/XRefStm|/Encrypt", trailer):
+            return None
+        # each key once: readers differ on which of two they take
+        if any(
+            len(re.findall(rb"/%s(?![A-Za-z0-9])" % key, trailer)) != 1 for key in (b"Prev", b"Root", b"Size")
+        ):
             return None
         previous, count = table, count + 1
         position = end + 5
@@ -199,6 +206,41 @@ def _updates(pdf: bytes, sealed: int) -> int | None:
         if count > MAX_UPDATES:
             return None
     return count
+
+
+def _strictly_readable(pdf: bytes) -> bool:
+    """Every object and trailer, read by pyHanko in strict mode: a dictionary with a key twice
+    (readers differ on which one counts) or any other irregularity makes this False."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=True)
+        xrefs = reader.xrefs
+        for revision in range(xrefs.total_revisions):
+            for ref in xrefs.explicit_refs_in_revision(revision):
+                reader.get_historical_resolver(revision)(ref)
+            reader.get_historical_resolver(revision).trailer_view  # noqa: B018
+    except Exception:
+        return False
+    return True
+
+
+def _xmp_title(data: bytes) -> list[str] | None:
+    """The XMP packet's dc:title values, read with an XML parser, or None when the packet has a
+    document type (entities) or not exactly one title: nothing that parsers could read in two
+    ways."""
+    import xml.etree.ElementTree as ElementTree
+
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return None
+    try:
+        tree = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return None
+    titles = tree.findall(".//{http://purl.org/dc/elements/1.1/}title")
+    if len(titles) != 1:
+        return None
+    return [item.text or "" for item in titles[0].iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li")]
 
 
 def only_signatures_added(pdf: bytes, sealed: int) -> bool:
@@ -221,6 +263,8 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
 
     updates = _updates(pdf, sealed)
     if not updates:
+        return False
+    if not _strictly_readable(pdf):
         return False
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     xrefs = reader.xrefs
@@ -273,12 +317,10 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
     info = raw(first.trailer_view, "/Info")
     metadata = raw(first.root, "/Metadata")
 
-    def title(resolver) -> list[bytes] | None:
+    def title(resolver) -> list[str] | None:
+        """The title in the metadata, as an XML parser reads it (comments and all)."""
         stream = deref(raw(resolver.root, "/Metadata"))
-        if not isinstance(stream, generic.StreamObject):
-            return None
-        found = re.search(rb"<dc:title\b.*?</dc:title>", stream.data, re.DOTALL)
-        return re.findall(rb"<rdf:li\b[^>]*>(.*?)</rdf:li>", found.group(0), re.DOTALL) if found else None
+        return _xmp_title(stream.data) if isinstance(stream, generic.StreamObject) else None
 
     sealed_title = title(first)
     for revision in range(1, xrefs.total_revisions):
@@ -290,6 +332,18 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
         root_now, info_now = raw(trailer, "/Root"), raw(trailer, "/Info")
         if not isinstance(root_now, generic.IndirectObject) or key_of(root_now) != key_of(root):
             return False
+        metadata_now = raw(after.root, "/Metadata")
+        if isinstance(metadata, generic.IndirectObject) and (
+            not isinstance(metadata_now, generic.IndirectObject) or key_of(metadata_now) != key_of(metadata)
+        ):
+            return False  # the same metadata stream, whose title is compared below
+        if title(after) != sealed_title:
+            return False
+        perms = deref(raw(after.root, "/Perms"))
+        if perms is not None and (
+            not isinstance(perms, generic.DictionaryObject) or set(perms) - {"/DocMDP"}
+        ):
+            return False  # a certification signature, nothing that grants usage rights
         if "/Encrypt" in trailer:
             return False
         if isinstance(info, generic.IndirectObject) and (
@@ -309,9 +363,7 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
             elif isinstance(info, generic.IndirectObject) and key_of(ref) == key_of(info):
                 allowed = _INFO_KEYS
             elif isinstance(metadata, generic.IndirectObject) and key_of(ref) == key_of(metadata):
-                if title(after) != sealed_title:
-                    return False
-                continue
+                continue  # its title is compared above
             else:
                 return False  # something the sealed PDF had, and shows, was changed
             if not same_except(old, new, allowed):
@@ -321,14 +373,19 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
         if form is not None:
             if not isinstance(form, generic.DictionaryObject) or set(form) - _FORM_KEYS:
                 return False
-            if not all(invisible_signature(f) for f in deref(raw(form, "/Fields", []))):
+            form_fields = list(deref(raw(form, "/Fields", [])))
+            if len(form_fields) > revision:  # at most one signature field per update
                 return False
+            if not all(invisible_signature(f) for f in form_fields):
+                return False
+        added = 0
         for page in pages:
             sealed_annotations = list(deref(raw(first(page), "/Annots", [])))
             now = list(deref(raw(after(page), "/Annots", [])))
             if now[: len(sealed_annotations)] != sealed_annotations:
                 return False
-            if not all(invisible_signature(a) for a in now[len(sealed_annotations) :]):
+            added += len(now) - len(sealed_annotations)
+            if added > revision or not all(invisible_signature(a) for a in now[len(sealed_annotations) :]):
                 return False
     return True
 

@@ -871,3 +871,79 @@ def test_odd_files_in_the_archive_are_problems_not_crashes(sealed, tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     device = cli(sealed, "verify", "/dev/zero")
     assert device.returncode == 1 and "ikke en almindelig fil" in device.stderr
+
+
+# --- a third review: where PDF readers disagree ----------------------------------------------
+
+
+def _object(pdf: bytes, number: int) -> bytes:
+    """The last definition of object `number` in `pdf`, without its header and endobj."""
+    start = pdf.rindex(b"\n%d 0 obj" % number) + len(b"\n%d 0 obj" % number)
+    return pdf[start : pdf.index(b"endobj", start)].strip()
+
+
+def _append_update(pdf: bytes, objects: dict[int, bytes]) -> bytes:
+    """`pdf` with one more update in the plain form, holding `objects`."""
+    previous = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
+    trailer = pdf[pdf.rindex(b"trailer") : pdf.rindex(b"startxref")]
+    root = re.search(rb"/Root (\d+) 0 R", trailer).group(1)
+    info = re.search(rb"/Info (\d+) 0 R", trailer).group(1)
+    size = max(int(re.search(rb"/Size (\d+)", trailer).group(1)), max(objects) + 1)
+    out, offsets = bytearray(pdf), {}
+    for number, body in sorted(objects.items()):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n"
+    for number, offset in sorted(offsets.items()):
+        out += b"%d 1\n%010d 00000 n \n" % (number, offset)
+    out += b"trailer\n<< /Size %d /Root %s 0 R /Info %s 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size,
+        root,
+        info,
+        previous,
+        table,
+    )
+    return bytes(out)
+
+
+def test_what_readers_could_read_two_ways_is_refused(sealed, certificates):
+    from partnerskab.signing import _updates, only_signatures_added
+
+    original, signed = _signed_once(sealed, certificates)
+    size = len(original)
+    end = signed.rindex(b">>\nstartxref")
+    twice_prev = signed[:end] + b"/Prev 0 " + signed[end:]  # readers take the first, or the last
+    assert _updates(twice_prev, size) is None
+    table = signed.rindex(b"\nxref\n")
+    entry = re.compile(rb"(\d{10}) 00000 n").search(signed, table)
+    other_generation = signed[: entry.start()] + entry.group(1) + b" 00001 n" + signed[entry.end() :]
+    assert _updates(other_generation, size) is None
+
+    import io
+
+    from pypdf import PdfReader
+
+    number = PdfReader(io.BytesIO(original)).pages[0].indirect_reference.idnum  # pyHanko rewrote it
+    body = _object(signed, number)
+    assert body.rstrip().endswith(b">>")
+    twice_key = body.rstrip()[:-2] + b"/Contents [] /Resources << >> >>"  # the same keys again, emptied
+    appended = _append_update(signed, {number: twice_key})
+    assert _updates(appended, size) == 2
+    assert not only_signatures_added(appended, size)
+
+    root = int(re.search(rb"/Root (\d+) 0 R", signed[signed.rindex(b"trailer") :]).group(1))
+    catalog = _object(signed, root)
+    fresh = max(map(int, re.findall(rb"\n(\d+) 0 obj", signed))) + 1
+    packet = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
+    new_metadata = re.sub(rb"/Metadata \d+ 0 R", b"/Metadata %d 0 R" % fresh, catalog)
+    assert new_metadata != catalog
+    appended = _append_update(
+        signed,
+        {
+            fresh: b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream"
+            % (len(packet), packet),
+            root: new_metadata,
+        },
+    )
+    assert not only_signatures_added(appended, size)
