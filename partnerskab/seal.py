@@ -661,8 +661,13 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
     agreement = agreements / record["agreement"]  # the folder's own name (read_seal)
     reports, broken = [], None
     if match.signed_copy:
-        reports, broken = _signature_reports(content, roots)
+        from .signing import _updates
+
         sealed_size = record["documents"]["pdf"]["bytes"]
+        plain = _updates(content, sealed_size) is not None  # cheap: before pyHanko reads it all
+        reports, broken = (
+            _signature_reports(content, roots) if plain else ([], "ikke en almindelig tilføjelse")
+        )
         if broken or not reports or not reports[-1].whole_file or not _only_signatures(content, sealed_size):
             print(f"{shown} begynder med den forseglede PDF af «{title}», version {record['version']}, men")
             print(

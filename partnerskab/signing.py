@@ -138,6 +138,8 @@ _FORM_KEYS = {"/Fields", "/SigFlags"}
 # stamp each): a file with more is refused before it is read further.
 MAX_UPDATES = 50
 
+_OBJ_HEADER = re.compile(rb"(?<![0-9])\d+\s+\d+\s+obj(?![A-Za-z0-9])")
+MAX_OBJECTS = 10_000  # objects in one update: a signature needs a handful
 _XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
 _SUBSECTION = re.compile(rb"(\d+) (\d+)[ \t]*(?:\r\n|\r|\n)")
 
@@ -162,7 +164,7 @@ def _updates(pdf: bytes, sealed: int) -> int | None:
         table = int(tail.group(1))
         if not position <= table < end or pdf[table : table + 4] != b"xref":
             return None
-        at, seen = table + 4, set()
+        at, seen, listed = table + 4, set(), set()
         while True:
             while pdf[at : at + 1] in (b" ", b"\r", b"\n"):
                 at += 1
@@ -172,6 +174,8 @@ def _updates(pdf: bytes, sealed: int) -> int | None:
             if header is None:
                 return None
             first, length = int(header.group(1)), int(header.group(2))
+            if length == 0 or len(seen) + length > MAX_OBJECTS:
+                return None  # an empty subsection says nothing; millions would only take time
             at = header.end()
             for number in range(first, first + length):
                 entry = _XREF_ENTRY.match(pdf, at)
@@ -190,6 +194,13 @@ def _updates(pdf: bytes, sealed: int) -> int | None:
                     rb"%d 0 obj\b" % number, pdf[offset : offset + 40]
                 ):
                     return None
+                listed.add(offset)
+        # No object header the table does not list, and no second table or trailer: a reader
+        # that rebuilds a damaged file's cross-references from the text would find them.
+        if {m.start() for m in _OBJ_HEADER.finditer(pdf, position, table)} != listed:
+            return None
+        if re.search(rb"(?<![A-Za-z])(xref|trailer|startxref)(?![A-Za-z])", pdf[position:table]):
+            return None
         trailer = pdf[at:end]
         prev = re.search(rb"/Prev\s+(\d+)", trailer)
         if prev is None or int(prev.group(1)) != previous or re.search(rb"/XRefStm|/Encrypt", trailer):
@@ -291,16 +302,38 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
         return all(raw(before, k) == raw(after, k) for k in (set(before) | set(after)) - keys)
 
     def invisible_signature(ref) -> bool:
-        """A zero-size widget of a signature field, with nothing to show or run."""
+        """A zero-size widget of a signature field, with nothing to show or run: an indirect
+        object whose values are what pyHanko writes, directly (no reference to follow, none
+        broken), and whose signature value, if signed, is a signature dictionary."""
+        if not isinstance(ref, generic.IndirectObject):
+            return False
         widget = deref(ref)
         if not isinstance(widget, generic.DictionaryObject) or set(widget) - _FIELD_KEYS:
             return False
-        rect = [float(v) for v in deref(widget.get("/Rect", [0, 0, 0, 0]))]
+        text = (generic.TextStringObject, generic.ByteStringObject)
+        if any(not isinstance(raw(widget, k), text) for k in ("/T", "/TU", "/TM") if k in widget):
+            return False
+        if any(not isinstance(raw(widget, k), generic.NumberObject) for k in ("/F", "/Ff") if k in widget):
+            return False
+        rect = raw(widget, "/Rect")
+        if not isinstance(rect, generic.ArrayObject) or len(rect) != 4:
+            return False
+        if not all(isinstance(v, generic.NumberObject | generic.FloatObject) for v in rect):
+            return False
+        if any(k in widget and not isinstance(raw(widget, k), generic.IndirectObject) for k in ("/P", "/V")):
+            return False
+        if "/V" in widget and deref(raw(widget, "/V")).get("/Type") != "/Sig":
+            return False
+        if any(
+            k in widget and not isinstance(deref(raw(widget, k)), generic.DictionaryObject)
+            for k in ("/Lock", "/SV")
+        ):
+            return False
+        rect = [float(v) for v in rect]
         return (
-            widget.get("/Subtype") == "/Widget"
+            widget.get("/Type", "/Annot") == "/Annot"
+            and widget.get("/Subtype") == "/Widget"
             and widget.get("/FT") == "/Sig"
-            and "/Parent" not in widget
-            and len(rect) == 4
             and (rect[0] == rect[2] or rect[1] == rect[3])
         )
 
@@ -323,6 +356,7 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
         return _xmp_title(stream.data) if isinstance(stream, generic.StreamObject) else None
 
     sealed_title = title(first)
+    sealed_objects = {(r.idnum, r.generation) for r in xrefs.explicit_refs_in_revision(0)}
     for revision in range(1, xrefs.total_revisions):
         if xrefs.refs_freed_in_revision(revision):
             return False
@@ -378,16 +412,95 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
                 return False
             if not all(invisible_signature(f) for f in form_fields):
                 return False
-        added = 0
+        widgets = []
         for page in pages:
             sealed_annotations = list(deref(raw(first(page), "/Annots", [])))
             now = list(deref(raw(after(page), "/Annots", [])))
             if now[: len(sealed_annotations)] != sealed_annotations:
                 return False
-            added += len(now) - len(sealed_annotations)
-            if added > revision or not all(invisible_signature(a) for a in now[len(sealed_annotations) :]):
+            for annotation in now[len(sealed_annotations) :]:
+                if not invisible_signature(annotation):
+                    return False
+                if key_of(raw(deref(annotation), "/P", annotation)) != key_of(page):
+                    return False  # it says it lies on another page
+                widgets.append(key_of(annotation))
+            if len(widgets) > revision:
                 return False
+        fields = [key_of(f) for f in form_fields] if form is not None else []
+        if sorted(widgets) != sorted(fields) or len(set(fields)) != len(fields):
+            return False  # each signature field on exactly one page, and each such widget a field
+        extensions = deref(raw(after.root, "/Extensions"))
+        if extensions is not None and not _only_esic(
+            extensions, deref(raw(first.root, "/Extensions")), generic
+        ):
+            return False
+        if not _references_sound(reader, revision, sealed_objects, generic):
+            return False
     return True
+
+
+def _only_esic(extensions, sealed, generic) -> bool:
+    """The developer extensions are the sealed PDF's, plus the one PAdES declares in PDF 1.7."""
+    if not isinstance(extensions, generic.DictionaryObject):
+        return False
+    for key in extensions:
+        value = extensions.raw_get(key)
+        if sealed is not None and key in sealed and sealed.raw_get(key) == value:
+            continue
+        esic = value.get_object() if isinstance(value, generic.IndirectObject) else value
+        if key != "/ESIC" or not isinstance(esic, generic.DictionaryObject):
+            return False
+        if set(esic) - {"/Type", "/BaseVersion", "/ExtensionLevel"} or esic.get("/BaseVersion") != "/1.7":
+            return False
+        if esic.get("/ExtensionLevel") not in (1, 2):
+            return False
+    return True
+
+
+def _references_sound(reader, revision: int, sealed_objects: set, generic) -> bool:
+    """Every reference written in this update and its trailer names an object in use, with its
+    generation; and every object the update adds can be reached from the catalog or the
+    document information. A broken reference makes some readers rebuild the cross-references
+    from the file's text, and an object nobody reaches is only there to be found that way."""
+    xrefs = reader.xrefs
+    resolver = reader.get_historical_resolver(revision)
+    in_use = set(sealed_objects)
+    for earlier in range(1, revision + 1):
+        in_use |= {(r.idnum, r.generation) for r in xrefs.explicit_refs_in_revision(earlier)}
+    added = {(r.idnum, r.generation) for r in xrefs.explicit_refs_in_revision(revision)}
+
+    def references(value, found: list, depth: int = 0) -> None:
+        if depth > 100:
+            raise ValueError("too deep")
+        if isinstance(value, generic.IndirectObject):
+            found.append((value.idnum, value.generation))
+        elif isinstance(value, generic.DictionaryObject):
+            for key in value:
+                references(value.raw_get(key), found, depth + 1)
+        elif isinstance(value, generic.ArrayObject):
+            for item in value:
+                references(item, found, depth + 1)
+
+    try:
+        written = []
+        for ref in xrefs.explicit_refs_in_revision(revision):
+            references(resolver(ref), written)
+        references(resolver.trailer_view, written)
+        if not set(written) <= in_use:
+            return False
+        reached, todo = set(), []
+        references(resolver.trailer_view, todo)
+        while todo:
+            ref = todo.pop()
+            if ref in reached or ref not in in_use:
+                continue
+            reached.add(ref)
+            found = []
+            references(resolver(generic.Reference(*ref)), found)
+            todo.extend(found)
+        return added <= reached
+    except Exception:
+        return False
 
 
 def trust_roots(certificates: list[bytes]) -> list:
@@ -479,23 +592,31 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
         print(f"build.py: fejl: {message}", file=sys.stderr)
         return 1
 
+    from .seal import MAX_SIGNATURES_SIZE, read_regular
+
+    candidates = all_seals(agreements.parent / ARCHIVE)
+    largest = max((e.get("bytes", 0) for c in candidates for e in c.entries()), default=0)
     try:
-        content = Path(file).read_bytes()
-        p12 = Path(certificate).read_bytes()
+        content = read_regular(Path(file), largest + MAX_SIGNATURES_SIZE, follow=True)
+        p12 = read_regular(Path(certificate), 1024 * 1024, follow=True)
     except OSError as exc:
         return fail(f"{printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}")
-    match = identify(content, all_seals(agreements.parent / ARCHIVE))
+    match = identify(content, candidates)
     if match is None or match.kind != "pdf":
         return fail(
             f"{printable(file)} er ikke en forseglet PDF fra dette repositorium. Kun den forseglede "
             f"udgave underskrives: forsegl aftalen med «python build.py seal AFTALE» og underskriv "
             f"PDF'en i {ARCHIVE}/"
         )
+    sealed_size = match.seal.record["documents"]["pdf"]["bytes"]
+    if match.signed_copy and _updates(content, sealed_size) is None:  # cheap: before pyHanko reads it
+        return fail(
+            f"{printable(file)} er ændret efter forseglingen, eller en underskrift er ikke intakt; "
+            f"kør «python build.py verify {file}»"
+        )
     reports, broken = _signature_reports(content, [])
     added_only = not match.signed_copy or (
-        bool(reports)
-        and reports[-1].whole_file
-        and _only_signatures(content, match.seal.record["documents"]["pdf"]["bytes"])
+        bool(reports) and reports[-1].whole_file and _only_signatures(content, sealed_size)
     )
     if broken or not added_only or not all(r.intact and r.covers_rest for r in reports):
         return fail(

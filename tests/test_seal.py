@@ -947,3 +947,47 @@ def test_what_readers_could_read_two_ways_is_refused(sealed, certificates):
         },
     )
     assert not only_signatures_added(appended, size)
+
+
+# --- a fourth review: a reader that rebuilds the cross-references from the text --------------
+
+
+@pytest.mark.parametrize("trick", ["hidden-objects", "broken-reference", "both"])
+def test_nothing_for_a_rebuilding_reader_to_find(sealed, certificates, trick):
+    """A broken reference makes poppler rebuild a file's cross-references by scanning it for
+    `N 0 obj`, and the last one found wins: object headers hidden in a stream that nothing uses
+    would then replace sealed pages. Neither the hidden headers nor a broken reference pass."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from partnerskab.signing import load_certificate, only_signatures_added
+
+    original = (folder(sealed) / f"{SIGNED.stem}.pdf").read_bytes()
+    writer = IncrementalPdfFileWriter(io.BytesIO(original), strict=False)
+    invisible = fields.InvisSigSettings(set_print_flag=True, set_hidden_flag=False, box_out_of_bounds=True)
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(sig_field_name="U", invis_sig_settings=invisible)
+    )
+    if trick in ("hidden-objects", "both"):
+        payload = b"\n520 0 obj\n<< /Length 9 >>\nstream\nBT ET q Q\nendstream\nendobj\n"
+        writer.add_object(generic.StreamObject(stream_data=payload))  # referenced by nothing
+    if trick in ("broken-reference", "both"):
+        widget = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        widget[generic.NameObject("/TM")] = generic.IndirectObject(9999, 0, writer)
+        writer.update_container(widget)
+    meta = signers.PdfSignatureMetadata(field_name="U", subfilter=fields.SigSeedSubFilter.PADES)
+    signer = load_certificate(certificates["mette"].read_bytes(), PASSWORD.encode())
+    forged = signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue()
+    assert not only_signatures_added(forged, len(original))
+
+
+def test_empty_cross_reference_subsections_are_refused_at_once(sealed, certificates):
+    from partnerskab.signing import _updates
+
+    original, signed = _signed_once(sealed, certificates)
+    table = signed.rindex(b"\nxref\n") + len(b"\nxref\n")
+    padded = signed[:table] + b"0 0\n" * 1000 + signed[table:]
+    assert _updates(padded, len(original)) is None
