@@ -79,6 +79,10 @@ def sign_pdf(pdf: bytes, signer, field_name: str, reason: str | None = None) -> 
     from pyhanko.sign import fields, signers
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    # pyHanko would write its name and the time into /Info and rewrite the whole XMP packet. The
+    # sealed PDF's metadata stays as it was sealed: verify requires both unchanged (a reader's
+    # title comes from them), and PDF/A wants them to agree, which untouched they do.
+    writer._update_meta = lambda: None
     invisible = fields.InvisSigSettings(set_print_flag=True, set_hidden_flag=False, box_out_of_bounds=True)
     fields.append_signature_field(
         writer, fields.SigFieldSpec(sig_field_name=field_name, invis_sig_settings=invisible)
@@ -114,9 +118,14 @@ class SignatureReport:
 
 
 # What adding an invisible signature may change in an object the sealed PDF already had.
-_ROOT_KEYS = {"/AcroForm", "/Extensions", "/Metadata", "/Perms", "/DSS"}
+_ROOT_KEYS = {"/AcroForm", "/Extensions", "/DSS"}
 _PAGE_KEYS = {"/Annots"}
-_INFO_KEYS = {"/ModDate", "/Producer"}  # pyHanko notes itself and the time; the title stays
+# What a signature dictionary may hold: pyHanko's keys; no /Reference (a certification or
+# usage-rights transform that viewers act on).
+_SIGNATURE_KEYS = {
+    "/Type", "/Filter", "/SubFilter", "/ByteRange", "/Contents", "/M", "/Name", "/Reason", "/Location",
+    "/ContactInfo", "/Prop_Build",
+}  # fmt: skip
 # The keys a signature field (merged with its widget) may have: nothing to show, nothing to run.
 _FIELD_KEYS = {
     "/Type",
@@ -260,9 +269,9 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
 
     - The updates have pyHanko's plain form (_updates), so readers agree on the objects.
     - No update changes what the sealed PDF had, except: in the catalog, the form, the
-      extensions and the metadata; in a page, its list of annotations; in the document
-      information, the modification date and the producer. Nothing is freed; the catalog and
-      the document information stay the same objects, and the title in the metadata too.
+      extensions and the validation data (DSS); in a page, its list of annotations. The
+      document information and the XMP metadata stay as sealed (sign_pdf leaves them alone),
+      nothing is freed, and there is no certification or usage-rights entry (/Perms).
     - At every update, and not only at the last (an object added in one update could be
       changed in the next), each page shows its sealed annotations and then only zero-size
       signature widgets with nothing to show or run, and the form holds only those.
@@ -322,8 +331,12 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
             return False
         if any(k in widget and not isinstance(raw(widget, k), generic.IndirectObject) for k in ("/P", "/V")):
             return False
-        if "/V" in widget and deref(raw(widget, "/V")).get("/Type") != "/Sig":
-            return False
+        if "/V" in widget:
+            value = deref(raw(widget, "/V"))
+            if not isinstance(value, generic.DictionaryObject) or value.get("/Type") != "/Sig":
+                return False
+            if set(value) - _SIGNATURE_KEYS:
+                return False
         if any(
             k in widget and not isinstance(deref(raw(widget, k)), generic.DictionaryObject)
             for k in ("/Lock", "/SV")
@@ -373,11 +386,8 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
             return False  # the same metadata stream, whose title is compared below
         if title(after) != sealed_title:
             return False
-        perms = deref(raw(after.root, "/Perms"))
-        if perms is not None and (
-            not isinstance(perms, generic.DictionaryObject) or set(perms) - {"/DocMDP"}
-        ):
-            return False  # a certification signature, nothing that grants usage rights
+        if "/Perms" in after.root:
+            return False  # no certification (it would bar the next signatory), no usage rights
         if "/Encrypt" in trailer:
             return False
         if isinstance(info, generic.IndirectObject) and (
@@ -394,10 +404,6 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
                 allowed = _ROOT_KEYS
             elif key_of(ref) in page_keys:
                 allowed = _PAGE_KEYS
-            elif isinstance(info, generic.IndirectObject) and key_of(ref) == key_of(info):
-                allowed = _INFO_KEYS
-            elif isinstance(metadata, generic.IndirectObject) and key_of(ref) == key_of(metadata):
-                continue  # its title is compared above
             else:
                 return False  # something the sealed PDF had, and shows, was changed
             if not same_except(old, new, allowed):

@@ -366,9 +366,9 @@ def test_a_changed_byte_after_signing_is_detected(sealed, certificates, tmp_path
     assert sign(sealed, pdf, certificates["mette"]).returncode == 0
     signed = (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").read_bytes()
     sealed_size = len(pdf.read_bytes())
-    # In the signature's revision: the modification date pyHanko wrote is covered by the signature.
+    # In the signature's revision: the signing time pyHanko wrote (/M) is covered by the signature.
     signature_part = signed[sealed_size:]
-    index = signature_part.find(b"/ModDate (D")
+    index = signature_part.find(b"/M (D")
     assert index > 0
     tampered = bytearray(signed)
     digits = re.compile(rb"\d{14}").search(signature_part, index)  # D:YYYYMMDDHHMMSS
@@ -991,3 +991,39 @@ def test_empty_cross_reference_subsections_are_refused_at_once(sealed, certifica
     table = signed.rindex(b"\nxref\n") + len(b"\nxref\n")
     padded = signed[:table] + b"0 0\n" * 1000 + signed[table:]
     assert _updates(padded, len(original)) is None
+
+
+@pytest.mark.parametrize("way", ["pyhanko-metadata", "certify"])
+def test_the_metadata_stays_sealed_and_no_signature_certifies(sealed, certificates, way):
+    """`sign` leaves /Info and the XMP packet as sealed (a viewer's title and claims come from
+    them), so any change to them is refused; and a certification (/Perms DocMDP), which would
+    bar the next signatory, is refused too."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from partnerskab.signing import load_certificate, only_signatures_added
+
+    original = (folder(sealed) / f"{SIGNED.stem}.pdf").read_bytes()
+    writer = IncrementalPdfFileWriter(io.BytesIO(original), strict=False)
+    if way == "certify":
+        writer._update_meta = lambda: None  # as sign_pdf does: only the certification differs
+    invisible = fields.InvisSigSettings(set_print_flag=True, set_hidden_flag=False, box_out_of_bounds=True)
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(sig_field_name="U", invis_sig_settings=invisible)
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name="U", subfilter=fields.SigSeedSubFilter.PADES, certify=way == "certify"
+    )
+    signer = load_certificate(certificates["mette"].read_bytes(), PASSWORD.encode())
+    signed = signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue()
+    assert not only_signatures_added(signed, len(original))
+    ours = sign(sealed, folder(sealed) / f"{SIGNED.stem}.pdf", certificates["mette"])
+    assert ours.returncode == 0
+    mine = (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").read_bytes()
+    assert _object(
+        mine, int(re.search(rb"/Info (\d+) 0 R", mine[mine.rindex(b"trailer") :]).group(1))
+    ) == _object(
+        original, int(re.search(rb"/Info (\d+) 0 R", original[original.rindex(b"trailer") :]).group(1))
+    )  # sign leaves the document information as sealed
