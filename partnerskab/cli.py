@@ -84,6 +84,20 @@ def _revision(value: str) -> str:
     return value
 
 
+def _build_arguments(command: argparse.ArgumentParser) -> None:
+    """What `build` and `watch` both take: the agreements, the output folder and the jobs."""
+    command.add_argument("files", nargs="*", metavar="FIL")
+    command.add_argument("--out", default="build", metavar="MAPPE", help="mappe til output (standard: build)")
+    command.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="antal aftaler, der bygges samtidig (standard: antal kerner)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="build.py", description="Tjek og byg partnerskabsaftaler.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="KOMMANDO")
@@ -109,16 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     build = commands.add_parser("build", help="tjek og byg PDF, DOCX og HTML")
-    build.add_argument("files", nargs="*", metavar="FIL")
-    build.add_argument("--out", default="build", metavar="MAPPE", help="mappe til output (standard: build)")
-    build.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="antal aftaler, der bygges samtidig (standard: antal kerner)",
-    )
+    _build_arguments(build)
     for command in (validate, build):
         command.add_argument("--strict", action="store_true", help="advarsler tæller som fejl")
 
@@ -143,22 +148,13 @@ def _parser() -> argparse.ArgumentParser:
     watch = commands.add_parser(
         "watch", help="forhåndsvisning i browseren, der opdateres, hver gang en aftale gemmes"
     )
-    watch.add_argument("files", nargs="*", metavar="FIL")
-    watch.add_argument("--out", default="build", metavar="MAPPE", help="mappe til output (standard: build)")
+    _build_arguments(watch)
     watch.add_argument(
         "--port",
         type=_port,
         default=8000,
         metavar="PORT",
         help="port på 127.0.0.1 (standard: 8000; 0: en ledig)",
-    )
-    watch.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="antal aftaler, der bygges samtidig",
     )
 
     review = commands.add_parser("review", help="tjek en aftale mod Socialstyrelsens vejledning (kun råd)")

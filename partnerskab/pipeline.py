@@ -173,11 +173,11 @@ def _finish(
     try:
         if isinstance(result, Exception):
             raise result
-        sealed_version = getattr(result, "version", None)  # a Seal's, or None for a render
-        state.forget(stem)  # the old record no longer describes the files being replaced
-        if hasattr(result, "record"):  # a Seal: its files, annexes too, as they were signed
-            from .seal import sealed_documents
+        from .seal import Seal, sealed_documents
 
+        sealed_version = result.version if isinstance(result, Seal) else None
+        state.forget(stem)  # the old record no longer describes the files being replaced
+        if isinstance(result, Seal):  # its files, annexes too, as they were signed
             result = sealed_documents(result)
             annexes, copies = {}, result.annexes
         else:

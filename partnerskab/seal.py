@@ -596,6 +596,39 @@ def identify(content: bytes, candidates: list[Seal]) -> Match | None:
     return None
 
 
+def find_sealed(file: Path, agreements: Path) -> tuple[bytes, Match | None]:
+    """The bytes of `file` and the sealed document of this repository it is (or starts with),
+    for verify and sign. A file far larger than anything sealed is not read (no match); one
+    that is not a regular file (a device, a pipe) is an OSError."""
+    import stat
+
+    candidates = all_seals(agreements.parent / ARCHIVE)
+    largest = max((e.get("bytes", 0) for s in candidates for e in s.entries()), default=0)
+    if not stat.S_ISREG(file.stat().st_mode):  # nothing to compare, or no end
+        raise OSError(0, "det er ikke en almindelig fil", str(file))
+    if file.stat().st_size > largest + MAX_SIGNATURES_SIZE:
+        return b"", None
+    content = read_regular(file, largest + MAX_SIGNATURES_SIZE, follow=True)
+    return content, identify(content, candidates)
+
+
+def check_signed_copy(content: bytes, match: Match, roots: list) -> tuple[list, str | None, bool]:
+    """A signed copy's signature reports, why they could not be read (or None), and whether it
+    is acceptable: plain updates (checked first, before pyHanko reads the file), signatures of
+    which the last covers the whole file, and nothing added but invisible signatures
+    (signing.only_signatures_added). Whether each signature is intact is the caller's to judge."""
+    from .signing import _updates
+
+    sealed_size = match.seal.record["documents"]["pdf"]["bytes"]
+    if _updates(content, sealed_size) is None:
+        return [], "ikke en almindelig tilføjelse", False
+    reports, broken = _signature_reports(content, roots)
+    acceptable = (
+        not broken and bool(reports) and reports[-1].whole_file and _only_signatures(content, sealed_size)
+    )
+    return reports, broken, acceptable
+
+
 def _when(iso: str | None) -> str:
     if not iso:
         return "uden tidspunkt"
@@ -626,20 +659,7 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
     shown = printable(file)
     try:
         roots = trust_roots([Path(t).read_bytes() for t in trust])
-        import stat
-
-        info = Path(file).stat()
-        if not stat.S_ISREG(info.st_mode):  # a device or a pipe: nothing to compare, or no end
-            raise OSError(0, "det er ikke en almindelig fil", file)
-        size = info.st_size
-        candidates = all_seals(agreements.parent / ARCHIVE)
-        largest = max((e.get("bytes", 0) for s in candidates for e in s.entries()), default=0)
-        # far larger than anything sealed: not one of them, nor one with signatures added
-        content = (
-            read_regular(Path(file), largest + MAX_SIGNATURES_SIZE, follow=True)
-            if size <= largest + MAX_SIGNATURES_SIZE
-            else b""
-        )
+        content, match = find_sealed(Path(file), agreements)
     except OSError as exc:
         print(
             f"build.py: fejl: {printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}",
@@ -649,7 +669,6 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
     except SigningFailed as exc:
         print(f"build.py: fejl: --trust: {exc}", file=sys.stderr)
         return 1
-    match = identify(content, candidates) if content else None
     if match is None:
         print(
             f"{shown} er IKKE et forseglet dokument fra dette repositorium: ingen forsegling i {ARCHIVE}/ har"
@@ -661,14 +680,8 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
     agreement = agreements / record["agreement"]  # the folder's own name (read_seal)
     reports, broken = [], None
     if match.signed_copy:
-        from .signing import _updates
-
-        sealed_size = record["documents"]["pdf"]["bytes"]
-        plain = _updates(content, sealed_size) is not None  # cheap: before pyHanko reads it all
-        reports, broken = (
-            _signature_reports(content, roots) if plain else ([], "ikke en almindelig tilføjelse")
-        )
-        if broken or not reports or not reports[-1].whole_file or not _only_signatures(content, sealed_size):
+        reports, broken, acceptable = check_signed_copy(content, match, roots)
+        if not acceptable:
             print(f"{shown} begynder med den forseglede PDF af «{title}», version {record['version']}, men")
             print(
                 "bagefter er der ændret eller tilføjet andet end underskrifter: det er ikke den forseglede aftale."

@@ -228,9 +228,10 @@ def _updates(pdf: bytes, sealed: int) -> int | None:
     return count
 
 
-def _strictly_readable(pdf: bytes) -> bool:
-    """Every object and trailer, read by pyHanko in strict mode: a dictionary with a key twice
-    (readers differ on which one counts) or any other irregularity makes this False."""
+def _strict_reader(pdf: bytes):
+    """pyHanko's reader in strict mode, once every object and trailer has been read with it;
+    None when a dictionary has a key twice (readers differ on which one counts) or anything
+    else is irregular. The checks that follow read the file through it, so it is parsed once."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
@@ -241,8 +242,8 @@ def _strictly_readable(pdf: bytes) -> bool:
                 reader.get_historical_resolver(revision)(ref)
             reader.get_historical_resolver(revision).trailer_view  # noqa: B018
     except Exception:
-        return False
-    return True
+        return None
+    return reader
 
 
 def _xmp_title(data: bytes) -> list[str] | None:
@@ -279,14 +280,13 @@ def only_signatures_added(pdf: bytes, sealed: int) -> bool:
     A signature covers its own update, so pyHanko's validation, which looks at what came after
     each signature, cannot see a page changed in the update that carries it; this does."""
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.reader import PdfFileReader
 
     updates = _updates(pdf, sealed)
     if not updates:
         return False
-    if not _strictly_readable(pdf):
+    reader = _strict_reader(pdf)
+    if reader is None:
         return False
-    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     xrefs = reader.xrefs
     if xrefs.total_revisions != 1 + updates or xrefs.get_startxref_for_revision(1) < sealed:
         return False
@@ -591,40 +591,28 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
     import sys
 
     from .messages import os_reason
-    from .seal import ARCHIVE, _only_signatures, _signature_reports, all_seals, identify
+    from .seal import ARCHIVE, check_signed_copy, find_sealed, read_regular
     from .text import printable
 
     def fail(message: str) -> int:
         print(f"build.py: fejl: {message}", file=sys.stderr)
         return 1
 
-    from .seal import MAX_SIGNATURES_SIZE, read_regular
-
-    candidates = all_seals(agreements.parent / ARCHIVE)
-    largest = max((e.get("bytes", 0) for c in candidates for e in c.entries()), default=0)
     try:
-        content = read_regular(Path(file), largest + MAX_SIGNATURES_SIZE, follow=True)
+        content, match = find_sealed(Path(file), agreements)
         p12 = read_regular(Path(certificate), 1024 * 1024, follow=True)
     except OSError as exc:
         return fail(f"{printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}")
-    match = identify(content, candidates)
     if match is None or match.kind != "pdf":
         return fail(
             f"{printable(file)} er ikke en forseglet PDF fra dette repositorium. Kun den forseglede "
             f"udgave underskrives: forsegl aftalen med «python build.py seal AFTALE» og underskriv "
             f"PDF'en i {ARCHIVE}/"
         )
-    sealed_size = match.seal.record["documents"]["pdf"]["bytes"]
-    if match.signed_copy and _updates(content, sealed_size) is None:  # cheap: before pyHanko reads it
-        return fail(
-            f"{printable(file)} er ændret efter forseglingen, eller en underskrift er ikke intakt; "
-            f"kør «python build.py verify {file}»"
-        )
-    reports, broken = _signature_reports(content, [])
-    added_only = not match.signed_copy or (
-        bool(reports) and reports[-1].whole_file and _only_signatures(content, sealed_size)
-    )
-    if broken or not added_only or not all(r.intact and r.covers_rest for r in reports):
+    reports, acceptable = [], True  # the sealed PDF itself has no signatures
+    if match.signed_copy:
+        reports, _, acceptable = check_signed_copy(content, match, [])
+    if not acceptable or not all(r.intact and r.covers_rest for r in reports):
         return fail(
             f"{printable(file)} er ændret efter forseglingen, eller en underskrift er ikke intakt; "
             f"kør «python build.py verify {file}»"

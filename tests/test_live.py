@@ -39,29 +39,28 @@ class Preview:
         return out + err
 
 
-def start(tmp_path: Path, *args: str, port: str = "0") -> subprocess.Popen:
-    folder = agreements_folder(tmp_path)
-    file = folder / EXAMPLE.name
-    if not file.exists():
-        file.write_bytes(EXAMPLE.read_bytes())
+def watch(tmp_path: Path, *args: str, port: str = "0", project: Path = ROOT) -> subprocess.Popen:
+    """`build.py watch` of `project` (the repository, or a copy of it), run in the folder that
+    holds the agreements, writing to tmp_path/out, marked so its processes can be found."""
+    cwd = tmp_path if project == ROOT else project
     env = {**os.environ, "PARTNERSKAB_TEST_MARK": f"live-{tmp_path.name}"}
+    command = [sys.executable, str(project / "build.py"), "watch", *args, "--out", str(tmp_path / "out")]
     return subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "build.py"),
-            "watch",
-            *args,
-            "--out",
-            str(tmp_path / "out"),
-            "--port",
-            port,
-        ],
-        cwd=tmp_path,
+        [*command, "--port", port],
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
     )
+
+
+def start(tmp_path: Path, *args: str, port: str = "0") -> subprocess.Popen:
+    """The preview of the example, copied into tmp_path/agreements beside logos/ and bilag/."""
+    file = agreements_folder(tmp_path) / EXAMPLE.name
+    if not file.exists():
+        file.write_bytes(EXAMPLE.read_bytes())
+    return watch(tmp_path, *args, port=port)
 
 
 def first_line(process: subprocess.Popen, timeout: float = 120) -> str:
@@ -242,15 +241,7 @@ def test_without_files_it_follows_the_whole_folder(tmp_path):
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project", examples=False)
     (project / "agreements" / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
-    env = {**os.environ, "PARTNERSKAB_TEST_MARK": f"live-{tmp_path.name}"}
-    process = subprocess.Popen(
-        [sys.executable, str(project / "build.py"), "watch", "--out", str(tmp_path / "out"), "--port", "0"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    process = watch(tmp_path, project=project)
     try:
         url = first_line(process).split()[-1]
         events(url, lambda s: s["agreements"].get(STEM, {}).get("ok"))
@@ -294,15 +285,7 @@ def test_the_register_keeps_every_agreement_after_a_save(tmp_path):
 
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")
-    env = {**os.environ, "PARTNERSKAB_TEST_MARK": f"live-{tmp_path.name}"}
-    process = subprocess.Popen(
-        [sys.executable, str(project / "build.py"), "watch", "--out", str(tmp_path / "out"), "--port", "0"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    process = watch(tmp_path, project=project)
     try:
         url = first_line(process).split()[-1]
         everything = len(list((project / "agreements").glob("*.yaml")))
