@@ -61,5 +61,19 @@ try:
 except ModuleNotFoundError as exc:
     _explain(exc)
 
+
+def _exit_now(code: int) -> None:
+    """End the process once the command has done its work. Python's own shutdown, which frees
+    every loaded module one by one, takes about 50 ms after a build: a quarter of building one
+    agreement. Every file the command wrote is closed and its workers are gone by the time main
+    returns; what it printed is flushed here."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more can be shown
+            code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit_now(main())

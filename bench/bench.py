@@ -108,7 +108,7 @@ def agreement(rng: random.Random, number: int, examples: list[dict]) -> dict:
 
 
 def write_project(folder: Path, count: int, seed: int = 1) -> list[Path]:
-    for name in ("build.py", "partnerskab", "schema", "templates", "logos", "bilag"):
+    for name in ("build.py", "partnerskab", "schema", "templates", "logos", "bilag", "fonts"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
     (folder / "agreements").mkdir()

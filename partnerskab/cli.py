@@ -231,7 +231,7 @@ class Progress:
 
 # What building needs beyond validating: the extra `build` (pyproject.toml), which the
 # pre-commit hook's installation leaves out.
-BUILD_MODULES = {"jinja2": "Jinja2", "pypandoc": "pypandoc-binary", "typst": "typst", "docx": "python-docx"}
+BUILD_MODULES = {"jinja2": "Jinja2", "pypandoc": "pypandoc-binary", "typst": "typst", "lxml": "lxml"}
 
 
 def _missing_build_tools() -> list[str]:

@@ -222,7 +222,7 @@ class PandocServer:
 
     def send(self, markdown: str, metadata: dict) -> None:
         """Hand pandoc an agreement; receive() gets the answer. In between the caller may do
-        other work (render.py imports python-docx then) while pandoc converts."""
+        other work (render.py sets Typst up and imports docx.py then) while pandoc converts."""
         self.start()
         self._deadline = time.monotonic() + self.timeout
         self._outgoing = memoryview(_request(markdown, metadata))

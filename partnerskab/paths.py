@@ -1,5 +1,5 @@
 """Where the project's own files are. A module of its own, so that a command imports no more
-than it needs (`validate` never imports pandoc, Typst or python-docx: tests/test_imports.py)."""
+than it needs (`validate` never imports pandoc, Typst or lxml: tests/test_imports.py)."""
 
 from pathlib import Path
 

@@ -1,7 +1,7 @@
 """The run, top to bottom: load -> check -> render (in parallel workers) -> write.
 
 Only what `validate` needs is imported at the top; the render machinery (workers, pandoc,
-Typst, python-docx, Jinja2) is imported by build_files when it is first called.
+Typst, lxml, Jinja2) is imported by build_files when it is first called.
 """
 
 from __future__ import annotations

@@ -165,8 +165,14 @@ def to_html(rows: list[dict], on: dt.date) -> bytes:
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     import jinja2  # here, not at the top: `status` needs this module but not the page
 
+    from .templating import bytecode_cache
+
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        bytecode_cache=bytecode_cache(),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     env.filters["href"] = lambda name: quote(str(name), safe="")  # a file name, never a scheme or path
     html = env.get_template("index.html.j2").render(

@@ -1,6 +1,6 @@
 """Render one agreement: Jinja2 -> one Pandoc Markdown document -> HTML, DOCX and Typst (one
 warm pandoc, pandoc_server.py and templates/pandoc/render.lua), then the `typst` package
-compiles the PDF while python-docx finishes the DOCX.
+compiles the PDF while docx.py finishes the DOCX.
 
 User text reaches pandoc only inside the Markdown document (escaped, or as our own safe
 prose subset) and the metadata (escaped). Pandoc reads in its sandbox with the raw
@@ -33,6 +33,7 @@ from .i18n import LABELS, Formats
 from .markdown import Markdown, escape, prose, relative_link
 from .pandoc_server import PANDOC_TIMEOUT, READER, PandocServer, pandoc_binary
 from .paths import TEMPLATES
+from .templating import bytecode_cache
 from .typography import typeset
 
 
@@ -60,9 +61,11 @@ def _prose(context, value) -> Markdown:
 @cache
 def _jinja() -> jinja2.Environment:
     """The template environment, one for every language: the language is the render context's
-    `lang`, so the template is compiled once (about 35 ms)."""
+    `lang`, so the template is compiled once (about 35 ms), or loaded already compiled from the
+    cache (templating.py)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        bytecode_cache=bytecode_cache(),
         finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -243,10 +246,10 @@ def render(
         (workdir / name).write_text(text, encoding="utf-8")
     (workdir / "stamp").write_text(str(stamp), encoding="utf-8")
     # Typst lays out the PDF in a thread (typst-py lets go of the GIL) while pandoc writes the
-    # HTML and DOCX and python-docx finishes the DOCX.
+    # HTML and DOCX and docx.py finishes the DOCX.
     pdf_job = _Job(compile_pdf, typst_source, workdir, stamp, compiler)
     try:
-        # python-docx takes a tenth of a second to import: not before the fork (render.prepare)
+        # lxml is imported here, after pandoc has the agreement, never by `validate`
         from .docx import DocxFrame, finish_docx
 
         html, docx = renderer.pandoc.receive_rest()

@@ -418,7 +418,7 @@ def tool_versions() -> dict[str, str]:
         "partnerskab": versions.get("partnerskab", "?"),
         "pandoc": pandoc,
         "typst": versions.get("typst", "?"),
-        "python-docx": versions.get("python_docx", "?"),
+        "lxml": versions.get("lxml", "?"),  # docx.py finishes the DOCX with it (before: python-docx)
     }
 
 

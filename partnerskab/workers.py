@@ -247,6 +247,7 @@ class RenderPool:
         self.single_threaded = self.jobs > 1  # each worker has a core: Typst need not spread
         self.slots: list[_Slot] = []
         self.prepared = self.docx_loaded = False
+        self.forks = 0
 
     def prestart(self) -> None:
         """An agreement is about to be checked and will most likely be rendered: start a pandoc
@@ -288,16 +289,18 @@ class RenderPool:
             if slot.worker is None:
                 if not slot.pandoc.alive():  # a worker killed it after it failed
                     slot.fresh_pandoc()
-                others = [s.pandoc for s in self.slots if s is not slot]
-                slot.worker = _Worker(self.single_threaded, slot.pandoc, others)
-                _check_stop()
-                if not self.docx_loaded:
-                    # python-docx takes a tenth of a second to import. The first worker imports
-                    # it while its pandoc converts (render.py); the parent imports it now, as it
-                    # waits, so that the workers forked later share it.
+                if self.forks and not self.docx_loaded:
+                    # docx.py and lxml: the first worker imports them itself while its pandoc
+                    # converts (render.py), so the first agreement never waits for the parent;
+                    # the parent imports them before the next fork, so that the workers forked
+                    # later share them.
                     from . import docx  # noqa: F401
 
                     self.docx_loaded = True
+                others = [s.pandoc for s in self.slots if s is not slot]
+                slot.worker = _Worker(self.single_threaded, slot.pandoc, others)
+                self.forks += 1
+                _check_stop()
             try:
                 slot.worker.give(*task, self.timeout)
                 return

@@ -25,9 +25,15 @@ FJORDBY = ROOT / "agreements" / "fjordby-familievenner.yaml"
 EXAMPLE_WARNINGS = {"gadekaer-vaeresteder.yaml": ["PA205"]}
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """build.py as a new process; `env`: variables set on top of this one's."""
     return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=600
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **env} if env else None,
     )
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -19,8 +21,9 @@ from partnerskab.fonts import FALLBACK_WORD, FAMILY
 from partnerskab.i18n import LABELS, Formats, language
 from partnerskab.load import load
 from partnerskab.schema import title
+from partnerskab.typography import typeset
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, run_cli
 
 IDS = [e.stem for e in EXAMPLES]
 FJORDBY = "fjordby-familievenner"
@@ -227,3 +230,114 @@ def test_reference_docx_is_what_the_tool_makes():
     assert module.reference() == (ROOT / "templates" / "reference.docx").read_bytes(), (
         "templates/reference.docx is stale: run `make reference-docx`"
     )
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory) -> Path:
+    """Every example built as a draft, so docx.py finishes each DOCX now: a signed example's
+    documents are its sealed ones, finished when it was sealed."""
+    base = tmp_path_factory.mktemp("drafts")
+    folder = base / "agreements"
+    folder.mkdir()
+    for name in ("logos", "bilag"):
+        shutil.copytree(ROOT / name, base / name)
+    for example in EXAMPLES:
+        text = example.read_text(encoding="utf-8")
+        (folder / example.name).write_text(
+            re.sub(r"^status: \w+$", "status: draft", text, count=1, flags=re.M), encoding="utf-8"
+        )
+    # and one whose budget table runs over pages
+    text = (folder / "fjordby-familievenner.yaml").read_text(encoding="utf-8")
+    budget = text[text.index("  budget:\n") : text.index("  terms:")]
+    financing = text[text.index("  financing:\n") : text.index("  budget:\n")]
+    lines = "".join(f"    - item: Post nummer {n}\n      amount: 1000\n" for n in range(1, 41))
+    text = text.replace(budget, "  budget:\n" + lines)
+    text = text.replace(financing, "  financing:\n    - source: Fjordby Kommune\n      amount: 40000\n")
+    (folder / "lang-budget.yaml").write_text(text, encoding="utf-8")
+    out = base / "out"
+    result = run_cli("build", *sorted(map(str, folder.glob("*.yaml"))), "--out", str(out), cwd=base)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def _row_keeps(row) -> set[bool]:
+    """Whether each paragraph in the row keeps with the next (w:keepNext, on unless val=0)."""
+    keeps = set()
+    for paragraph in row.iterfind("w:tc/w:p", NS):
+        keep = paragraph.find("w:pPr/w:keepNext", NS)
+        keeps.add(keep is not None and keep.get(qn("w:val")) not in ("0", "false"))
+    return keeps
+
+
+def test_table_rows_are_never_split_and_totals_stay_with_the_rows_before(drafts):
+    """Each row stays whole on its page. A short table (up to 15 rows) is kept on one page:
+    every row but the last keeps with the next. A longer one breaks, but keeps its last four
+    rows (the totals) together."""
+    long_tables = tables = 0
+    for stem in [*IDS, "lang-budget"]:
+        body = _part(drafts, stem, "word/document.xml").find("w:body", NS)
+        for table in body.iterfind("w:tbl", NS):
+            rows = table.findall("w:tr", NS)
+            assert all(row.find("w:trPr/w:cantSplit", NS) is not None for row in rows)
+            first = 0 if len(rows) <= 15 else len(rows) - 4
+            for index, row in enumerate(rows):
+                assert _row_keeps(row) == {first <= index < len(rows) - 1}, (stem, index, len(rows))
+            tables += 1
+            long_tables += len(rows) > 15
+    assert tables >= 10 and long_tables >= 1
+
+
+def test_paragraph_properties_keep_the_schema_order(drafts):
+    """Word refuses a document whose paragraph properties are out of the schema's order; the
+    finisher adds keepNext and numPr among pandoc's own."""
+    from partnerskab.docx import PARAGRAPH_PROPERTIES
+
+    checked = 0
+    for stem in IDS:
+        body = _part(drafts, stem, "word/document.xml")
+        for properties in body.iter(qn("w:pPr")):
+            names = [etree.QName(child).localname for child in properties]
+            positions = [PARAGRAPH_PROPERTIES.index(name) for name in names]
+            assert positions == sorted(positions), (stem, names)
+            checked += "keepNext" in names or "numPr" in names
+    assert checked > 50
+
+
+def test_the_draft_docx_has_its_header_footer_author_and_language(drafts):
+    """What the finisher writes, read back through python-docx as Word would read it."""
+    for stem in IDS:
+        data = load(ROOT / "agreements" / f"{stem}.yaml").data
+        lang = language(data)
+        document = _document(drafts, stem)
+        section = document.sections[0]
+        header = section.header.paragraphs[0]
+        mark = LABELS[lang]["draft_mark"]
+        assert header.text == f"{typeset(data['title'], lang)}\t{mark}"
+        assert header.runs[-1].bold and header.runs[-1].font.size == Pt(14)
+        assert header.style.style_id == "Header"
+        footer = section.footer.paragraphs[0]
+        assert [n.text.strip() for n in footer._p.iter(qn("w:instrText"))] == ["PAGE", "NUMPAGES"]
+        assert document.core_properties.title == typeset(data["title"], lang)
+        assert document.core_properties.language == ("da-DK" if lang == "da" else "en-GB")
+        assert document.core_properties.author
+        styles = _part(drafts, stem, "word/styles.xml")
+        assert _val(styles, "w:docDefaults/w:rPrDefault/w:rPr/w:lang") == document.core_properties.language
+
+
+def test_the_finisher_keeps_the_parts_it_does_not_change(drafts):
+    """Pandoc's media, theme, fonts and numbering are kept byte for byte: only the parts that
+    change are parsed and written again."""
+    from partnerskab.docx import DocxFrame, finish_docx, read_parts
+
+    raw = zipfile.ZipFile(drafts / "fjordby-familievenner.docx")  # a finished one, as input again
+    parts = {item.filename: raw.read(item) for item in raw.infolist()}
+    frame = DocxFrame("T <&>", "UDKAST", True, "Side", "af", "da-DK", "Version 1", "A & B")
+    again = read_parts(finish_docx((drafts / "fjordby-familievenner.docx").read_bytes(), frame, 0))
+    kept = {"word/theme/theme1.xml", "word/numbering.xml", "word/fontTable.xml", "docProps/app.xml"}
+    assert {n for n in parts if n.startswith("word/media/")} and all(
+        again[n] == parts[n] for n in parts if n in kept or n.startswith("word/media/")
+    )
+    # finished twice: still one header and one footer reference, naming new parts
+    body = etree.fromstring(again["word/document.xml"])
+    assert len(body.findall(".//w:sectPr/w:headerReference", NS)) == 1
+    assert b"T &lt;&amp;&gt;" in again["word/header2.xml"]

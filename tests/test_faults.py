@@ -449,7 +449,7 @@ WIDE = st.builds(
 @given(agreements(), WIDE, WIDE)
 def test_what_validate_accepts_build_builds(data, title, vision):
     """For generated agreements with any characters and lengths: validate exit 0 implies that
-    the build's own work (render: pandoc, Typst, python-docx) succeeds."""
+    the build's own work (render: pandoc, Typst, lxml) succeeds."""
     data = {**data, "title": title, "purpose": {**data["purpose"], "vision": vision}}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "aftale.yaml"

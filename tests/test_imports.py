@@ -14,11 +14,12 @@ from .conftest import EXAMPLES, ROOT, copy_project
 HEAVY = ("pypandoc", "typst", "docx", "lxml", "jinja2", "jsonschema", "multiprocessing", "babel")
 
 # Runs build.py's command line in this process, then prints which heavy modules it loaded.
+# (Not as __main__: build.py then ends the process as soon as the command returns.)
 PROBE = """
 import json, runpy, sys
 sys.argv = ["build.py", *sys.argv[1:]]
 try:
-    runpy.run_path("build.py", run_name="__main__")
+    runpy.run_path("build.py", run_name="probe")["main"]()
 except SystemExit:
     pass
 heavy = json.loads({heavy!r})
