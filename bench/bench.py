@@ -292,6 +292,7 @@ def single_draft(tmp: Path) -> Path:
     path.write_text(text.replace("\nstatus: signed\n", "\nstatus: draft\n", 1), encoding="utf-8")
     return path
 
+
 # The first compile in a new process: what a one-agreement build's Typst costs.
 TYPST_ONCE = """
 import sys, time, typst

@@ -18,6 +18,8 @@
 --   answer:   "ok <bytes of Typst>\n" + Typst, sent at once, so that Typst can lay out the PDF
 --             while pandoc goes on; then "<bytes of HTML> <bytes of DOCX>\n" + HTML + DOCX
 --          or "error <bytes of message>\n" + message, instead of either part
+--   A request whose metadata has warm-up: true (pandoc_server.WARM_UP) gets an empty HTML and
+--   DOCX: only the Typst writer is warmed up (see there).
 -- End of input ends the process. pandoc_server.py starts it with SOURCE_DATE_EPOCH=0: the date
 -- pandoc's sandbox gave the DOCX it wrote before; partnerskab/docx.py dates the document.
 
@@ -121,12 +123,17 @@ local function convert(markdown, metadata)
   -- --metadata-file: a YAML (here JSON) mapping whose strings are read as Markdown with the
   -- same reader; the document's own metadata (none: its blocks are off) would win.
   local meta = pandoc.read("---\n" .. metadata .. "\n---\n", READER .. "+yaml_metadata_block", nil, NOTHING).meta
+  local warming_up = meta["warm-up"] == true -- ours (pandoc_server.WARM_UP), never the text's
   for key, value in pairs(doc.meta) do
     meta[key] = value
   end
   doc.meta = meta
   local out = {}
   for _, writer in ipairs(WRITERS) do
+    if warming_up and writer.format ~= "typst" then
+      table.insert(out, "")
+      goto next
+    end
     local tree = doc:clone()
     if writer.format == "html5" then
       tree = shift_headings(tree)
@@ -140,6 +147,7 @@ local function convert(markdown, metadata)
       io.stdout:write(string.format("ok %d\n", #out[1]), out[1])
       io.stdout:flush()
     end
+    ::next::
   end
   return out
 end
