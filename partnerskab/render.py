@@ -77,12 +77,12 @@ def _jinja() -> jinja2.Environment:
     return env
 
 
-def prepare() -> None:
+def prepare(languages=LABELS) -> None:
     """Do once, in the parent, what every render needs: compile the template and load the
-    locales. Forked workers then share it all instead of each paying for it again whenever a
-    worker is started or replaced."""
+    locales (of `languages`). Forked workers then share it all instead of each paying for it
+    again whenever a worker is started or replaced."""
     _jinja().get_template("agreement.md.j2")
-    for lang in LABELS:
+    for lang in languages:
         Formats(lang).date("2026-01-01")
         Formats(lang).amount(1)
 
@@ -240,6 +240,10 @@ def render(
     stamp = timestamp(data)
     renderer.pandoc.send(markdown, meta)  # its failures are RenderErrors (PandocFailed)
     compiler = renderer.typst()
+    # lxml is imported here, while pandoc converts, not while Typst lays out the PDF; never by
+    # `validate`. (A worker forked after the first has it from the parent: workers.py.)
+    from .docx import DocxFrame, finish_docx
+
     typst_source = renderer.pandoc.receive_typst().decode()  # pandoc sends it first, then goes on
     # What pandoc and Typst were given, so that bench/bench.py can replay the tools' calls.
     for name, text in (("agreement.md", markdown), ("metadata.json", json.dumps(meta, ensure_ascii=False))):
@@ -249,9 +253,6 @@ def render(
     # HTML and DOCX and docx.py finishes the DOCX.
     pdf_job = _Job(compile_pdf, typst_source, workdir, stamp, compiler)
     try:
-        # lxml is imported here, after pandoc has the agreement, never by `validate`
-        from .docx import DocxFrame, finish_docx
-
         html, docx = renderer.pandoc.receive_rest()
         t = LABELS[context["lang"]]
         docx = finish_docx(

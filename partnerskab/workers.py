@@ -246,7 +246,7 @@ class RenderPool:
         self.timeout = timeout or float(os.environ.get("PARTNERSKAB_RENDER_TIMEOUT", RENDER_TIMEOUT))
         self.single_threaded = self.jobs > 1  # each worker has a core: Typst need not spread
         self.slots: list[_Slot] = []
-        self.prepared = self.docx_loaded = False
+        self.prepared = self.shared = False
         self.forks = 0
 
     def prestart(self) -> None:
@@ -278,10 +278,10 @@ class RenderPool:
         """Give `task` to the slot's worker, forking one if it has none (or it is used up);
         a worker that died while it waited (the out-of-memory killer, say) is replaced."""
         _check_stop()
-        if not self.prepared:
-            from .render import prepare
+        from .render import prepare
 
-            prepare()  # before the first fork, so that every worker inherits it
+        if not self.prepared:  # before the first fork: the template, and this agreement's language
+            prepare([language(task[1])])
             self.prepared = True
         if slot.worker and slot.worker.done >= TASKS_PER_WORKER:
             slot.retire()
@@ -289,14 +289,15 @@ class RenderPool:
             if slot.worker is None:
                 if not slot.pandoc.alive():  # a worker killed it after it failed
                     slot.fresh_pandoc()
-                if self.forks and not self.docx_loaded:
-                    # docx.py and lxml: the first worker imports them itself while its pandoc
-                    # converts (render.py), so the first agreement never waits for the parent;
-                    # the parent imports them before the next fork, so that the workers forked
-                    # later share them.
+                if self.forks and not self.shared:
+                    # docx.py and lxml, and the other language: the first worker loads them
+                    # itself when it needs them (render.py), so the first agreement never waits
+                    # for the parent; the parent loads them before the next fork, so that the
+                    # workers forked later share them.
                     from . import docx  # noqa: F401
 
-                    self.docx_loaded = True
+                    prepare()
+                    self.shared = True
                 others = [s.pandoc for s in self.slots if s is not slot]
                 slot.worker = _Worker(self.single_threaded, slot.pandoc, others)
                 self.forks += 1
