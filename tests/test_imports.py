@@ -68,3 +68,41 @@ def test_new_loads_only_what_it_uses(tmp_path):
     loaded = imported("new", "ny-aftale", cwd=tmp_path)
     assert not {"pypandoc", "typst", "docx", "lxml", "jinja2", "jsonschema", "multiprocessing"} & set(loaded)
     assert (tmp_path / "agreements" / "ny-aftale.yaml").exists()
+
+
+# build.py with a command, then whether Python's cycle collector is on and what it froze.
+COLLECTOR = """
+import gc, json, runpy, sys
+sys.argv = ["build.py", *sys.argv[1:]]
+module = runpy.run_path("build.py", run_name="probe")
+off_at_start = not gc.isenabled()
+try:
+    module["main"]()
+except SystemExit:
+    pass
+print("\\n" + json.dumps([off_at_start, gc.isenabled(), gc.get_freeze_count()]))
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", str(EXAMPLES[0])],
+        ["build", str(ROOT / "agreements" / "aaby-ungementor.yaml")],  # a draft: a worker is forked
+        ["build", str(ROOT / "agreements" / "fjordby-familievenner.yaml")],  # sealed: copied, no fork
+        ["status"],
+    ],
+    ids=["validate", "build-one", "build-sealed", "status"],
+)
+def test_the_cycle_collector_is_off_while_starting_and_on_afterwards(args, tmp_path):
+    """collector.py: off while modules load, then on for the command's work; a build freezes
+    what it has loaded before its first fork, so the workers never scan it."""
+    if args[0] == "build":
+        args = [*args, "--out", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, "-c", COLLECTOR, *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    off_at_start, on_at_end, frozen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert off_at_start and on_at_end
+    assert frozen > 1000  # the modules loaded while it was off
