@@ -5,17 +5,12 @@ Started by another Python than .venv's (`python3 build.py`), it runs itself agai
 .venv/bin/python when `make` has made one, so the tools are those in requirements.lock. Without
 .venv, a Python that lacks the project's packages gets one Danish line saying that `make` comes
 first (exit 2), never a traceback.
-
-Python's cycle collector is off while the program starts (partnerskab/collector.py).
 """
 
-import gc
 import os
 import signal
 import sys
 from pathlib import Path
-
-gc.disable()  # before the project's imports: see partnerskab/collector.py
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"

@@ -13,7 +13,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .collector import collect_from_now_on
 from .i18n import Formats
 from .messages import ARGPARSE, BUILD_TOOLS_MISSING, os_reason
 from .pipeline import validate_file
@@ -384,8 +383,6 @@ def _stop(signum, frame):
 
 def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
-    if args.command not in ("build", "seal"):  # those turn it on when they fork (collector.py)
-        collect_from_now_on()
     if args.command == "validate":
         return _validate(args)
     if args.command == "build":

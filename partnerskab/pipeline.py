@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from .assets import find_annex, find_logo
 from .check import check
-from .collector import collect_from_now_on
 from .errors import MissingGlyph, RenderError
 from .i18n import language
 from .load import NAME, RESERVED, LoadError, Source, load, read_agreement, strings
@@ -148,7 +147,6 @@ def build_files(
             _finish(outcome, source, result, out_dir, state, raw, used)
             settle(index, outcome)
     finally:  # also when interrupted: what was written is recorded, nothing else
-        collect_from_now_on()  # when no worker was forked (collector.py)
         if own_pool:
             pool.close()
         if not state.save():

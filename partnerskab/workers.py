@@ -37,7 +37,6 @@ from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from .collector import collect_from_now_on
 from .errors import RenderError
 from .i18n import Formats, language
 from .messages import BUILD
@@ -72,7 +71,6 @@ def _die_with_parent(parent: int) -> None:
 def _serve(connection, single_threaded: bool, parent: int, pandoc: PandocServer, others: list) -> None:
     from .render import Renderer
 
-    collect_from_now_on()  # on, if whoever forked this worker had it off (collector.py)
     os.setpgrp()  # its own process group, so a time-out can stop a pandoc it started too
     current: dict[str, str] = {}
     for other in others:  # the pipes of the pandocs lent to the other workers are not ours
@@ -301,7 +299,6 @@ class RenderPool:
                     prepare()
                     self.shared = True
                 others = [s.pandoc for s in self.slots if s is not slot]
-                collect_from_now_on()  # what is loaded now is frozen before the fork (collector.py)
                 slot.worker = _Worker(self.single_threaded, slot.pandoc, others)
                 self.forks += 1
                 _check_stop()
