@@ -11,8 +11,9 @@ so the same agreement gives the same bytes.
 The package is edited directly with lxml, part by part: only the five parts that change are
 read and written again (document, styles, settings, core properties, and the relationships
 and content types that name the new header and footer); every other part keeps pandoc's
-bytes. python-docx did the same work through its object model in about four times the time,
-and its import alone took a tenth of a second of a one-agreement build (bench/bench.py (c)).
+bytes. python-docx did the same work through its object model in three times the time (15 ms
+instead of 5), and its import alone took about 40 ms of a one-agreement build (bench/bench.py
+(c)).
 Tests read the result with python-docx, as Word would, and LibreOffice lays it out.
 
 User text reaches the XML only as element text and attribute values set through lxml, which
