@@ -8,12 +8,12 @@ Pandoc takes headers and footers only from the reference document, which cannot 
 title or the status, so we add them here. The result is zipped again with fixed timestamps,
 so the same agreement gives the same bytes.
 
-The package is edited directly with lxml, part by part: only the five parts that change are
+The package is edited directly with lxml, part by part: only the six parts that change are
 read and written again (document, styles, settings, core properties, and the relationships
-and content types that name the new header and footer); every other part keeps pandoc's
-bytes. python-docx did the same work through its object model in three times the time (15 ms
-instead of 5), and its import alone took about 40 ms of a one-agreement build (bench/bench.py
-(c)).
+and content types that name the new header and footer), and the header and footer are added;
+every other part keeps pandoc's bytes. python-docx did the same work through its object model
+in three times the time (15 ms instead of 5), and its import alone took about 40 ms of a
+one-agreement build (bench/bench.py (c)).
 Tests read the result with python-docx, as Word would, and LibreOffice lays it out.
 
 User text reaches the XML only as element text and attribute values set through lxml, which
@@ -63,7 +63,7 @@ PARAGRAPH_PROPERTIES = (
     "rPr sectPr pPrChange"
 ).split()
 # The run properties that come after w:lang (CT_RPr).
-AFTER_LANGUAGE = ("eastAsianLayout", "specVanish", "oMath")
+AFTER_LANGUAGE = ("eastAsianLayout", "specVanish", "oMath", "rPrChange")
 
 # python-docx's parser: no entities resolved, and the indentation between elements dropped.
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
@@ -135,7 +135,7 @@ def _run(paragraph, size: int, color: str, bold: bool = False) -> etree._Element
 
 def _text(run, text: str) -> None:
     element = etree.SubElement(run, w("t"))
-    element.text = text
+    element.text = text.replace("\t", " ")  # the header's only tab is ours, before the status
     if text != text.strip():
         element.set(XML_SPACE, "preserve")
 
@@ -242,13 +242,16 @@ def keep_tables_together(body: etree._Element) -> None:
                     keep.attrib.pop(w("val"), None)  # on
 
 
-def _frame_references(document: etree._Element, header: str, footer: str) -> None:
-    """The section shows our header and footer on every page (its references come first)."""
+def _frame_references(document: etree._Element, settings: etree._Element, header: str, footer: str) -> None:
+    """The section shows our header and footer on every page (its references come first). A
+    first-page or even-page header that a reference document might bring is dropped, so no page
+    goes without the status and the page numbers."""
     section = document.find(f"{w('body')}/{w('sectPr')}")
-    for kind in ("footerReference", "headerReference"):
-        for old in section.findall(w(kind)):
-            if old.get(w("type")) == "default":
-                section.remove(old)
+    for name in ("footerReference", "headerReference", "titlePg"):
+        for old in section.findall(w(name)):
+            section.remove(old)
+    for old in settings.findall(w("evenAndOddHeaders")):
+        settings.remove(old)
     for position, (kind, target) in enumerate((("headerReference", header), ("footerReference", footer))):
         reference = etree.Element(w(kind))
         reference.set(w("type"), "default")
@@ -340,11 +343,11 @@ def finish_docx(data: bytes, frame: DocxFrame, stamp: int) -> bytes:
     relationships = _parse(parts["word/_rels/document.xml.rels"])
     types = _parse(parts["[Content_Types].xml"])
     ids = _add_parts(relationships, types, names)
-    _frame_references(document, ids["header"], ids["footer"])
+    styles, settings = _parse(parts["word/styles.xml"]), _parse(parts["word/settings.xml"])
+    _frame_references(document, settings, ids["header"], ids["footer"])
     for paragraph in unnumbered_headings(body):
         _no_number(paragraph)
     keep_tables_together(body)
-    styles, settings = _parse(parts["word/styles.xml"]), _parse(parts["word/settings.xml"])
     _default_language(styles, settings, frame.language)
     core = _parse(parts["docProps/core.xml"])
     _core_properties(core, frame, stamp)
@@ -375,12 +378,14 @@ def fixed_zip(data: bytes, stamp: int) -> bytes:
 
 def write_parts(parts: dict[str, bytes], stamp: int) -> bytes:
     """The parts as a zip archive, in the given order, every entry dated `stamp`."""
-    when = dt.datetime.fromtimestamp(max(stamp, 315532800), dt.UTC).timetuple()[:6]  # zip starts in 1980
+    # A zip date lies between 1980 and 2107; a later agreement's entries are dated 31.12.2107.
+    when = dt.datetime.fromtimestamp(min(max(stamp, 315532800), 4354732800), dt.UTC).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name, content in parts.items():
             info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, wherever it is built: the same bytes on every system
             info.external_attr = 0o644 << 16
             target.writestr(info, content)
     return out.getvalue()

@@ -341,3 +341,44 @@ def test_the_finisher_keeps_the_parts_it_does_not_change(drafts):
     body = etree.fromstring(again["word/document.xml"])
     assert len(body.findall(".//w:sectPr/w:headerReference", NS)) == 1
     assert b"T &lt;&amp;&gt;" in again["word/header2.xml"]
+
+
+def test_a_first_page_or_even_page_header_from_the_reference_gives_way_to_ours(drafts):
+    """Were the reference document to bring a first-page or an even-page header, no page may go
+    without the status and the page numbers: only our header and footer are left."""
+    from partnerskab.docx import DocxFrame, finish_docx, read_parts, write_parts
+
+    parts = read_parts((drafts / "aaby-ungementor.docx").read_bytes())
+    body = etree.fromstring(parts["word/document.xml"])
+    section = body.find("w:body/w:sectPr", NS)
+    for kind, rid in (("headerReference", "rId1"), ("footerReference", "rId1")):
+        extra = etree.Element(qn(f"w:{kind}"))
+        extra.set(qn("w:type"), "first")
+        extra.set(qn("r:id"), rid)
+        section.insert(0, extra)
+    section.append(etree.Element(qn("w:titlePg")))
+    settings = etree.fromstring(parts["word/settings.xml"])
+    settings.append(etree.Element(qn("w:evenAndOddHeaders")))
+    parts["word/document.xml"] = etree.tostring(body)
+    parts["word/settings.xml"] = etree.tostring(settings)
+    frame = DocxFrame("Titel", "UDKAST", True, "Side", "af", "da-DK", "Version 1", "A")
+    again = read_parts(finish_docx(write_parts(parts, 0), frame, 0))
+    section = etree.fromstring(again["word/document.xml"]).find("w:body/w:sectPr", NS)
+    references = [(etree.QName(r).localname, r.get(qn("w:type"))) for r in section[:3]]
+    assert references[:2] == [("headerReference", "default"), ("footerReference", "default")]
+    assert len(section.findall("w:headerReference", NS)) == len(section.findall("w:footerReference", NS)) == 1
+    assert section.find("w:titlePg", NS) is None
+    assert etree.fromstring(again["word/settings.xml"]).find("w:evenAndOddHeaders", NS) is None
+
+
+def test_a_build_dated_after_2107_still_gets_its_docx(tmp_path):
+    """A zip archive cannot date its entries after 2107: the DOCX's entries say 31.12.2107, the
+    document's own dates say when it was built, and the build succeeds."""
+    out = tmp_path / "out"
+    draft = ROOT / "agreements" / "aaby-ungementor.yaml"
+    when = "4420000000"  # 2110
+    result = run_cli("build", str(draft), "--out", str(out), env={"SOURCE_DATE_EPOCH": when})
+    assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(out / "aaby-ungementor.docx") as archive:
+        assert {item.date_time[:3] for item in archive.infolist()} == {(2107, 12, 31)}
+    assert Document(str(out / "aaby-ungementor.docx")).core_properties.created.year == 2110
