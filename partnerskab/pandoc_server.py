@@ -69,7 +69,7 @@ def pandoc_binary() -> str:
 # starts: its first document costs it about 90 ms more than the next, and this way that happens
 # while the build still checks the agreement. "warm-up" tells render.lua to skip the HTML and
 # DOCX writers: their first use costs little, and comes after the Typst source is sent, while
-# Typst lays out the PDF. The whole warm-up made a one-agreement build wait for it (about 25 ms
+# Typst lays out the PDF. The whole warm-up made a one-agreement build wait for it (about 10 ms
 # more, bench/bench.py (c)).
 WARM_UP = (
     "::: {.contents}\n:::\n\n# Parter {#partners}\n\nTekst med *vægt*, **fed** og "
