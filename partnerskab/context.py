@@ -1,5 +1,5 @@
 """From checked data to what the templates need: names for partner ids, totals, and dates,
-amounts and hours written the way the agreement's language writes them (through Babel)."""
+amounts and hours written the way the agreement's language writes them (i18n.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Words, the agreement's language, and the Danish (or English) way of writing dates, amounts,
-hours, counts and lists, through Babel. Element names are not here: they come from the
-schema's titles.
+hours, counts and lists by CLDR's rules (below). Element names are not here: they come from
+the schema's titles.
 
 Every step imports its words and formats from here, so this module imports no other step.
 """
@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from functools import cache
 
-# Babel is imported where it is used: checking a valid agreement often formats nothing, and
-# Babel's import is a tenth of `validate`'s time.
-#
-# Babel comes with the extra `build`. The pre-commit hook installs without it (its locale data
-# alone is 36 MB) and then writes numbers, long dates, plural forms and lists by the small CLDR
-# rules for da_DK and en_GB below; tests/test_package.py checks them against Babel.
-
-
-@cache
-def _has_babel() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("babel") is not None
+# Dates, numbers, plural forms and lists are written by CLDR's rules for the two languages an
+# agreement may be written in (da_DK, en_GB), kept here in a few lines: the same in the
+# documents, the register and every message, in the build and in the pre-commit hook alike.
+# tests/test_package.py checks them against Babel (a test dependency) over a wide range of
+# values. Babel itself was a fifth of a one-agreement build's start (importing it and loading
+# its locale data, about 20 ms) and 36 MB of locale data.
 
 
-# CLDR data for the two languages an agreement may be written in (Babel 2.19): decimal and group
-# symbols, month names, the long date pattern and the list connectives.
+# CLDR data for the two languages (as Babel 2.19 has it): decimal and group symbols, month
+# names, the long date pattern and the list connectives.
 _CLDR = {
     "da_DK": {
         "decimal": ",",
@@ -46,8 +38,8 @@ _CLDR = {
 }
 
 
-def _light_decimal(value, locale: str) -> str:
-    """Babel's format_decimal: pattern #,##0.###, rounded half to even."""
+def decimal_text(value, locale: str) -> str:
+    """CLDR's decimal pattern #,##0.###, rounded half to even (Babel's format_decimal)."""
     cldr = _CLDR[locale]
     number = value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
     sign = "-" if number.is_signed() else ""
@@ -62,13 +54,13 @@ def _light_decimal(value, locale: str) -> str:
     return sign + text + (cldr["decimal"] + fraction if fraction else "")
 
 
-def _light_date(day: dt.date, locale: str) -> str:
-    """Babel's format_date(day, "long"): 1. januar 2026, 1 January 2026."""
+def long_date(day: dt.date, locale: str) -> str:
+    """The long date (Babel's format_date(day, "long")): 1. januar 2026, 1 January 2026."""
     cldr = _CLDR[locale]
     return cldr["long_date"].format(d=day.day, month=cldr["months"].split()[day.month - 1], y=day.year)
 
 
-def _light_plural_form(n, locale: str) -> str:
+def plural_form(n, locale: str) -> str:
     """CLDR plural rules, with the operands as Babel reads them (1.0 is the integer 1)."""
     n = abs(n)
     i = int(n)
@@ -85,7 +77,7 @@ def _light_plural_form(n, locale: str) -> str:
     return "one" if i == 1 and not trailing else "other"  # en: one: i = 1 and v = 0
 
 
-def _light_list(items: list[str], locale: str) -> str:
+def list_text(items: list[str], locale: str) -> str:
     two, middle, end = _CLDR[locale]["list"]
     if len(items) == 1:
         return items[0]
@@ -102,21 +94,13 @@ def language(data) -> str:
     return "en" if isinstance(data, dict) and data.get("language") == "en" else "da"
 
 
-@cache
-def _locale(name: str):
-    from babel import Locale
-
-    return Locale.parse(name)
-
-
 def plural(n, forms, locale: str = "da_DK") -> str:
-    """The form that fits the number, by the language's CLDR plural rule (Babel): «1 time»,
+    """The form that fits the number, by the language's CLDR plural rule: «1 time»,
     «2 timer», «1,5 time». `forms` is {"one": ..., "other": ...}, each a format string that
     may use {n}; a plain string is used for every number."""
     if isinstance(forms, str):
         return forms
-    form = _locale(locale).plural_form(abs(n)) if _has_babel() else _light_plural_form(n, locale)
-    return forms.get(form, forms["other"])
+    return forms.get(plural_form(n, locale), forms["other"])
 
 
 LABELS = {
@@ -358,22 +342,11 @@ class Formats:
         """1. januar 2026, with no-break spaces so a date never splits across lines."""
         if not iso:
             return ""
-        day = dt.date.fromisoformat(iso)
-        if _has_babel():
-            from babel.dates import format_date
-
-            text = format_date(day, "long", locale=self.locale)
-        else:
-            text = _light_date(day, self.locale)
-        return text.replace(" ", "\u00a0")
+        return long_date(dt.date.fromisoformat(iso), self.locale).replace(" ", "\u00a0")
 
     def number(self, value) -> str:
-        """1.234,5 in Danish, 1,234.5 in English: at most three decimals, as Babel writes them."""
-        if not _has_babel():
-            return _light_decimal(value, self.locale)
-        from babel.numbers import format_decimal
-
-        return format_decimal(value, locale=self.locale)
+        """1.234,5 in Danish, 1,234.5 in English: at most three decimals."""
+        return decimal_text(value, self.locale)
 
     def amount(self, value: int) -> str:
         text = self.t["currency"].format(amount=self.number(value))
@@ -395,10 +368,4 @@ class Formats:
         return str(first) if first == last else f"{first}\u2013{last}"
 
     def names(self, names: list[str]) -> str:
-        if not names:
-            return ""
-        if not _has_babel():
-            return _light_list(list(names), self.locale)
-        from babel.lists import format_list
-
-        return format_list(list(names), locale=self.locale)
+        return list_text(list(names), self.locale) if names else ""

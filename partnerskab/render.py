@@ -29,7 +29,7 @@ from .context import build_context, document_date
 from .errors import MissingGlyph, RenderError
 from .fonts import font_paths
 from .glyphs import MISSING_GLYPH
-from .i18n import LABELS, Formats
+from .i18n import LABELS
 from .markdown import Markdown, escape, prose, relative_link
 from .pandoc_server import PANDOC_TIMEOUT, READER, PandocServer, pandoc_binary
 from .paths import TEMPLATES
@@ -77,14 +77,11 @@ def _jinja() -> jinja2.Environment:
     return env
 
 
-def prepare(languages=LABELS) -> None:
-    """Do once, in the parent, what every render needs: compile the template and load the
-    locales (of `languages`). Forked workers then share it all instead of each paying for it
-    again whenever a worker is started or replaced."""
+def prepare() -> None:
+    """Do once, in the parent, what every render needs: load the template (compiled, from the
+    cache). Forked workers then share it instead of each loading it again whenever a worker is
+    started or replaced."""
     _jinja().get_template("agreement.md.j2")
-    for lang in languages:
-        Formats(lang).date("2026-01-01")
-        Formats(lang).amount(1)
 
 
 def markdown_document(context: dict) -> str:

@@ -22,7 +22,7 @@ from .write import write_atomic
 ROOT = Path(__file__).resolve().parent.parent
 STATE_FILE = ".partnerskab-state.json"
 VERSION = 2  # 2: outputs are recorded with their size and hash
-TOOLS = ("pypandoc-binary", "typst", "lxml", "Jinja2", "Babel", "jsonschema", "PyYAML")
+TOOLS = ("pypandoc-binary", "typst", "lxml", "Jinja2", "jsonschema", "PyYAML")
 
 
 @cache

@@ -278,10 +278,10 @@ class RenderPool:
         """Give `task` to the slot's worker, forking one if it has none (or it is used up);
         a worker that died while it waited (the out-of-memory killer, say) is replaced."""
         _check_stop()
-        from .render import prepare
+        if not self.prepared:
+            from .render import prepare
 
-        if not self.prepared:  # before the first fork: the template, and this agreement's language
-            prepare([language(task[1])])
+            prepare()  # before the first fork, so that every worker inherits it
             self.prepared = True
         if slot.worker and slot.worker.done >= TASKS_PER_WORKER:
             slot.retire()
@@ -290,13 +290,12 @@ class RenderPool:
                 if not slot.pandoc.alive():  # a worker killed it after it failed
                     slot.fresh_pandoc()
                 if self.forks and not self.shared:
-                    # docx.py and lxml, and the other language: the first worker loads them
-                    # itself when it needs them (render.py), so the first agreement never waits
-                    # for the parent; the parent loads them before the next fork, so that the
-                    # workers forked later share them.
+                    # docx.py and lxml: the first worker imports them itself while its pandoc
+                    # converts (render.py), so the first agreement never waits for the parent;
+                    # the parent imports them before the next fork, so that the workers forked
+                    # later share them.
                     from . import docx  # noqa: F401
 
-                    prepare()
                     self.shared = True
                 others = [s.pandoc for s in self.slots if s is not slot]
                 slot.worker = _Worker(self.single_threaded, slot.pandoc, others)

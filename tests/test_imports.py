@@ -68,3 +68,13 @@ def test_new_loads_only_what_it_uses(tmp_path):
     loaded = imported("new", "ny-aftale", cwd=tmp_path)
     assert not {"pypandoc", "typst", "docx", "lxml", "jinja2", "jsonschema", "multiprocessing"} & set(loaded)
     assert (tmp_path / "agreements" / "ny-aftale.yaml").exists()
+
+
+def test_a_build_writes_dates_and_amounts_without_babel(tmp_path):
+    """i18n.py has CLDR's rules for da and en itself (tests/test_package.py compares them with
+    Babel): importing Babel and loading its locale data was a fifth of a one-agreement build's
+    start."""
+    draft = ROOT / "agreements" / "aaby-ungementor.yaml"
+    loaded = imported("build", str(draft), "--out", str(tmp_path / "out"))
+    assert "babel" not in loaded and "jinja2" in loaded  # it did get as far as rendering
+    assert (tmp_path / "out" / "aaby-ungementor.pdf").stat().st_size > 1000
