@@ -34,7 +34,6 @@ R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 CORE = {
-    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",
     "dcterms": "http://purl.org/dc/terms/",
     "xsi": "http://www.w3.org/2001/XMLSchema-instance",
@@ -261,26 +260,10 @@ def _frame_references(document: etree._Element, settings: etree._Element, header
 
 def _default_language(styles: etree._Element, settings: etree._Element, language: str) -> None:
     """The language of all text that sets none itself: the defaults under every style."""
-    defaults = styles.find(w("docDefaults"))
-    if defaults is None:
-        defaults = etree.Element(w("docDefaults"))
-        styles.insert(0, defaults)
-    run_defaults = defaults.find(w("rPrDefault"))
-    if run_defaults is None:
-        run_defaults = etree.Element(w("rPrDefault"))
-        defaults.insert(0, run_defaults)
-    properties = run_defaults.find(w("rPr"))
-    if properties is None:
-        properties = etree.SubElement(run_defaults, w("rPr"))
-    lang = properties.find(w("lang"))
-    if lang is None:
-        lang = etree.Element(w("lang"))
-        later = [e for e in properties if etree.QName(e).localname in AFTER_LANGUAGE]
-        if later:
-            later[0].addprevious(lang)
-        else:
-            properties.append(lang)
-    lang.set(w("val"), language)
+    defaults = _child(styles, "docDefaults", ("docDefaults", "latentStyles", "style"))
+    run_defaults = _child(defaults, "rPrDefault", ("rPrDefault", "pPrDefault"))
+    properties = _child(run_defaults, "rPr")
+    _set(_child(properties, "lang", ("lang", *AFTER_LANGUAGE)), val=language)
     theme_language = settings.find(w("themeFontLang"))
     if theme_language is not None:
         theme_language.set(w("val"), language)
