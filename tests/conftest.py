@@ -25,15 +25,31 @@ FJORDBY = ROOT / "agreements" / "fjordby-familievenner.yaml"
 EXAMPLE_WARNINGS = {"gadekaer-vaeresteder.yaml": ["PA205"]}
 
 
-def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    """build.py as a new process; `env`: variables set on top of this one's."""
+def run_cli(
+    *args: str, cwd: Path = ROOT, env: dict | None = None, root: Path = ROOT, stdin=None
+) -> subprocess.CompletedProcess:
+    """`root`/build.py (this repository's, or a copy's) as a new process; `env`: variables set
+    on top of this one's."""
     return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), *args],
+        [sys.executable, str(root / "build.py"), *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=600,
         env={**os.environ, **env} if env else None,
+        stdin=stdin,
+    )
+
+
+def with_long_budget(text: str, items: int) -> str:
+    """An agreement's text (Fjordby's) with a budget of `items` lines of 1.000 kr. («Post
+    nummer 1», …) and one source paying for all of it: a table that runs over pages."""
+    budget = text[text.index("  budget:\n") : text.index("  terms:")]
+    financing = text[text.index("  financing:\n") : text.index("  budget:\n")]
+    lines = "".join(f"    - item: Post nummer {n}\n      amount: 1000\n" for n in range(1, items + 1))
+    text = text.replace(budget, "  budget:\n" + lines)
+    return text.replace(
+        financing, f"  financing:\n    - source: Fjordby Kommune\n      amount: {items * 1000}\n"
     )
 
 

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from partnerskab.load import load
 
-from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, run_cli, seal_if_signed
+from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, run_cli, seal_if_signed, with_long_budget
 
 FJORDBY_TEXT = FJORDBY.read_text(encoding="utf-8")
 AABY = ROOT / "agreements" / "aaby-ungementor.yaml"
@@ -112,15 +112,8 @@ def test_docx_header_and_footer(built):
     assert instructions == ["PAGE", "NUMPAGES"]
 
 
-LONG_BUDGET = "".join(f"    - item: Post nummer {n}\n      amount: 1000\n" for n in range(1, 81))
-
-
 def test_long_tables_repeat_their_header_on_the_next_page(tmp_path):
-    text = FJORDBY_TEXT
-    budget = text[text.index("  budget:\n") : text.index("  terms:")]
-    financing = text[text.index("  financing:\n") : text.index("  budget:\n")]
-    text = text.replace(budget, "  budget:\n" + LONG_BUDGET)
-    text = text.replace(financing, "  financing:\n    - source: Fjordby Kommune\n      amount: 80000\n")
+    text = with_long_budget(FJORDBY_TEXT, 80)
     pdf, docx, html = _build(tmp_path, "lang", text)
     pages = _pages(pdf)
     spanning = [i for i, page in enumerate(pages) if "Post nummer" in page]

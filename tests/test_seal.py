@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import FJORDBY, ROOT, copy_project
+from .conftest import FJORDBY, ROOT, copy_project, run_cli
 
 SIGNED = FJORDBY  # status: signed, version 2 (one amendment)
 DRAFT = ROOT / "agreements" / "vestby-flere-i-job.yaml"
@@ -25,15 +25,8 @@ PASSWORD = "hemmelig kode"
 
 
 def cli(project: Path, *args: str, env: dict | None = None, stdin=subprocess.DEVNULL):
-    return subprocess.run(
-        [sys.executable, str(project / "build.py"), *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **(env or {})},
-        stdin=stdin,
-    )
+    """The copy's own build.py, in the copy."""
+    return run_cli(*args, cwd=project, env=env, root=project, stdin=stdin)
 
 
 @pytest.fixture
