@@ -275,14 +275,14 @@ def median_run(command: list[str], cwd: Path, times: int = 5, fresh=None) -> flo
     return sorted(results)[len(results) // 2]
 
 
-# The single agreement measured in (c), (f) and (h): Fjordby as a draft. As signed it is sealed,
-# and a build copies its sealed documents instead of making them (partnerskab/seal.py).
+# The single agreement measured in (c), (f) and (h): Fjordby as a draft (single_draft). As
+# signed it is sealed, and a build copies its sealed documents instead of making them
+# (partnerskab/seal.py).
 SINGLE = ROOT / "agreements" / "fjordby-familievenner.yaml"
 
 
-def single_draft(tmp: Path) -> Path:
-    """Fjordby's text with status: draft, in a folder beside copies of logos/ and bilag/."""
-    folder = tmp / "enkelt"
+def single_draft(folder: Path) -> Path:
+    """Fjordby's text with status: draft, in `folder` beside copies of logos/ and bilag/."""
     for name in ("logos", "bilag"):
         shutil.copytree(ROOT / name, folder / name)
     (folder / "agreements").mkdir()
@@ -383,9 +383,8 @@ def main() -> int:
     # A user's Python keeps the modules it has compiled (__pycache__); with this set, as in some
     # CI images, every run compiles each changed module again, about 30 ms of a one-agreement build.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    global SINGLE
     with tempfile.TemporaryDirectory(prefix="partnerskab-bench-") as tmp:
-        SINGLE = single_draft(Path(tmp))
+        draft = single_draft(Path(tmp) / "enkelt")
         project = Path(tmp) / "project"
         project.mkdir()
         paths = write_project(project, args.count)
@@ -429,12 +428,12 @@ def main() -> int:
 
         single = Path(tmp) / "single"
         alone_cold = median_run(
-            [python, str(ROOT / "build.py"), "build", str(SINGLE), "--out", str(single)],
+            [python, str(ROOT / "build.py"), "build", str(draft), "--out", str(single)],
             ROOT,
             fresh=lambda: shutil.rmtree(single, ignore_errors=True),
         )
         shutil.rmtree(single, ignore_errors=True)
-        old_route, classic = single_references(single_kept(project, python), Path(tmp))
+        old_route, classic = single_references(single_kept(project, python, draft), Path(tmp))
         line(
             "(c) one agreement, cold / old route's processes",
             alone_cold,
@@ -477,7 +476,7 @@ def main() -> int:
         noop = median_run(many_build, many, times=3)
         line(f"(d) no-op rebuild of {args.noop_count} (seconds)", noop, 1.0, "< 0.5 s", noop < 0.5)
 
-        one_file = median_run([python, str(ROOT / "build.py"), "validate", str(SINGLE)], ROOT, times=7)
+        one_file = median_run([python, str(ROOT / "build.py"), "validate", str(draft)], ROOT, times=7)
         line("(f) validate one agreement, new process (s)", one_file, 1.0, "≤ 0.15 s", one_file <= 0.15)
         folder = many / "validate"
         folder.mkdir()
@@ -538,12 +537,8 @@ def live_preview(folder: Path, python: str, saves: int = 5) -> float | None:
         return None
     from playwright.sync_api import sync_playwright
 
-    for name in ("logos", "bilag"):
-        shutil.copytree(ROOT / name, folder / name)
-    (folder / "agreements").mkdir()
-    file = folder / "agreements" / SINGLE.name
-    original = SINGLE.read_text(encoding="utf-8")
-    file.write_text(original, encoding="utf-8")
+    file = single_draft(folder)
+    original = file.read_text(encoding="utf-8")
     process = subprocess.Popen(
         [python, str(ROOT / "build.py"), "watch", str(file), "--out", str(folder / "out"), "--port", "0"],
         cwd=folder,
@@ -559,7 +554,7 @@ def live_preview(folder: Path, python: str, saves: int = 5) -> float | None:
                 executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
             )
             page = browser.new_page()
-            page.goto(f"{url}_live/vis/{SINGLE.stem}")
+            page.goto(f"{url}_live/vis/{file.stem}")
             document = page.frame_locator("#document")
             document.locator("h1").first.wait_for(timeout=60_000)
             title = next(t for t in original.splitlines() if t.startswith("title: "))
@@ -576,12 +571,12 @@ def live_preview(folder: Path, python: str, saves: int = 5) -> float | None:
         process.wait(timeout=30)
 
 
-def single_kept(project: Path, python: str) -> Path:
+def single_kept(project: Path, python: str, draft: Path) -> Path:
     """The intermediate files of the single agreement (built from the real checkout)."""
     kept = project / "single-intermediate"
     out = project / "single-out"
     run(
-        [python, str(ROOT / "build.py"), "build", str(SINGLE), "--out", str(out)],
+        [python, str(ROOT / "build.py"), "build", str(draft), "--out", str(out)],
         ROOT,
         env={"PARTNERSKAB_KEEP_INTERMEDIATE": str(kept)},
     )
