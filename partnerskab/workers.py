@@ -20,6 +20,10 @@ and keeps a Typst compiler.
 - A worker hands its pandoc on only when it is idle with every answer read (hand_back); else
   it kills it and exits with HANDED_BACK_UNCLEAN, and the parent starts a fresh one. So no
   worker can read an answer meant for another agreement.
+- Once the last task is given, the parent tells every worker to end after its current one and
+  lets go of each pandoc's input (_Slot.wind_down): workers and pandocs end while the parent
+  writes the last documents, instead of after (about 9 ms of a one-agreement build). A
+  persistent pool (the live preview) keeps them.
 """
 
 from __future__ import annotations
@@ -153,6 +157,12 @@ class _Worker:
         self.task = (key, data, time.monotonic() + timeout)
         self.done += 1
 
+    def last_task_given(self) -> None:
+        """Ask the worker to end after its current task: it reads this once it has sent that
+        task's result (stop() sends the same, which is then not read)."""
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+
     def clean(self) -> None:
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
@@ -216,10 +226,20 @@ class _Slot:
             self.worker = None
         self.fresh_pandoc()
 
+    def wind_down(self) -> None:
+        """No task will follow: the worker ends as soon as it has sent the result it works on
+        (or at once, when idle), and pandoc once that worker has let go of it. Both then end
+        while the parent writes the last documents, and stop() finds them gone."""
+        if self.worker:
+            self.worker.last_task_given()
+        self.pandoc.release()
+
     def stop(self) -> None:
         if self.worker:
-            self.worker.stop(kill=self.worker.task is not None)
             busy = self.worker.task is not None
+            self.worker.stop(kill=busy)
+            if not busy and self.worker.process.exitcode == 0 and self.pandoc.alive():
+                self.pandoc.owed = 0  # handed back idle, every answer read (as in retire)
             self.worker = None
             if busy:
                 self.pandoc.kill()
@@ -319,7 +339,7 @@ class RenderPool:
         """
         pending = iter(tasks)
         ready: list[tuple] = []
-        exhausted = completed = False
+        exhausted = completed = winding_down = False
 
         def pull() -> None:
             nonlocal exhausted
@@ -339,6 +359,10 @@ class RenderPool:
                 if not exhausted and len(ready) < 1:
                     pull()  # check the next agreement while the workers render
                     continue
+                if exhausted and not ready and not self.persistent and not winding_down:
+                    winding_down = True  # every task is given: workers and pandocs may end
+                    for slot in self.slots:
+                        slot.wind_down()
                 if not busy():
                     if exhausted and not ready:
                         completed = True

@@ -709,6 +709,54 @@ def test_a_replaced_worker_adopts_the_same_warm_pandoc():
     assert seen["after"] == []  # and it ended with the pool
 
 
+_WIND_DOWN = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from partnerskab import workers
+from partnerskab.load import load
+
+data = load(sys.argv[1] + "/agreements/norreby-reading-friends.yaml").data
+pool = workers.RenderPool(1, timeout=120, persistent=sys.argv[2] == "persistent")
+pool.prestart()
+seen = {}
+for _key, result in pool.run([("k", data, {"logos": {}, "stem": "n"}, None)]):
+    # The result is here and the pool is not closed: did the worker and pandoc end by themselves?
+    slot = pool.slots[0]
+    slot.worker.process.join(timeout=float(sys.argv[3]))
+    seen["worker"] = slot.worker.process.exitcode
+    try:
+        seen["pandoc"] = slot.pandoc.process.wait(timeout=float(sys.argv[3]))
+    except Exception:
+        seen["pandoc"] = None
+    seen["ok"] = hasattr(result, "pdf")
+pool.close()
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("kind", ["once", "persistent"])
+def test_the_last_worker_and_its_pandoc_end_while_its_result_is_written(kind):
+    """Once the last task is given, the worker ends as soon as it has sent its result, and
+    pandoc ends normally (end of input, exit 0, not killed) once the worker has let go of it, so
+    neither keeps a one-agreement build waiting after its documents are written. A persistent
+    pool (the live preview) keeps both for the next save."""
+    wait = "60" if kind == "once" else "1"
+    done = subprocess.run(
+        [sys.executable, "-c", _WIND_DOWN, str(ROOT), kind, wait],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["ok"]
+    if kind == "once":
+        assert seen["worker"] == 0 and seen["pandoc"] == 0
+    else:
+        assert seen["worker"] is None and seen["pandoc"] is None
+
+
 def test_new_and_json_print_names_harmlessly(tmp_path):
     result = run_cli("new", "e\x1b]0;x\x07")
     assert result.returncode == 2 and "\x1b" not in result.stderr and "\\x1b" in result.stderr

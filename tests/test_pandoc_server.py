@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -136,6 +138,46 @@ def test_closing_ends_the_process():
     process = server.process
     server.close()
     assert process.poll() is not None
+
+
+def test_closing_wakes_when_pandoc_ends_and_still_keeps_its_time_limit():
+    """close() waits for pandoc through _wait, which returns as the process ends (not at
+    Popen's next poll) and raises at the time limit for one that does not end."""
+    from partnerskab.pandoc_server import _wait
+
+    quick = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.3)"])
+    _wait(quick, timeout=30)
+    assert quick.returncode == 0
+    _wait(quick, timeout=30)  # reaped already: returns at once
+    stuck = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    started = time.monotonic()
+    with pytest.raises(subprocess.TimeoutExpired):
+        _wait(stuck, timeout=0.3)
+    assert stuck.returncode is None and 0.25 < time.monotonic() - started < 30
+    stuck.kill()
+    _wait(stuck, timeout=30)
+    assert stuck.returncode == -signal.SIGKILL
+
+
+def test_a_released_pandoc_ends_by_itself_once_its_worker_lets_go():
+    """release() closes the parent's end of pandoc's input, not the worker's (here: a copy of
+    the descriptor). Pandoc answers what it is sent, and ends normally at end of input."""
+    server = PandocServer(READER, timeout=120)
+    server.start()
+    process = server.process
+    workers_end = os.dup(process.stdin.fileno())
+    try:
+        server.release()
+        assert process.stdin.closed and process.poll() is None
+        server.process.stdin = os.fdopen(os.dup(workers_end), "wb")  # the worker's copy
+        html, _, _ = server.convert("Efter release", {"title": "t"})
+        assert b"Efter release" in html
+        server.process.stdin.close()
+    finally:
+        os.close(workers_end)
+    assert process.wait(timeout=30) == 0  # it ended by itself, not killed
+    server.owed = 0
+    server.close()
 
 
 def test_an_unread_answer_is_never_taken_for_the_next_agreements():
