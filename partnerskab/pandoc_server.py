@@ -372,8 +372,9 @@ class PandocServer:
 def _wait(process: subprocess.Popen, timeout: float) -> None:
     """process.wait(timeout), woken the moment the process ends. Popen.wait with a time-out
     polls, sleeping longer each time, which kept a one-agreement build about 7 ms past pandoc's
-    end; Linux's pidfd (5.3 and later) wakes select at once. The pid cannot be another
-    process's: Popen has not reaped it."""
+    end; Linux's pidfd (5.3 and later) wakes poll() at once (poll, not select, which refuses a
+    descriptor numbered 1024 or higher). The pid cannot be another process's: Popen has not
+    reaped it."""
     if process.returncode is not None:
         return
     try:
@@ -382,7 +383,9 @@ def _wait(process: subprocess.Popen, timeout: float) -> None:
         process.wait(timeout=timeout)
         return
     try:
-        if not select.select([pidfd], [], [], timeout)[0]:
+        ended = select.poll()
+        ended.register(pidfd, select.POLLIN)
+        if not ended.poll(timeout * 1000):
             raise subprocess.TimeoutExpired(process.args, timeout)
     finally:
         os.close(pidfd)

@@ -6,6 +6,7 @@ Typst, lxml, Jinja2) is imported by build_files when it is first called.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import asdict, dataclass, field
@@ -140,7 +141,8 @@ def build_files(
             sources[index] = (source, outcome, raw, used)
             assets = {"logos": {pid: file.read_bytes() for pid, file in used.items()}, "stem": stem}
             yield index, source.data, assets, str(Path(keep) / stem) if keep else None
-            _ready_to_finish()  # while the worker renders what was just handed to it
+            with contextlib.suppress(OSError):  # an unreadable template: _finish reports it
+                _ready_to_finish()  # while the worker renders what was just handed to it
 
     try:
         for index, result in pool.run(tasks()):

@@ -192,6 +192,7 @@ class _Slot:
     def __init__(self, pandoc: PandocServer | None = None):
         self.pandoc = pandoc or PandocServer()
         self.worker: _Worker | None = None
+        self.winding_down = False
         self.start_pandoc()
 
     def start_pandoc(self) -> None:
@@ -220,16 +221,21 @@ class _Slot:
 
     def discard(self) -> None:
         """The worker was killed or died: its pandoc may be half-way through an answer, so it
-        goes too, and a fresh one starts warming up for the next worker."""
+        goes too, and a fresh one starts warming up for the next worker (unless the pool is
+        winding down: no worker will follow)."""
         if self.worker:
             self.worker.stop(kill=True)
             self.worker = None
-        self.fresh_pandoc()
+        if self.winding_down:
+            self.pandoc.kill()
+        else:
+            self.fresh_pandoc()
 
     def wind_down(self) -> None:
         """No task will follow: the worker ends as soon as it has sent the result it works on
         (or at once, when idle), and pandoc once that worker has let go of it. Both then end
         while the parent writes the last documents, and stop() finds them gone."""
+        self.winding_down = True
         if self.worker:
             self.worker.last_task_given()
         self.pandoc.release()

@@ -729,7 +729,9 @@ for _key, result in pool.run([("k", data, {"logos": {}, "stem": "n"}, None)]):
     except Exception:
         seen["pandoc"] = None
     seen["ok"] = hasattr(result, "pdf")
+    pandoc = slot.pandoc.process
 pool.close()
+seen["closed"] = pandoc.returncode  # how pandoc ended once the pool was closed
 print(json.dumps(seen))
 """
 
@@ -739,7 +741,8 @@ def test_the_last_worker_and_its_pandoc_end_while_its_result_is_written(kind):
     """Once the last task is given, the worker ends as soon as it has sent its result, and
     pandoc ends normally (end of input, exit 0, not killed) once the worker has let go of it, so
     neither keeps a one-agreement build waiting after its documents are written. A persistent
-    pool (the live preview) keeps both for the next save."""
+    pool (the live preview) keeps both for the next save; closing it ends pandoc politely too
+    (end of input, as the worker handed it back idle), not by a kill."""
     wait = "60" if kind == "once" else "1"
     done = subprocess.run(
         [sys.executable, "-c", _WIND_DOWN, str(ROOT), kind, wait],
@@ -755,6 +758,39 @@ def test_the_last_worker_and_its_pandoc_end_while_its_result_is_written(kind):
         assert seen["worker"] == 0 and seen["pandoc"] == 0
     else:
         assert seen["worker"] is None and seen["pandoc"] is None
+    assert seen["closed"] == 0
+
+
+_TIMED_OUT_LAST = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from partnerskab import workers
+from partnerskab.load import load
+
+data = load(sys.argv[1] + "/agreements/norreby-reading-friends.yaml").data
+pool = workers.RenderPool(1, timeout=0.05)
+pool.prestart()
+seen = {}
+for _key, result in pool.run([("k", data, {"logos": {}, "stem": "n"}, None)]):
+    seen["error"] = type(result).__name__
+    seen["pandoc"] = pool.slots[0].pandoc.process is not None
+pool.close()
+print(json.dumps(seen))
+"""
+
+
+def test_a_last_agreement_over_time_starts_no_pandoc_for_a_worker_that_will_not_come():
+    """A worker killed for running over time takes its pandoc along; a fresh one is started for
+    the next worker, but not once the last task has been given."""
+    done = subprocess.run(
+        [sys.executable, "-c", _TIMED_OUT_LAST, str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"error": "RenderError", "pandoc": False}
 
 
 def test_new_and_json_print_names_harmlessly(tmp_path):

@@ -140,12 +140,21 @@ def test_closing_ends_the_process():
     assert process.poll() is not None
 
 
-def test_closing_wakes_when_pandoc_ends_and_still_keeps_its_time_limit():
-    """close() waits for pandoc through _wait, which returns as the process ends (not at
-    Popen's next poll) and raises at the time limit for one that does not end."""
+@pytest.mark.parametrize("pidfd", [True, False], ids=["pidfd", "without pidfd"])
+def test_closing_wakes_when_pandoc_ends_and_still_keeps_its_time_limit(monkeypatch, pidfd):
+    """close() waits for pandoc through _wait, which returns as the process ends (a pidfd
+    wakes it, rather than Popen's next poll) and raises at the time limit for one that does
+    not end. Without pidfd_open (an older system) Popen's own wait with a time-out does it."""
     from partnerskab.pandoc_server import _wait
 
+    if not pidfd:
+        monkeypatch.setattr(os, "pidfd_open", lambda pid: (_ for _ in ()).throw(OSError(38, "ENOSYS")))
+    elif not hasattr(os, "pidfd_open"):
+        pytest.skip("no os.pidfd_open here")
     quick = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.3)"])
+    if pidfd:  # the process has ended when wait() is called: it only reaps, never polls
+        reap = quick.wait
+        quick.wait = lambda timeout=None: reap() if timeout is None else pytest.fail("polled")
     _wait(quick, timeout=30)
     assert quick.returncode == 0
     _wait(quick, timeout=30)  # reaped already: returns at once
