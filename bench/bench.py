@@ -307,7 +307,7 @@ print(time.perf_counter() - started)
 def single_references(kept: Path, work: Path) -> tuple[float, float | None]:
     """(the old route for one agreement: four pandoc processes and one Typst compile, one after
     another; the classic route, pandoc with xelatex for the PDF and two more pandoc runs, or None
-    when xelatex is not installed). Each the median of five runs."""
+    when xelatex is not installed). The medians of nine and three runs."""
     folder, markdown, meta, stamp = next(_kept(kept))
     python = sys.executable
 
@@ -323,7 +323,7 @@ def single_references(kept: Path, work: Path) -> tuple[float, float | None]:
         )
         return pandoc_s + float(out.stdout)
 
-    old = sorted(old_route() for _ in range(5))[2]
+    old = sorted(old_route() for _ in range(9))[4]
     if not shutil.which("xelatex"):
         return old, None
     binary = pandoc_command(folder, "json")[0]
@@ -427,9 +427,10 @@ def main() -> int:
         line("    cold full build, --jobs 1 / new floor", cold1, new_s, "(overhead)")
 
         single = Path(tmp) / "single"
-        alone_cold = median_run(
+        alone_cold = median_run(  # 15 runs: a quarter of a second moves by 10 ms from run to run
             [python, str(ROOT / "build.py"), "build", str(draft), "--out", str(single)],
             ROOT,
+            times=15,
             fresh=lambda: shutil.rmtree(single, ignore_errors=True),
         )
         shutil.rmtree(single, ignore_errors=True)
@@ -445,7 +446,9 @@ def main() -> int:
             print(f"{'    ... / pandoc with xelatex':<46} (not installed: apt install texlive-xetex)")
         else:
             line("    ... / pandoc with xelatex", alone_cold, classic, "≤ 0.125", alone_cold <= classic / 8)
-        routes = f"old route {old_route:.2f} s" + (f", xelatex route {classic:.2f} s" if classic else "")
+        routes = f"{alone_cold * 1000:.0f} ms; old route {old_route:.2f} s" + (
+            f", xelatex route {classic:.2f} s, {classic / alone_cold:.1f} times as fast" if classic else ""
+        )
         print(f"{'':50}({routes})")
 
         changed = paths[len(paths) // 2]
