@@ -210,14 +210,20 @@ class _Slot:
 
     def retire(self) -> None:
         """Replace the worker politely (it has rendered its share). The pandoc stays for the
-        next worker when the worker handed it back idle with every answer read; the worker
-        has read them, so the parent's count is reset. Otherwise a fresh pandoc starts."""
+        next worker when the worker handed it back idle; otherwise a fresh pandoc starts."""
         worker, self.worker = self.worker, None
         worker.stop()
+        if not self._taken_back(worker):
+            self.fresh_pandoc()
+
+    def _taken_back(self, worker: _Worker) -> bool:
+        """After a polite stop: did the worker hand the pandoc back idle, with every answer read
+        (exit 0, hand_back)? The worker read them, so the parent's count is reset, and the
+        pandoc may serve the next worker, or be closed politely (end of input)."""
         if worker.process.exitcode == 0 and self.pandoc.alive():
             self.pandoc.owed = 0
-        else:
-            self.fresh_pandoc()
+            return True
+        return False
 
     def discard(self) -> None:
         """The worker was killed or died: its pandoc may be half-way through an answer, so it
@@ -244,8 +250,8 @@ class _Slot:
         if self.worker:
             busy = self.worker.task is not None
             self.worker.stop(kill=busy)
-            if not busy and self.worker.process.exitcode == 0 and self.pandoc.alive():
-                self.pandoc.owed = 0  # handed back idle, every answer read (as in retire)
+            if not busy:
+                self._taken_back(self.worker)
             self.worker = None
             if busy:
                 self.pandoc.kill()
