@@ -54,6 +54,7 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
 
     from .pipeline import build_files
     from .register import web_fonts, write_register
+    from .state import STATE_FILE
     from .workers import RenderPool
     from .write import write_together
 
@@ -133,6 +134,10 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
             for shown in removed:
                 watched.pop(str(Path(shown).resolve()), None)
                 parent_end.send(("removed", Path(shown).stem))
+            if paths and not (out / STATE_FILE).is_file():
+                # The output folder was emptied or deleted while the preview ran (`make clean`):
+                # every agreement is built again, not only the one saved, so every page is back.
+                paths = list(watched.values())
             if paths:
                 build(sorted(set(paths)), register=every)
     except (KeyboardInterrupt, EOFError):

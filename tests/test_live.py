@@ -301,3 +301,34 @@ def test_the_register_keeps_every_agreement_after_a_save(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=60)
+
+
+def test_an_output_folder_deleted_while_it_runs_is_built_again_whole(tmp_path):
+    """`make clean` while the preview runs: the next save builds every agreement again, not
+    only the one saved, so the other pages (and the fonts they load) are back too."""
+    import shutil
+
+    from .conftest import copy_project
+
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project", examples=False)
+    (project / "agreements" / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
+    (project / "agreements" / "anden-aftale.yaml").write_bytes(EXAMPLE.read_bytes())
+    process = watch(tmp_path, project=project)
+    out = tmp_path / "out"
+    try:
+        url = first_line(process).split()[-1]
+        events(url, lambda s: all(s["agreements"].get(k, {}).get("ok") for k in (STEM, "anden-aftale")))
+        before = events(url, lambda s: True)["agreements"]["anden-aftale"]["version"]
+        shutil.rmtree(out)
+        draft = project / "agreements" / EXAMPLE.name
+        text = draft.read_text(encoding="utf-8")
+        draft.write_text(text.replace("title: ", "title: Ny ", 1), encoding="utf-8")
+        events(url, lambda s: s["agreements"]["anden-aftale"]["version"] > before)
+        for name in (f"{STEM}.pdf", f"{STEM}.html", "anden-aftale.pdf", "anden-aftale.html", "index.html"):
+            assert (out / name).is_file(), name
+        assert any((out / "fonts").glob("*.woff2"))
+    finally:
+        process.send_signal(signal.SIGINT)
+        out_text, err = process.communicate(timeout=60)
+    assert process.returncode == 0, out_text + err
