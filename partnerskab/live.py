@@ -116,6 +116,7 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
             parent_end.send(("built", states))
 
         build(list(watched.values()), register=every, first=True)
+        recorded = (out / STATE_FILE).is_file()  # the build's record (state.py) is there
         while True:
             check_stop()
             kind, changed = parent_end.recv()
@@ -134,12 +135,13 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
             for shown in removed:
                 watched.pop(str(Path(shown).resolve()), None)
                 parent_end.send(("removed", Path(shown).stem))
-            if paths and not (out / STATE_FILE).is_file():
+            if paths and recorded and not (out / STATE_FILE).is_file():
                 # The output folder was emptied or deleted while the preview ran (`make clean`):
                 # every agreement is built again, not only the one saved, so every page is back.
                 paths = list(watched.values())
             if paths:
                 build(sorted(set(paths)), register=every)
+                recorded = (out / STATE_FILE).is_file()
     except (KeyboardInterrupt, EOFError):
         pass
     finally:
