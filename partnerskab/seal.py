@@ -36,7 +36,7 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem, dotted
@@ -153,6 +153,9 @@ def sha256(data: bytes) -> str:
 class Seal:
     folder: Path
     record: dict
+    # The bytes integrity() found to match the record, by file name: what the build publishes
+    # (sealed_documents), so that a file changed after the check is never published unchecked.
+    checked: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def version(self) -> int:
@@ -250,9 +253,13 @@ def integrity(seal: Seal) -> list[Path]:
     for entry in seal.entries():
         file = seal.folder / entry["file"]
         try:
-            if sha256(read_regular(file)) != entry["sha256"]:
-                wrong.append(file)
+            data = read_regular(file)
         except OSError:
+            wrong.append(file)
+            continue
+        if sha256(data) == entry["sha256"]:
+            seal.checked[entry["file"]] = data
+        else:
             wrong.append(file)
     try:
         data = load(seal.copy).data
@@ -347,9 +354,20 @@ class SealedDocuments:
 
 
 def sealed_documents(seal: Seal) -> SealedDocuments:
-    """The sealed files, read for publishing; check_seal has compared them with the seal."""
-    annexes = [(e["file"], read_regular(seal.folder / e["file"])) for e in seal.record.get("annexes", [])]
-    return SealedDocuments(*(read_regular(seal.file(kind)) for kind in KINDS), annexes)
+    """The sealed files for publishing: the very bytes check_seal compared with the seal
+    (integrity), not the files read again. A file not compared yet is read and compared now;
+    OSError when it does not match."""
+
+    def published(entry: dict) -> bytes:
+        data = seal.checked.get(entry["file"])
+        if data is None:
+            data = read_regular(seal.folder / entry["file"])
+            if sha256(data) != entry["sha256"]:
+                raise OSError(f"{seal.folder / entry['file']} passer ikke til {SEAL_FILE}")
+        return data
+
+    annexes = [(e["file"], published(e)) for e in seal.record.get("annexes", [])]
+    return SealedDocuments(*(published(seal.record["documents"][kind]) for kind in KINDS), annexes)
 
 
 def _first_change(seal: Seal, data: dict, words: dict) -> tuple[tuple, str]:

@@ -124,6 +124,27 @@ def test_the_build_publishes_the_sealed_documents_even_when_the_template_changes
     assert "Forseglet version" in (sealed / "out" / "agreements.csv").read_text(encoding="utf-8-sig")
 
 
+def test_the_build_publishes_the_bytes_it_checked_not_the_file_read_again(sealed):
+    """A sealed file swapped between the check and the copy is never published: the build
+    publishes the bytes it compared with the seal. Bytes not compared yet are compared when
+    they are read."""
+    from partnerskab.load import load
+    from partnerskab.seal import check_seal, sealed_documents
+
+    path = sealed / "agreements" / SIGNED.name
+    problems, seal = check_seal(str(path), load(path))
+    assert problems == [] and seal is not None
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    checked = pdf.read_bytes()
+    pdf.write_bytes(b"%PDF-1.7\nswapped after the check\n")
+    assert sealed_documents(seal).pdf == checked
+    seal.checked.clear()
+    with pytest.raises(OSError, match="passer ikke til seal.yaml"):
+        sealed_documents(seal)
+    pdf.write_bytes(checked)
+    assert sealed_documents(seal).pdf == checked
+
+
 def test_a_change_without_an_amendment_points_at_the_changed_field(sealed):
     agreement = sealed / "agreements" / SIGNED.name
     text = agreement.read_text(encoding="utf-8")
