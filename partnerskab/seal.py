@@ -161,9 +161,6 @@ class Seal:
     def version(self) -> int:
         return self.record["version"]
 
-    def file(self, kind: str) -> Path:
-        return self.folder / self.record["documents"][kind]["file"]
-
     @property
     def copy(self) -> Path:
         """The agreement's YAML as it was sealed."""
