@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .i18n import language
 from .load import Source, load
+from .messages import GIT_REASONS, HISTORY
 from .problems import Problem, dotted
 from .schema import title
 
@@ -27,41 +28,6 @@ GIT_TIMEOUT = 60
 # These would make git look at another repository than the one the file is in (they are set
 # while git runs a hook, for instance).
 _GIT_LOCATION = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX")
-
-REASONS = {
-    "da": {
-        "no_git": "git er ikke installeret",
-        "not_repository": "«{where}» ligger ikke i et git-repositorium",
-        "bad_revision": "revisionen «{rev}» findes ikke i git (i CI: hent hele historikken, fx med "
-        "actions/checkout og fetch-depth: 0)",
-        "not_a_file": "«{path}» er ikke en fil i revisionen «{rev}»",
-        "git_failed": "git fejlede: {detail}",
-    },
-    "en": {
-        "no_git": "git is not installed",
-        "not_repository": "«{where}» is not inside a git repository",
-        "bad_revision": "the revision «{rev}» does not exist in git (in CI: fetch the whole history, e.g. "
-        "actions/checkout with fetch-depth: 0)",
-        "not_a_file": "«{path}» is not a file in the revision «{rev}»",
-        "git_failed": "git failed: {detail}",
-    },
-}
-
-MESSAGES = {
-    "da": {
-        "PA113": "Aftalen var underskrevet i {base}, men {what} er ændret uden et tillæg. Tilføj ændringen "
-        "under changes.amendments med dato, beskrivelse og hvem der har godkendt den (changes.amendments)",
-        "PA114": "Det kan ikke tjekkes, om aftalen er ændret siden {base}: {reason}",
-        "and": "og",
-    },
-    "en": {
-        "PA113": "The agreement was signed in {base}, but {what} {have} changed without an amendment. "
-        "Add the change under changes.amendments with its date, a description and who approved it "
-        "(changes.amendments)",
-        "PA114": "Cannot check whether the agreement has changed since {base}: {reason}",
-        "and": "and",
-    },
-}
 
 
 class HistoryError(Exception):
@@ -72,7 +38,7 @@ class HistoryError(Exception):
         super().__init__(self.reason("da"))
 
     def reason(self, lang: str) -> str:
-        return REASONS[lang][self.key].format(**self.params)
+        return GIT_REASONS[lang][self.key].format(**self.params)
 
 
 def _git(args: list[str], cwd: str | Path) -> subprocess.CompletedProcess:
@@ -215,7 +181,7 @@ def amendment_problems(path: str, source: Source, base: str) -> list[Problem]:
     """PA113 when an agreement that was signed at `base` has changed without a new amendment;
     PA114 when git cannot tell. Runs on a schema-valid `source` only."""
     lang = language(source.data)
-    words = MESSAGES[lang]
+    words = HISTORY[lang]
     try:
         old = load_at(base, path)
     except HistoryError as exc:

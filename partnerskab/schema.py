@@ -19,6 +19,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from .messages import EDITOR
+
 SCHEMA_NAME = "partnership-agreement.schema.json"
 TITLES_EN_NAME = "titles.en.json"
 EDITOR_SCHEMA_NAME = "partnership-agreement.editor.schema.json"
@@ -116,17 +118,6 @@ def title(path, lang: str = "da") -> str:
     return node.get("title", "")
 
 
-# What a titled node says in an editor when a value does not fit it (yaml-language-server shows a
-# node's `errorMessage` instead of its own English message).
-EDITOR_MESSAGES = {
-    "object": "{title} er en gruppe af felter: {required} skal være med, og andre felter end {allowed} er ikke tilladt.",  # noqa: E501
-    "object_open": "{title} er en gruppe af felter: {required} skal være med.",
-    "object_nothing_required": "{title} er en gruppe af felter: andre felter end {allowed} er ikke tilladt.",
-    "value": "{title}: {description}",
-    "rule": "{title}: {required} skal være med, når {condition}.",
-}
-
-
 def editor_schema() -> dict:
     """The schema for editors: every `$ref` written out in place, so that each field keeps its
     own title and description; no `x-title-en`; a Danish `errorMessage` on each titled node and
@@ -177,7 +168,7 @@ def _with_messages(node, title: str = ""):
 
 
 def _message(node: dict) -> str:
-    words = EDITOR_MESSAGES
+    words = EDITOR
     if node.get("type") != "object":
         return words["value"].format(title=node["title"], description=node.get("description", ""))
     required, allowed = node.get("required", []), list(node.get("properties", {}))
@@ -198,7 +189,7 @@ def _rule(rule: dict, title: str) -> dict:
         if branch in rule:
             rule[branch] = _comment(rule[branch])
         if condition and rule.get(branch, {}).get("required"):
-            message = EDITOR_MESSAGES["rule"].format(
+            message = EDITOR["rule"].format(
                 title=title, required=_names(rule[branch]["required"]), condition=condition
             )
             rule[branch] = {**rule[branch], "errorMessage": message}

@@ -39,6 +39,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .messages import SEAL
 from .problems import Problem, dotted
 from .text import printable
 
@@ -46,35 +47,6 @@ ARCHIVE = "sealed"
 SEAL_FILE = "seal.yaml"
 KINDS = ("pdf", "docx", "html")
 SEALED_STATUSES = ("signed", "ended")
-
-MESSAGES = {
-    "da": {
-        "PA130": "Aftalen er underskrevet, men version {version} er ikke forseglet. Kør «python build.py seal {file}», så de underskrevne dokumenter gemmes i {archive}/ (status)",
-        "PA131": "Aftalen er ændret, efter version {version} blev forseglet {date}: {what}. En underskreven aftale ændres med et tillæg under changes.amendments og forsegles igen med «python build.py seal {file}» ({path})",
-        "PA132": "Den forseglede fil {name} passer ikke til forseglingen i {seal}: filen er ændret eller byttet ud. Hent den fra git-historikken (git checkout -- {name_path}) (status)",
-        "PA133": "Forseglingen {seal} kan ikke læses: {why}. Den skrives af «python build.py seal»; hent den fra git-historikken",
-        "PA134": "Aftalen er forseglet (version {version} i {archive}/), men har status draft. En underskreven aftale bliver ikke et udkast igen: skriv ændringer som et tillæg under changes.amendments, og sæt status tilbage (status)",
-        "seal_unreadable": "filen kan ikke læses",
-        "seal_not_yaml": "den er ikke gyldig YAML",
-        "seal_incomplete": "der mangler noget i den, noget er ændret, eller den ligger i en mappe med et andet versionsnummer",
-        "removed": "feltet er fjernet",
-        "added": "feltet er tilføjet",
-        "changed": "værdien er ændret",
-    },
-    "en": {
-        "PA130": "The agreement is signed, but version {version} is not sealed. Run «python build.py seal {file}» to keep the signed documents in {archive}/ (status)",
-        "PA131": "The agreement was changed after version {version} was sealed on {date}: {what}. A signed agreement is changed by an amendment under changes.amendments and sealed again with «python build.py seal {file}» ({path})",
-        "PA132": "The sealed file {name} does not match its seal in {seal}: the file was changed or replaced. Restore it from the git history (git checkout -- {name_path}) (status)",
-        "PA133": "The seal {seal} cannot be read: {why}. It is written by «python build.py seal»; restore it from the git history",
-        "PA134": "The agreement is sealed (version {version} in {archive}/), but has status draft. A signed agreement does not become a draft again: write changes as an amendment under changes.amendments, and set the status back (status)",
-        "seal_unreadable": "the file cannot be read",
-        "seal_not_yaml": "it is not valid YAML",
-        "seal_incomplete": "something is missing or changed in it, or it lies in a folder with another version number",
-        "removed": "the field was removed",
-        "added": "the field was added",
-        "changed": "the value was changed",
-    },
-}
 
 
 def agreement_hash(data: dict) -> str:
@@ -176,7 +148,7 @@ class Seal:
 
 
 class SealError(Exception):
-    """Why a seal.yaml cannot be used: a key of MESSAGES, and where in the file."""
+    """Why a seal.yaml cannot be used: a key of messages.SEAL, and where in the file."""
 
     def __init__(self, key: str, line: int = 1, column: int = 1, **params):
         super().__init__(key)
@@ -299,7 +271,7 @@ def check_seal(path: str, source) -> tuple[list[Problem], Seal | None]:
     from .i18n import language
 
     data = source.data
-    words = MESSAGES[language(data)]
+    words = SEAL[language(data)]
     found, broken = seals(Path(path))
     status_at = source.position(("status",))
     if data.get("status") not in SEALED_STATUSES:
@@ -337,8 +309,8 @@ def orphan_problems(agreements: Path, checked: set[str]) -> list[Problem]:
         found, broken = seals(agreements / f"{archive.name}.yaml")
         for seal in found.values():
             where = (_shown(seal.folder / SEAL_FILE), 1, 1)
-            problems += _seal_problems({seal.version: seal}, [], MESSAGES["da"], where, json_path="")
-        problems += _seal_problems({}, broken, MESSAGES["da"], ("", 1, 1), json_path="")
+            problems += _seal_problems({seal.version: seal}, [], SEAL["da"], where, json_path="")
+        problems += _seal_problems({}, broken, SEAL["da"], ("", 1, 1), json_path="")
     return problems
 
 
