@@ -220,16 +220,12 @@ def integrity(seal: Seal) -> list[Path]:
 
     wrong = []
     for entry in seal.entries():
-        file = seal.folder / entry["file"]
         try:
-            data = read_regular(file)
+            matches = _checked_bytes(seal, entry) is not None
         except OSError:
-            wrong.append(file)
-            continue
-        if sha256(data) == entry["sha256"]:
-            seal.checked[entry["file"]] = data
-        else:
-            wrong.append(file)
+            matches = False
+        if not matches:
+            wrong.append(seal.folder / entry["file"])
     try:
         data = load(seal.copy).data
         same = isinstance(data, dict) and agreement_hash(data) == seal.record["agreement_sha256"]
@@ -238,6 +234,18 @@ def integrity(seal: Seal) -> list[Path]:
     if not same:
         wrong.append(seal.copy)
     return wrong
+
+
+def _checked_bytes(seal: Seal, entry: dict) -> bytes | None:
+    """A sealed file's bytes when they are what the seal records (kept in seal.checked, so they
+    are compared once), else None. OSError when it cannot be read as a regular file."""
+    name = entry["file"]
+    if name not in seal.checked:
+        data = read_regular(seal.folder / name)
+        if sha256(data) != entry["sha256"]:
+            return None
+        seal.checked[name] = data
+    return seal.checked[name]
 
 
 def _seal_problems(
@@ -328,11 +336,9 @@ def sealed_documents(seal: Seal) -> SealedDocuments:
     OSError when it does not match."""
 
     def published(entry: dict) -> bytes:
-        data = seal.checked.get(entry["file"])
+        data = _checked_bytes(seal, entry)
         if data is None:
-            data = read_regular(seal.folder / entry["file"])
-            if sha256(data) != entry["sha256"]:
-                raise OSError(f"{seal.folder / entry['file']} passer ikke til {SEAL_FILE}")
+            raise OSError(f"{seal.folder / entry['file']} passer ikke til {SEAL_FILE}")
         return data
 
     annexes = [(e["file"], published(e)) for e in seal.record.get("annexes", [])]
