@@ -4,6 +4,7 @@ that names the element in words and points at its line and column."""
 from __future__ import annotations
 
 import difflib
+import math
 import re
 
 from . import schema as schema_module
@@ -85,7 +86,8 @@ def check_schema(source: Source) -> list[Problem]:
         kind = error.validator
         value = error.instance
         where = source.position(path)
-        common = {"title": label(path, lang), "path": dotted(path), "value": shown(value)}
+        typed = source.numbers_as_typed.get(path, value)  # a decimal number as it was written
+        common = {"title": label(path, lang), "path": dotted(path), "value": shown(typed)}
         if kind in ("required", "additionalProperties"):
             if (kind, path) in seen:
                 continue
@@ -186,7 +188,11 @@ def check_schema(source: Source) -> list[Problem]:
             add(path, kind, where, template=template, **common)
         elif kind in ("minimum", "maximum", "exclusiveMinimum"):
             template = {"exclusiveMinimum": "exclusive_minimum"}.get(kind, kind)
-            add(path, kind, where, template=template, limit=error.validator_value, **common)
+            # 1.000.000 and 0,01 as a Danish reader writes them; a year stays 2100
+            limit = error.validator_value
+            whole = isinstance(limit, int) and abs(limit) < 10000
+            shown_limit = limit if whole else Formats(lang).number(limit)
+            add(path, kind, where, template=template, limit=shown_limit, **common)
         elif kind == "uniqueItems":
             add(path, kind, where, template="unique", **common)
         else:
@@ -209,7 +215,8 @@ _THOUSANDS_DOTS = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
 def _decimal_number(path: tuple, typed: str, value: float, lang: str) -> dict:
     """The message for a whole-number field that YAML read as a decimal number: when it is
     an amount written with thousands separators, say what to write instead."""
-    number = Formats(lang).number(value)  # 250 or 120,5: the number YAML read
+    # 250 or 120,5: the number YAML read (1e400 is read as infinity: then what was typed)
+    number = Formats(lang).number(value) if math.isfinite(value) else typed
     params = {"typed": typed, "title": label(path, lang), "path": dotted(path), "value": number}
     if path[-1] in AMOUNT_FIELDS and _THOUSANDS_DOTS.match(typed):
         return {"template": "amount_separator", "digits": typed.replace(".", ""), **params}

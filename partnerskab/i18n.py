@@ -42,8 +42,12 @@ def decimal_text(value, locale: str) -> str:
     """CLDR's decimal pattern #,##0.###, rounded half to even (Babel's format_decimal)."""
     cldr = _CLDR[locale]
     number = value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
+    if not number.is_finite():  # the schema's limits keep these out of every document
+        raise ValueError(f"not a finite number: {value!r}")
     sign = "-" if number.is_signed() else ""
-    rounded = abs(number).normalize().quantize(decimal.Decimal("0.001"))
+    # Enough digits for the whole number and three decimals, however large it is.
+    context = decimal.Context(prec=max(28, number.adjusted() + 5))
+    rounded = abs(number).normalize(context).quantize(decimal.Decimal("0.001"), context=context)
     whole, _, fraction = f"{rounded:f}".partition(".")
     groups = []
     while len(whole) > 3:

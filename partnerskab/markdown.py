@@ -36,7 +36,7 @@ _SCHEMES = ("http://", "https://", "mailto:")
 # mark run to the end of the paragraph from every opening one: `_a_b ` repeated over 40 kB took
 # 3.5 s (quadratic); bounded, the same text takes 0.2 s, and 100 kB 0.5 s.
 MAX_SPAN = 1000
-_SPAN = rf"\S(?:.{{0,{MAX_SPAN}}}?\S)?"  # an emphasised text: no space at either end
+_SPAN = rf"\S(?:.{{0,{MAX_SPAN}}}?\S)??"  # an emphasised text: no space at either end, as short as can be
 _INLINE = re.compile(
     r"\[(?P<text>[^\[\]\n]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)\)"
     rf"|\*\*(?P<strong>{_SPAN})\*\*"
@@ -98,13 +98,18 @@ def prose(value) -> Markdown:
     return Markdown("\n\n".join(b for b in blocks if b))
 
 
-def _inline_line(text: str) -> str:
+def _inline_line(text: str, in_link: bool = False) -> str:
+    """`in_link`: the text of a link, in which a web address or a link is only text (a link
+    inside a link would show its angle brackets or brackets in every format)."""
     text = _SPACE.sub(" ", text).strip()
     out, pos = [], 0
     for match in _INLINE.finditer(text):
         out.append(_escape_keep_edges(text[pos : match.start()]))
         pos = match.end()
-        out.append(_inline_match(match))
+        if in_link and (match["text"] is not None or match["bare"] is not None):
+            out.append(_escape_keep_edges(match.group()))
+        else:
+            out.append(_inline_match(match, in_link))
     out.append(_escape_keep_edges(text[pos:]))
     return "".join(out)
 
@@ -114,14 +119,14 @@ def _escape_keep_edges(text: str) -> str:
     return "".join("\\" + c if c in _PUNCTUATION else c for c in _SPACE.sub(" ", text))
 
 
-def _inline_match(match: re.Match) -> str:
+def _inline_match(match: re.Match, in_link: bool) -> str:
     if match["text"] is not None:
         url = _url(match["url"])
-        return f"[{_inline_line(match['text'])}]({url})" if url else _escape_keep_edges(match.group())
+        return f"[{_inline_line(match['text'], True)}]({url})" if url else _escape_keep_edges(match.group())
     if match["strong"] is not None:
-        return f"**{_inline_line(match['strong'])}**"
+        return f"**{_inline_line(match['strong'], in_link)}**"
     if match["emph"] is not None or match["uemph"] is not None:
-        return f"*{_inline_line(match['emph'] or match['uemph'])}*"
+        return f"*{_inline_line(match['emph'] or match['uemph'], in_link)}*"
     return f"<{_url(match['bare'])}>"
 
 

@@ -150,6 +150,23 @@ def test_missing_end_date_names_the_element(write_agreement):
             "    contributors: [fjordby, fjordby]\n",
             "Bidrager nævner den samme værdi flere gange (activities[0].contributors)",
         ),
+        (
+            "      amount: 45000\n",
+            "      amount: 10000000000000000000000000\n",
+            "Beløb må højst være 1.000.000.000.000, ikke 10000000000000000000000000 "
+            "(economy.budget[1].amount)",
+        ),
+        (
+            "      amount: 45000\n",
+            "      amount: 1e400\n",
+            "Beløb skal være et helt tal uden punktum, decimaler eller e, ikke «1e400» "
+            "(economy.budget[1].amount)",
+        ),
+        (
+            "    minimum_hours: 4\n",
+            "    minimum_hours: 0.000001\n",
+            "Mindste antal timer skal være mindst 0,01, ikke 0.000001 (resources[0].minimum_hours)",
+        ),
         ("  vision: Alle", "  vision: ' '\n  x: Alle", "Vision må ikke være tom (purpose.vision)"),
         (
             "  - id: familiestotten\n",

@@ -147,8 +147,10 @@ def test_an_empty_base_revision_is_a_usage_error():
         ("title: Pay DKK \u202e000,001\u202c\n", 16),
         ('title: "Pay DKK \\u202e000,001"\n', 8),
         ("title: a\u200bb\n", 9),
+        ("title: a\u206ab\n", 9),
+        ("title: a\U0001bca0b\n", 9),
     ],
-    ids=["literal", "escaped", "zero-width"],
+    ids=["literal", "escaped", "zero-width", "inhibit-swapping", "shorthand-overlap"],
 )
 def test_characters_that_make_text_read_otherwise_are_refused(write_agreement, written, column):
     text = EXAMPLES[0].read_text(encoding="utf-8")
@@ -156,7 +158,9 @@ def test_characters_that_make_text_read_otherwise_are_refused(write_agreement, w
     [problem] = check(load(write_agreement(text)))
     assert problem.code == "PA004" and (problem.line, problem.column) == (_line(text, written), column)
     assert re.match(
-        r"Teksten indeholder tegnet U\+(202E RIGHT-TO-LEFT OVERRIDE|200B ZERO WIDTH SPACE)", problem.message
+        r"Teksten indeholder tegnet U\+(202E RIGHT-TO-LEFT OVERRIDE|200B ZERO WIDTH SPACE"
+        r"|206A INHIBIT SYMMETRIC SWAPPING|1BCA0 SHORTHAND FORMAT LETTER OVERLAP)",
+        problem.message,
     )
 
 

@@ -106,6 +106,41 @@ def test_prose_keeps_the_subset_and_nothing_else():
     assert "\n\\# ikke overskrift" in out
 
 
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        # One-letter emphasis ends at its own closing mark, not at a later one.
+        ("Vi gør *A* **altid**, og *B* *C*.", "Vi gør *A* **altid**, og *B* *C*\\."),
+        ("*A* *B*", "*A* *B*"),
+        ("**a***b*", "**a***b*"),
+        # In a link's text a web address is text: no link inside the link, no angle brackets.
+        ("[se https://a.dk](https://b.dk)", "[se https\\://a\\.dk](https://b.dk)"),
+        ("[<https://e.f>](https://e.f)", "[\\<https\\://e\\.f\\>](https://e.f)"),
+    ],
+)
+def test_prose_marks_end_where_they_are_closed(written, expected):
+    assert prose(written) == expected
+
+
+def test_one_letter_emphasis_and_an_address_in_a_link_read_as_written(tmp_path):
+    text = FJORDBY.read_text(encoding="utf-8")
+    vision = re.search(r"^  vision: .*$", text, flags=re.M).group()
+    written = "Vi gør *A* **altid**, og *B* *C*. Læs [se https://a.dk](https://b.dk)."
+    path = agreements_folder(tmp_path) / "markering.yaml"
+    path.write_text(text.replace(vision, f"  vision: '{written}'", 1), encoding="utf-8")
+    seal_if_signed(path)
+    assert run_cli("build", str(path), "--out", str(tmp_path)).returncode == 0
+    soup = BeautifulSoup((tmp_path / "markering.html").read_text(encoding="utf-8"), "html.parser")
+    paragraph = next(p for p in soup.find_all("p") if "Vi gør" in p.get_text())
+    assert [e.get_text() for e in paragraph.find_all("em")] == ["A", "B", "C"]
+    assert [e.get_text() for e in paragraph.find_all("strong")] == ["altid"]
+    assert [(a.get_text(), a["href"]) for a in paragraph.find_all("a")] == [
+        ("se https://a.dk", "https://b.dk")
+    ]
+    pdf_text = _flat(" ".join(page.extract_text() for page in PdfReader(tmp_path / "markering.pdf").pages))
+    assert "Vi gør A altid, og B C. Læs se https://a.dk." in pdf_text and "*" not in pdf_text
+
+
 LINE_STARTS = ["- a", "+ b", "= c", "/ d: e", "1. f"]
 
 

@@ -241,6 +241,15 @@ def test_numbers_without_babel_are_babels(value, locale):
     assert i18n.decimal_text(value, locale) == format_decimal(value, locale=locale)
 
 
+def test_a_number_of_any_size_is_written_and_infinity_is_refused():
+    """Above 28 digits Python's decimal context could not round; the schema keeps such numbers
+    out of the documents, and the formatting does not depend on it."""
+    assert i18n.decimal_text(10**30 + 0.5, "da_DK") == "1" + ".000" * 10
+    assert i18n.decimal_text(10**40, "en_GB") == "10" + ",000" * 13
+    with pytest.raises(ValueError):
+        i18n.decimal_text(float("inf"), "da_DK")
+
+
 @given(
     st.one_of(
         st.integers(min_value=0, max_value=10**6),

@@ -70,7 +70,8 @@ def test_a_changed_schema_gives_a_different_doc():
     assert doc != original
     when = "ja, når aftalen ikke løber, indtil den opsiges"
     assert f"| `duration.end` | dato (ÅÅÅÅ-MM-DD) | {when} | **Sidste dag.**" in doc
-    assert "fx 180000. Mindst 1." in doc and "fx 180000. Mindst 0." in original
+    assert "fx 180000. Fra 1 til og med 1.000.000.000.000." in doc
+    assert "fx 180000. Fra 0 til og med 1.000.000.000.000." in original
 
 
 def test_output_is_deterministic_and_ends_with_one_newline():

@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from partnerskab.i18n import decimal_text  # noqa: E402
 from partnerskab.schema import resolve as resolve_in  # noqa: E402
 from partnerskab.schema import schema as load_schema  # noqa: E402
 
@@ -102,6 +103,10 @@ def render(schema: dict) -> str:
         word = WORDS.get(types, ("værdi", "værdier"))[plural]
         return word + (f" (format {code(node['format'])})" if node.get("format") not in (None, types) else "")
 
+    def number(value) -> str:
+        """1.000.000 and 0,01, as the documents write them; a year or a count of months stays 2100."""
+        return str(value) if isinstance(value, int) and abs(value) < 10000 else decimal_text(value, "da_DK")
+
     def facts(node: dict) -> list[str]:
         out, low, high = [], node.get("minimum"), node.get("maximum")
         for key, word in (("minItems", "Mindst"), ("maxItems", "Højst")):
@@ -110,13 +115,18 @@ def render(schema: dict) -> str:
         if node.get("uniqueItems"):
             out.append("Hvert element må kun stå én gang.")
         if low is not None and high is not None:
-            out.append(f"Fra {low} til og med {high}.")
+            out.append(f"Fra {number(low)} til og med {number(high)}.")
         else:
             out += [
-                f"{word} {value}." for word, value in (("Mindst", low), ("Højst", high)) if value is not None
+                f"{word} {number(value)}."
+                for word, value in (("Mindst", low), ("Højst", high))
+                if value is not None
             ]
-        out += [f"Større end {node['exclusiveMinimum']}."] if "exclusiveMinimum" in node else []
-        out += [f"Mindre end {node['exclusiveMaximum']}."] if "exclusiveMaximum" in node else []
+        above, below = node.get("exclusiveMinimum"), node.get("exclusiveMaximum")
+        out += [f"Større end {number(above)}."] if above is not None and (low is None or low <= above) else []
+        out += (
+            [f"Mindre end {number(below)}."] if below is not None and (high is None or high >= below) else []
+        )
         out += [f"Mindst {node['minLength']} tegn."] if "minLength" in node else []
         out += [f"Højst {node['maxLength']} tegn."] if "maxLength" in node else []
         if "pattern" in node:
