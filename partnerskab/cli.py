@@ -84,6 +84,21 @@ def _revision(value: str) -> str:
     return value
 
 
+def _whole(least: int):
+    """An argparse type: a whole number of at least `least`, with a Danish message otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"«{printable(text)}» er ikke et helt tal") from None
+        if number < least:
+            raise argparse.ArgumentTypeError(f"skal være mindst {least}, ikke {number}")
+        return number
+
+    return parse
+
+
 def _build_arguments(command: argparse.ArgumentParser) -> None:
     """What `build` and `watch` both take: the agreements, the output folder and the jobs."""
     command.add_argument("files", nargs="*", metavar="FIL")
@@ -91,7 +106,7 @@ def _build_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=_whole(1),
         default=os.cpu_count() or 1,
         metavar="N",
         help="antal aftaler, der bygges samtidig (standard: antal kerner)",
@@ -131,7 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("slug", metavar="NAVN", help="filnavnet uden .yaml, fx fjordby-familievenner")
 
     status = commands.add_parser("status", help="aftaler, der snart udløber eller trænger til opmærksomhed")
-    status.add_argument("--within", type=int, default=90, metavar="DAGE", help="dage frem (standard: 90)")
+    status.add_argument(
+        "--within", type=_whole(0), default=90, metavar="DAGE", help="dage frem (standard: 90)"
+    )
     status.add_argument(
         "--format",
         choices=["text", "markdown"],
@@ -186,9 +203,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def agreement_files(given: list[str] | None = None) -> list[str]:
-    """The files given, or every agreements/*.yaml, shown relative to where we stand."""
+    """The files given, or every agreements/*.yaml, shown relative to where we stand. A folder
+    given stands for the agreements in it; a file given twice counts once."""
     if given:
-        return given
+        files, seen = [], set()
+        for name in given:
+            folder = Path(name)
+            inside = sorted(map(str, folder.glob("*.yaml"))) if folder.is_dir() else [name]
+            for file in inside:
+                key = os.path.realpath(file)
+                if key not in seen:
+                    seen.add(key)
+                    files.append(file)
+        return files
     found = sorted(AGREEMENTS.glob("*.yaml"))
     return [str(p.relative_to(Path.cwd())) if p.is_relative_to(Path.cwd()) else str(p) for p in found]
 
@@ -258,14 +285,24 @@ def _build(args) -> int:
             pandoc.close()
 
 
-def _build_files(args, pandoc) -> int:
-    from .pipeline import build_files
-
-    files = agreement_files(args.files)
-    if not files:
-        print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
-        return 1
-    out = Path(args.out)
+def usable_output_folder(given: str, files: list[str]) -> bool:
+    """Whether the documents may go to `out` (made now if need be); if not, says why. Never the
+    root of the disk or of this project, nor the agreements' folder, their seals or git, or a
+    folder inside them: the documents would mix with what they are made from."""
+    if not given.strip():
+        print("build.py: fejl: --out skal være navnet på en mappe", file=sys.stderr)
+        return False
+    out = Path(given)
+    target = out.resolve()
+    sources = {Path(f).resolve().parent for f in files} | {AGREEMENTS}
+    kept = {folder.parent / name for folder in sources for name in (".git", "sealed")}
+    if target in (Path(target.anchor), ROOT) or any(target.is_relative_to(f) for f in sources | kept):
+        print(
+            f"build.py: fejl: dokumenterne kan ikke lægges i {printable(out)}: det er roden af disken eller "
+            "projektet, eller en mappe med aftaler, segl eller git. Vælg en mappe for sig, fx --out build",
+            file=sys.stderr,
+        )
+        return False
     try:
         out.mkdir(parents=True, exist_ok=True)
         # A fresh name each time (two builds may probe at once), created with O_EXCL, which
@@ -278,6 +315,19 @@ def _build_files(args, pandoc) -> int:
     except OSError as exc:
         reason = os_reason(exc)
         print(f"build.py: fejl: der kan ikke skrives i mappen {printable(out)}: {reason}", file=sys.stderr)
+        return False
+    return True
+
+
+def _build_files(args, pandoc) -> int:
+    from .pipeline import build_files
+
+    files = agreement_files(args.files)
+    if not files:
+        print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    if not usable_output_folder(args.out, files):
         return 2
     progress = Progress(len(files))
     outcomes, rows = build_files(files, out, args.strict, max(1, args.jobs), progress, pandoc)
@@ -335,6 +385,52 @@ def _validate(args) -> int:
 INTERRUPTED = "Afbrudt. Filer, der var ved at blive skrevet, er ikke gemt; kør kommandoen igen."
 
 
+class _Sturdy:
+    """stdout or stderr as the commands write to them. What they show never decides how a
+    command ends: a reader that has gone (`build | head -1`), a full disk (`> /dev/full`) or a
+    closed stream (`>&-`) only silences the stream, and the command finishes its work and ends
+    with its own code. A character the stream's encoding lacks (PYTHONIOENCODING=ascii) is
+    written as an escape (\\xe6) instead of stopping the command."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._broken = stream is None
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (OSError, ValueError):
+                self._broken = True
+
+    def write(self, text: str) -> int:
+        if not self._broken:
+            try:
+                self._stream.write(text)
+            except (OSError, ValueError):  # a closed pipe or file, a full disk
+                self._broken = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._broken:
+            try:
+                self._stream.flush()
+            except (OSError, ValueError):
+                self._broken = True
+
+    def isatty(self) -> bool:
+        return not self._broken and self._stream.isatty()
+
+    def __getattr__(self, name):  # encoding, fileno, buffer, ...
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+def _sturdy_streams() -> None:
+    for name in ("stdout", "stderr"):
+        if not isinstance(getattr(sys, name), _Sturdy):
+            setattr(sys, name, _Sturdy(getattr(sys, name)))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM (a CI job cancelled, `kill`) stop it the same way:
     workers and their files are cleaned up, one Danish line, exit 130."""
@@ -343,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         handled.append(signal.SIGINT)
     previous = {signum: signal.signal(signum, _stop) for signum in handled}
     sys.unraisablehook = _quiet_when_stopping
+    _sturdy_streams()
     try:
         code = _run(argv)
         if stop_requested():  # a stop that arrived where Python could not raise it (during a fork)
@@ -402,13 +499,16 @@ def _run(argv: list[str] | None) -> int:
         if not files:
             print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
             return 1
+        if not usable_output_folder(args.out, files):
+            return 2
         return watch(files, Path(args.out), max(1, args.jobs), args.port, every=not args.files)
     if args.command == "diff":
-        from .diff import default_files, diff_markdown
+        from .diff import default_files, diff_report
 
         files = args.files or default_files(AGREEMENTS, args.base)  # also those deleted since REV
-        sys.stdout.write(diff_markdown(files, args.base))
-        return 0
+        text, compared = diff_report(files, args.base)
+        sys.stdout.write(text)
+        return 0 if compared else 1
     if args.command == "seal":
         from .seal import seal_command
 

@@ -489,6 +489,12 @@ def default_files(folder: Path, base: str) -> list[str]:
 
 def diff_markdown(files: list[str], base: str) -> str:
     """Markdown for a pull request: per changed agreement, what changed since `base`."""
+    return diff_report(files, base)[0]
+
+
+def diff_report(files: list[str], base: str) -> tuple[str, bool]:
+    """(the Markdown, whether any agreement could be compared at all): not when `base` is no
+    revision, or when none of the files named is there now or at `base`."""
     out = [DOCUMENT["heading"], "", DOCUMENT["compared"].format(base=code(base))]
     sections: list[list[str]] = []
     failures: list[tuple[str, str, bool]] = []  # (path, reason as Markdown, about git rather than the file)
@@ -532,4 +538,5 @@ def diff_markdown(files: list[str], base: str) -> str:
             "",
             DOCUMENT["unchanged"].format(count=_count(unchanged, DOCUMENT["other_agreements"])),
         ]
-    return "\n".join(out) + "\n"
+    compared = not files or len(failures) < len(files)
+    return "\n".join(out) + "\n", compared

@@ -35,6 +35,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .messages import os_reason
 from .problems import format_text
 from .stopping import check_stop, reset_stop
 from .text import printable
@@ -226,7 +227,7 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
     try:
         server = ThreadingHTTPServer((HOST, port), handler)
     except (OSError, OverflowError) as exc:
-        why = getattr(exc, "strerror", None) or "ugyldig port"
+        why = os_reason(exc) if isinstance(exc, OSError) else "ugyldig port"
         connection.send(
             ("error", f"porten {port} på {HOST} kan ikke bruges ({why}); vælg en anden med --port")
         )
@@ -245,13 +246,26 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
     def watch_files() -> None:
         import watchfiles
 
-        for changes in watchfiles.watch(
-            *folders, debounce=DEBOUNCE_MS, step=STEP_MS, raise_interrupt=False, ignore_permission_denied=True
-        ):
+        while True:  # the watcher is started again when it fails, so saves are never missed silently
             try:
-                connection.send(("changed", sorted({str(Path(p).resolve()) for _, p in changes})))
-            except OSError:
-                os._exit(0)
+                for changes in watchfiles.watch(
+                    *folders,
+                    debounce=DEBOUNCE_MS,
+                    step=STEP_MS,
+                    raise_interrupt=False,
+                    ignore_permission_denied=True,
+                ):
+                    try:
+                        connection.send(("changed", sorted({str(Path(p).resolve()) for _, p in changes})))
+                    except OSError:
+                        os._exit(0)
+                return
+            except Exception as exc:  # watchfiles' own errors, e.g. a file name that is not UTF-8
+                detail = printable(str(exc))
+                print(
+                    f"Forhåndsvisningen holder øje med filerne igen efter en fejl: {detail}", file=sys.stderr
+                )
+                time.sleep(STEP_MS / 1000)
 
     threading.Thread(target=listen, daemon=True).start()
     threading.Thread(target=watch_files, daemon=True).start()

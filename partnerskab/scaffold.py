@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+from .messages import os_reason
 from .paths import TEMPLATES
 from .text import printable
 
@@ -28,14 +29,21 @@ def new_agreement(slug: str, folder: Path) -> int:
         )
         return 2
     target = folder / f"{slug}.yaml"
+    created = False
     try:
         with open(target, "xb") as handle:  # "x": never overwrite, not even in a race
+            created = True
             handle.write(SKELETON.read_bytes())
     except FileExistsError:
         print(
             f"{target}: findes allerede. Vælg et andet navn; en eksisterende aftale overskrives aldrig.",
             file=sys.stderr,
         )
+        return 1
+    except OSError as exc:  # no agreements/ folder, a folder we may not write in, a full disk
+        if created:  # never a half-written agreement
+            target.unlink(missing_ok=True)
+        print(f"{printable(target)}: kan ikke oprettes: {os_reason(exc)}", file=sys.stderr)
         return 1
     shown = target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target
     print(

@@ -623,6 +623,13 @@ def check_signed_copy(content: bytes, match: Match, roots: list) -> tuple[list, 
     return reports, broken, acceptable
 
 
+def _day(iso: str) -> str:
+    """2026-11-29 as «29. november 2026»."""
+    from .i18n import Formats
+
+    return Formats("da").date(iso).replace("\u00a0", " ")
+
+
 def _when(iso: str | None) -> str:
     if not iso:
         return "uden tidspunkt"
@@ -734,7 +741,7 @@ def _only_signatures(content: bytes, sealed_size: int) -> bool:
 
 def _print_signatures(reports, broken, roots) -> bool:
     if broken:
-        print(f"Underskrifterne kan ikke kontrolleres: filen er beskadiget eller ændret ({broken}).")
+        print("Underskrifterne kan ikke kontrolleres: filen er beskadiget eller ændret.")
         return False
     ok = True
     for number, report in enumerate(reports, 1):
@@ -750,6 +757,12 @@ def _print_signatures(reports, broken, roots) -> bool:
             trust = "udstederen er ikke kontrolleret (angiv udstederens certifikat med --trust)"
         elif report.trusted:
             trust = "certifikatet er udstedt af en betroet udsteder"
+        elif report.validity and report.validity[0] == "expired":
+            trust = f"certifikatet udløb {_day(report.validity[1])} og kan ikke kontrolleres som betroet"
+            ok = False
+        elif report.validity:
+            trust = f"certifikatet gælder først fra {_day(report.validity[1])} og kan ikke kontrolleres som betroet"
+            ok = False
         else:
             trust = "certifikatet er IKKE udstedt af en af de angivne udstedere"
             ok = False

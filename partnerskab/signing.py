@@ -18,6 +18,7 @@ What keeps the sealed PDF an archival (PDF/A-2b) and accessible (PDF/UA-1) docum
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -62,6 +63,16 @@ def load_certificate(p12: bytes, password: bytes):
         signer = signers.SimpleSigner.load_pkcs12(handle.name, passphrase=password or None)
     if signer is None:
         raise SigningFailed("certifikatet kan ikke bruges til at skrive under med")
+    problem = _validity(signer.signing_cert, dt.datetime.now(dt.UTC))
+    if problem:  # a signature with it could never be checked as trusted
+        from .i18n import Formats
+
+        day = Formats("da").date(problem[1]).replace("\u00a0", " ")
+        raise SigningFailed(
+            f"certifikatet udløb {day}; brug et gyldigt certifikat"
+            if problem[0] == "expired"
+            else f"certifikatet gælder først fra {day}"
+        )
     return signer
 
 
@@ -115,6 +126,21 @@ class SignatureReport:
     trusted: bool
     covers_rest: bool  # nothing but later signatures was changed after it
     whole_file: bool = False  # it covers the file to its last byte (the last signature must)
+    # The certificate's validity when it is not valid now: ("expired" or "not_yet", the date).
+    validity: tuple[str, str] | None = None
+
+
+def _validity(cert, now: dt.datetime) -> tuple[str, str] | None:
+    """Why a certificate is not valid at `now`, with the date it ends or begins; None if it is."""
+    if cert is None:
+        return None
+    valid = cert["tbs_certificate"]["validity"]
+    starts, ends = valid["not_before"].native, valid["not_after"].native
+    if now > ends:
+        return ("expired", ends.date().isoformat())
+    if now < starts:
+        return ("not_yet", starts.date().isoformat())
+    return None
 
 
 # What adding an invisible signature may change in an object the sealed PDF already had.
@@ -558,6 +584,7 @@ def signatures(pdf: bytes, trust: list = ()) -> list[SignatureReport]:
                     and (level is None or level <= ModificationLevel.FORM_FILLING)
                 ),
                 whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+                validity=_validity(status.signing_cert, dt.datetime.now(dt.UTC)),
             )
         )
     return reports
@@ -600,9 +627,12 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
 
     try:
         content, match = find_sealed(Path(file), agreements)
-        p12 = read_regular(Path(certificate), 1024 * 1024, follow=True)
     except OSError as exc:
         return fail(f"{printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}")
+    try:
+        p12 = read_regular(Path(certificate), 1024 * 1024, follow=True)
+    except OSError as exc:
+        return fail(f"certifikatet {printable(certificate)} kan ikke læses: {os_reason(exc)}")
     if match is None or match.kind != "pdf":
         return fail(
             f"{printable(file)} er ikke en forseglet PDF fra dette repositorium. Kun den forseglede "
@@ -624,7 +654,11 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
                 f"skriv adgangskoden til certifikatet, når du bliver spurgt (i en terminal), eller sæt den i "
                 f"miljøvariablen {PASSWORD_VARIABLE}. Den kan ikke gives på kommandolinjen"
             )
-        password = getpass.getpass(f"Adgangskode til {printable(certificate)}: ")
+        try:
+            password = getpass.getpass(f"Adgangskode til {printable(certificate)}: ")
+        except EOFError:  # Ctrl-D at the prompt
+            print(file=sys.stderr)
+            return fail("der blev ikke skrevet nogen adgangskode; intet er underskrevet")
     try:
         signer = load_certificate(p12, password.encode())
         target = Path(out) if out else next_signed_name(Path(file))

@@ -31,9 +31,9 @@ def repo(tmp_path):
     return make_repo(tmp_path / "repo")
 
 
-def diff(repo, *args: str) -> list[str]:
+def diff(repo, *args: str, code: int = 0) -> list[str]:
     result = run_cli("diff", *args, cwd=repo)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == code, result.stderr
     assert result.stderr == ""
     return result.stdout.splitlines()
 
@@ -239,7 +239,7 @@ def test_an_earlier_revision(repo):
 
 
 def test_unknown_revision_is_one_clear_line(repo):
-    lines = diff(repo, "--base", "origin/findes-ikke", *ALL)
+    lines = diff(repo, "--base", "origin/findes-ikke", *ALL, code=1)  # nothing could be compared
     assert lines[-1].startswith(
         "Kan ikke sammenligne med `origin/findes-ikke`: revisionen «origin/findes\\-ikke» findes ikke"
     )
@@ -251,7 +251,7 @@ def test_not_a_git_repository(tmp_path):
     folder.mkdir()
     shutil.copy(FJORDBY, folder / "aftale.yaml")
     result = run_cli("diff", "aftale.yaml", cwd=folder)
-    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "Kan ikke sammenligne med `HEAD`:" in result.stdout
     assert "ligger ikke i et git\\-repositorium" in result.stdout
 
@@ -271,7 +271,7 @@ def test_invalid_yaml_on_either_side(repo):
 
 
 def test_a_file_in_neither_version(repo):
-    lines = diff(repo, "--base", "HEAD", "agreements/findes-ikke.yaml")
+    lines = diff(repo, "--base", "HEAD", "agreements/findes-ikke.yaml", code=1)
     assert section(lines, "## Kunne ikke sammenlignes") == [
         "- `agreements/findes-ikke.yaml`: findes hverken i `HEAD` eller i arbejdskopien"
     ]
@@ -323,3 +323,11 @@ def test_default_files_include_those_deleted_since_base(repo, monkeypatch):
     assert "Aftalen er slettet." in diff_markdown(default_files(folder, "HEAD"), "HEAD")
     (repo / "nyt").mkdir()
     assert names_at("HEAD", repo / "nyt") == []
+
+
+def test_the_exit_code_says_whether_anything_was_compared(repo):
+    """0 when at least one agreement was compared (the others are listed as not comparable);
+    1 when none could be: a file that is neither here nor at REV."""
+    assert run_cli("diff", "findes-ikke.yaml", cwd=repo).returncode == 1
+    lines = diff(repo, "--base", "HEAD", AABY, "findes-ikke.yaml")
+    assert "## Kunne ikke sammenlignes" in lines

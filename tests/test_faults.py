@@ -820,3 +820,110 @@ def test_validate_refuses_a_name_the_register_uses(tmp_path):
     result = run_cli("validate", str(path))
     assert result.returncode == 1 and "PA003" not in result.stdout  # the code is in json/github output
     assert "Filnavnet «index.yaml» bruges af overblikket" in result.stdout
+
+
+# -- where the output goes ------------------------------------------------------------------------
+
+
+def test_a_reader_that_goes_away_does_not_cut_the_build_short(tmp_path):
+    """`build | head -1`: the pipe closes after the first line; every agreement is still built,
+    and the command ends with its own code, without a traceback."""
+    drafts = agreements_folder(tmp_path)
+    names = [f"udkast-{e.name}" for e in EXAMPLES[:3]]  # no seal of that name: built as drafts
+    for example, name in zip(EXAMPLES[:3], names, strict=True):
+        text = example.read_text(encoding="utf-8").replace("\nstatus: signed\n", "\nstatus: draft\n")
+        (drafts / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build", "--jobs", "1", "--out", str(out)]
+        + [str(drafts / name) for name in names],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout.readline().startswith(b"[1/3]")
+    process.stdout.close()  # what `head -1` does once it has its line
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 0, stderr
+    assert "Traceback" not in stderr and "Error" not in stderr
+    assert sorted(p.name for p in out.glob("*.pdf")) == sorted(
+        name.replace(".yaml", ".pdf") for name in names
+    )
+
+
+@pytest.mark.parametrize("where", ["/dev/full", "closed"])
+def test_a_full_or_closed_output_does_not_change_the_result(where):
+    """`validate > /dev/full` and `validate >&-` end as validate does, with nothing on stderr."""
+    stdout = open(where, "w") if where != "closed" else None  # noqa: SIM115
+    try:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "validate", str(EXAMPLES[0]), "does-not-exist.yaml"],
+            stdout=stdout if stdout else subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            close_fds=True,
+            pass_fds=(),
+            preexec_fn=(lambda: os.close(1)) if where == "closed" else None,
+        )
+    finally:
+        if stdout:
+            stdout.close()
+    assert result.returncode == 1 and result.stderr == "", result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_an_output_without_danish_letters_gets_escapes_not_a_traceback(encoding):
+    for command in (["review", str(EXAMPLES[0])], ["validate", str(EXAMPLES[0]), "mangler.yaml"], ["status"]):
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), *command],
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+        )
+        assert result.returncode in (0, 1) and b"Traceback" not in result.stderr, (command, result.stderr)
+        if encoding == "ascii":
+            assert max((result.stdout + result.stderr), default=0) < 128
+            assert b"\\xe6" in result.stdout + result.stderr or b"\\xf8" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "out",
+    ["/", "", ".", "agreements", "agreements/ud", "sealed", ".git/ud"],
+)
+def test_the_documents_never_go_where_the_agreements_seals_or_git_are(tmp_path, out):
+    project = copy_project(tmp_path)
+    (project / ".git").mkdir(exist_ok=True)
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    result = run_cli("build", "agreements/aaby-ungementor.yaml", "--out", out, cwd=project, root=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "kan ikke lægges i" in result.stderr or "--out skal være navnet på en mappe" in result.stderr
+    assert sorted(p.relative_to(project) for p in project.rglob("*") if "__pycache__" not in p.parts) == [
+        p for p in before if "__pycache__" not in p.parts
+    ]
+
+
+def test_a_folder_given_stands_for_its_agreements_and_a_file_given_twice_counts_once(tmp_path):
+    folder = agreements_folder(tmp_path)
+    for example in EXAMPLES[:2]:
+        (folder / example.name).write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    first = str(folder / EXAMPLES[0].name)
+    result = run_cli("validate", str(folder), first, first.replace("/agreements/", "/agreements/./"))
+    assert "«agreements»" not in result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "2 aftaler er i orden.", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "to"])
+def test_jobs_must_be_a_whole_number_of_at_least_one(jobs):
+    result = run_cli("build", "--jobs", jobs, str(EXAMPLES[0]))
+    assert result.returncode == 2 and "--jobs/-j:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_watch_refuses_an_output_folder_it_cannot_use(tmp_path):
+    blocker = tmp_path / "en-fil"
+    blocker.write_text("x", encoding="utf-8")
+    result = run_cli("watch", "--out", str(blocker), "--port", "0", str(EXAMPLES[0]))
+    assert result.returncode == 2
+    assert "der kan ikke skrives i mappen" in result.stderr and "der ligger allerede en fil med det navn" in (
+        result.stderr
+    )

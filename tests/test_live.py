@@ -332,3 +332,21 @@ def test_an_output_folder_deleted_while_it_runs_is_built_again_whole(tmp_path):
         process.send_signal(signal.SIGINT)
         out_text, err = process.communicate(timeout=60)
     assert process.returncode == 0, out_text + err
+
+
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_watching(preview):
+    """watchfiles fails on such a name; the preview says so and goes on watching."""
+    url = preview.url
+    events(url, lambda s: s["agreements"].get(STEM, {}).get("ok"))
+    odd = preview.file.parent / os.fsdecode(b"n\xe6vn.yaml")
+    odd.write_text("x: 1\n", encoding="utf-8")
+    time.sleep(1)  # the watcher meets the name and starts again
+    odd.unlink()
+    time.sleep(1)
+    text = preview.file.read_text(encoding="utf-8")
+    save(preview.file, text.replace("\nstatus: draft\n", "\nstatus: draft\nukendt_felt: 1\n", 1))
+    state = events(url, lambda s: not s["agreements"].get(STEM, {}).get("ok", True))
+    assert not state["agreements"][STEM]["ok"]
+    preview.process.send_signal(signal.SIGINT)
+    output = preview.output()
+    assert "holder øje med filerne igen efter en fejl" in output and "Traceback" not in output

@@ -87,6 +87,22 @@ def test_new_refuses_to_overwrite_and_bad_names(tmp_path):
     assert not (project / "uden-for.yaml").exists()
 
 
+def test_new_says_why_it_cannot_write_and_leaves_nothing_half_written(tmp_path):
+    project = _project(tmp_path)
+    (project / "agreements").rmdir()
+    result = _cli("new", "ny-aftale", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "ny-aftale.yaml: kan ikke oprettes: filen eller mappen findes ikke" in result.stderr
+    (project / "agreements").write_text("en fil, ikke en mappe\n", encoding="utf-8")
+    result = _cli("new", "ny-aftale", cwd=project)
+    assert result.returncode == 1 and "kan ikke oprettes: en del af stien er ikke en mappe" in result.stderr
+
+
+def test_status_refuses_a_negative_number_of_days(tmp_path):
+    result = _cli("status", "--within", "-5", cwd=_project(tmp_path))
+    assert result.returncode == 2 and "--within: skal være mindst 0, ikke -5" in result.stderr
+
+
 def test_make_new_passes_the_name_on():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^new: .*\n(\t.*\n)*\t.*build\.py new \$\(NAME\)", makefile, re.M)

@@ -315,15 +315,17 @@ def certificates(tmp_path_factory) -> dict[str, Path]:
             rsa.generate_private_key(public_exponent=65537, key_size=2048),
         ),
         ("soeren", "Søren Ørum", "Familiestøtten Fjordby", ec.generate_private_key(ec.SECP256R1())),
+        ("expired", "Udløbet Underskriver", "Fjordby Kommune", ec.generate_private_key(ec.SECP256R1())),
     ):
+        ends = now - dt.timedelta(days=2) if label == "expired" else now + dt.timedelta(days=30)
         cert = (
             x509.CertificateBuilder()
             .subject_name(name(common, organisation))
             .issuer_name(ca_name)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30))
+            .not_valid_before(now - dt.timedelta(days=10))
+            .not_valid_after(ends)
             .add_extension(usage(False), critical=True)
             .sign(ca_key, hashes.SHA256())
         )
@@ -344,6 +346,76 @@ def sign(project: Path, pdf: Path, certificate: Path, *extra: str, password: str
         *extra,
         env={"PARTNERSKAB_CERTIFICATE_PASSWORD": password},
     )
+
+
+def test_an_expired_certificate_does_not_sign_and_verify_says_it_has_expired(
+    sealed, certificates, tmp_path, capsys
+):
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    refused = sign(sealed, pdf, certificates["expired"])
+    assert refused.returncode == 1 and "certifikatet udløb" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
+    # A PDF signed elsewhere with it, while it was still valid: verify names the real reason.
+    from partnerskab.signing import load_certificate, sign_pdf
+
+    signer = load_certificate(certificates["mette"].read_bytes(), PASSWORD.encode())
+    signed = sign_pdf(pdf.read_bytes(), signer, "Underskrift 1")
+    copy = tmp_path / "kopi.pdf"
+    copy.write_bytes(signed)
+    import partnerskab.signing as signing
+
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=60)  # after the certificate has expired
+    assert signing._validity(signer.signing_cert, later)[0] == "expired"
+    report = cli(sealed, "verify", str(copy), "--trust", str(certificates["ca"]))
+    assert report.returncode == 0, report.stdout + report.stderr  # still valid today
+    # What verify says of it once it has expired (pyHanko then finds no trusted path).
+    from partnerskab.seal import _print_signatures
+    from partnerskab.signing import SignatureReport
+
+    old = SignatureReport(
+        "Underskrift 1", "Mette Æbelø", None, True, False, True, True, ("expired", "2026-01-31")
+    )
+    assert _print_signatures([old], None, [b"ca"]) is False
+    assert "certifikatet udløb 31. januar 2026 og kan ikke kontrolleres" in capsys.readouterr().out
+
+
+def test_ctrl_d_at_the_password_prompt_signs_nothing(sealed, certificates):
+    """In a terminal `sign` asks for the password; Ctrl-D there ends it with a Danish line."""
+    import pty
+
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERSKAB_CERTIFICATE_PASSWORD"}
+    command = [
+        sys.executable,
+        str(sealed / "build.py"),
+        "sign",
+        str(pdf),
+        "--certificate",
+        str(certificates["mette"]),
+    ]
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the command, with the pseudo-terminal as its terminal
+        os.chdir(sealed)
+        os.execve(sys.executable, command, env)
+    output = b""
+    try:
+        while b"Adgangskode til" not in output:
+            output += os.read(terminal, 1024)
+        os.write(terminal, b"\x04")  # Ctrl-D
+        while True:
+            try:
+                chunk = os.read(terminal, 1024)
+            except OSError:  # the child has ended and closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        _, status = os.waitpid(pid, 0)
+    text = output.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 1, text
+    assert "der blev ikke skrevet nogen adgangskode" in text and "Traceback" not in text
+    assert not (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").exists()
 
 
 def test_two_signatories_sign_and_both_signatures_stay_valid(sealed, certificates):
