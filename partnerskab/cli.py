@@ -287,8 +287,8 @@ def _build(args) -> int:
 
 def usable_output_folder(given: str, files: list[str]) -> bool:
     """Whether the documents may go to `out` (made now if need be); if not, says why. Never the
-    root of the disk or of this project, nor the agreements' folder, their seals or git, or a
-    folder inside them: the documents would mix with what they are made from."""
+    root of the disk or of this project, the agreements' own folder, or sealed/ or .git or a
+    folder inside them: the documents would mix with what they are made from and kept by."""
     if not given.strip():
         print("build.py: fejl: --out skal være navnet på en mappe", file=sys.stderr)
         return False
@@ -296,7 +296,7 @@ def usable_output_folder(given: str, files: list[str]) -> bool:
     target = out.resolve()
     sources = {Path(f).resolve().parent for f in files} | {AGREEMENTS}
     kept = {folder.parent / name for folder in sources for name in (".git", "sealed")}
-    if target in (Path(target.anchor), ROOT) or any(target.is_relative_to(f) for f in sources | kept):
+    if target in {Path(target.anchor), ROOT} | sources or any(target.is_relative_to(f) for f in kept):
         print(
             f"build.py: fejl: dokumenterne kan ikke lægges i {printable(out)}: det er roden af disken eller "
             "projektet, eller en mappe med aftaler, segl eller git. Vælg en mappe for sig, fx --out build",

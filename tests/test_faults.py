@@ -889,7 +889,7 @@ def test_an_output_without_danish_letters_gets_escapes_not_a_traceback(encoding)
 
 @pytest.mark.parametrize(
     "out",
-    ["/", "", ".", "agreements", "agreements/ud", "sealed", ".git/ud"],
+    ["/", "", ".", "agreements", "agreements/.", "sealed", "sealed/ud", ".git/ud"],
 )
 def test_the_documents_never_go_where_the_agreements_seals_or_git_are(tmp_path, out):
     project = copy_project(tmp_path)
