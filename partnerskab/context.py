@@ -126,14 +126,20 @@ def resource_scope(r: dict, fmt: Formats, only_hours: bool = False) -> str:
     return ", ".join(parts)
 
 
-def period_summary(term: timeline.Term, fmt: Formats) -> str:
+def period_summary(term: timeline.Term, fmt: Formats, on: dt.date | None = None) -> str:
     """The period on one line, as the title block and the register show it: «1. januar 2026 –
-    31. december 2027», «…, forlænges automatisk» or «fra …, indtil en af parterne opsiger aftalen»."""
+    31. december 2027», «…, forlænges automatisk» or «fra …, indtil en af parterne opsiger aftalen».
+    With `on` (the register: what holds today), an agreement that has renewed itself shows the
+    period it is in, and when it first began."""
     day = lambda d: fmt.date(d.isoformat()) if d else ""  # noqa: E731
     start, end = day(term.start), day(term.effective_end)
     if term.mode == timeline.UNTIL_TERMINATED:
         return fmt.t["meta_open"].format(start=start)
     if term.mode == timeline.AUTOMATIC:
+        current = term.period_end(on) if on and term.effective_end and on > term.effective_end else None
+        if current and term.period_months:
+            begins = timeline.add_months(current, -term.period_months) + dt.timedelta(days=1)
+            return fmt.t["meta_renewed"].format(start=day(begins), end=day(current), first=start)
         return fmt.t["meta_automatic"].format(start=start, end=end)
     return f"{start} – {end}"
 
@@ -251,7 +257,8 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
         {
             **a,
             "label": t["annex"].format(n=i + 1),
-            "file_name": Path(a["file"]).name if "file" in a else "",
+            # the copy's name, under which the annex lies beside the documents and in the seal
+            "file_name": annex_name(stem, i, a["file"]) if "file" in a else "",
             "href": annex_name(stem, i, a["file"]) if "file" in a else "",
         }
         for i, a in enumerate(data.get("annexes", []))
@@ -332,8 +339,31 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
         "anchoring": data.get("anchoring"),
         "signatures": signatures,
         "signature_groups": signature_groups,
+        "signed_note": signed_note(data, fmt),
         "annexes": annexes,
     }
+
+
+def signed_version(data: dict) -> int | None:
+    """The version the signatures were given to: 1 plus the amendments dated on or before the
+    latest signature. None when no signature is dated."""
+    dates = [str(s["date"]) for s in data["signatures"] if s.get("date")]
+    if not dates:
+        return None
+    amendments = (data.get("changes") or {}).get("amendments", [])
+    return 1 + sum(1 for a in amendments if str(a["date"]) <= max(dates))
+
+
+def signed_note(data: dict, fmt: Formats) -> str:
+    """Above the signatures of a signed agreement amended since it was signed: which version
+    they were given to, and where the changes since stand. A reader of version 2 with
+    signatures from before the amendment would otherwise take them for signatures of version 2."""
+    signed = signed_version(data)
+    current = 1 + len((data.get("changes") or {}).get("amendments", []))
+    if data["status"] == "draft" or signed is None or signed >= current:
+        return ""
+    since = str(current) if current == signed + 1 else f"{signed + 1}–{current}"
+    return fmt.t["signed_before_amendments"].format(signed=signed, since=since)
 
 
 def annex_name(stem: str, index: int, file: str) -> str:

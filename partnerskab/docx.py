@@ -61,6 +61,13 @@ PARAGRAPH_PROPERTIES = (
     "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
     "rPr sectPr pPrChange"
 ).split()
+# The order of a table's properties (CT_TblPr, 17.4.60).
+TABLE_PROPERTIES = (
+    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
+).split()
+SIGNATURE_STYLE = "Signatur"  # layout.lua's style for what stands above a line to sign on
+SIGNATURE_GUTTER = 680  # twentieths of a point between the two columns of signatures (1.2 cm)
 # The run properties that come after w:lang (CT_RPr).
 AFTER_LANGUAGE = ("eastAsianLayout", "specVanish", "oMath", "rPrChange")
 
@@ -241,6 +248,31 @@ def keep_tables_together(body: etree._Element) -> None:
                     keep.attrib.pop(w("val"), None)  # on
 
 
+def signature_tables(body: etree._Element) -> list[etree._Element]:
+    """The tables that hold the signatures two by two (layout.lua): their first paragraph has
+    the Signatur style."""
+    found = []
+    for table in body.iterchildren(w("tbl")):
+        style = table.find(f".//{w('p')}/{w('pPr')}/{w('pStyle')}")
+        if style is not None and style.get(w("val")) == SIGNATURE_STYLE:
+            found.append(table)
+    return found
+
+
+def _without_lines(table: etree._Element) -> None:
+    """No rules in a table of signatures, and the text of its first column flush with the
+    margin: the lines to sign on are the only lines on the page, as in the PDF."""
+    properties = table.find(w("tblPr"))
+    borders = _child(properties, "tblBorders", TABLE_PROPERTIES)
+    borders.clear()
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _set(etree.SubElement(borders, w(side)), val="nil")
+    margins = _child(properties, "tblCellMar", TABLE_PROPERTIES)
+    margins.clear()
+    for side, width in (("top", 0), ("left", 0), ("bottom", 0), ("right", SIGNATURE_GUTTER)):
+        _set(etree.SubElement(margins, w(side)), w=str(width), type="dxa")
+
+
 def _frame_references(document: etree._Element, settings: etree._Element, header: str, footer: str) -> None:
     """The section shows our header and footer on every page (its references come first). A
     first-page or even-page header that a reference document might bring is dropped, so no page
@@ -331,6 +363,8 @@ def finish_docx(data: bytes, frame: DocxFrame, stamp: int) -> bytes:
     for paragraph in unnumbered_headings(body):
         _no_number(paragraph)
     keep_tables_together(body)
+    for table in signature_tables(body):
+        _without_lines(table)
     _default_language(styles, settings, frame.language)
     core = _parse(parts["docProps/core.xml"])
     _core_properties(core, frame, stamp)

@@ -195,6 +195,7 @@ LABELS = {
         "extended": "Aftalen er forlænget til {end} ved tillæg af {date}. Den oprindelige slutdato var {original}.",
         "meta_open": "fra {start}, indtil en af parterne opsiger aftalen",
         "meta_automatic": "{start} – {end}, forlænges automatisk",
+        "meta_renewed": "{start} – {end}, forlænges automatisk (første periode begyndte {first})",
         "ended_open": "Aftalen er afsluttet.",
         "per_year": "{amount} om\u00a0året, i\u00a0alt\u00a0{total}",
         "share_of": "{share} af budgettet",
@@ -212,6 +213,8 @@ LABELS = {
         "member": "Medlem",
         "forum": "Forum",
         "sign_place_date": "Sted og dato",
+        "signed_before_amendments": "Underskrifterne nedenfor blev givet til version {signed} af aftalen. "
+        "Ændringerne siden (version {since}) er aftalt som tillæg og står i ændringsloggen bagest i aftalen.",
         "sign_for": "For",
         "approved_by": "Godkendt af",
         "amendment_log": "Bilag: Ændringslog",
@@ -307,6 +310,7 @@ LABELS = {
         "extended": "The agreement was extended to {end} by the amendment of {date}. The original end date was {original}.",
         "meta_open": "from {start} until one of the partners terminates it",
         "meta_automatic": "{start} – {end}, renewed automatically",
+        "meta_renewed": "{start} – {end}, renewed automatically (the first period began {first})",
         "ended_open": "The agreement has ended.",
         "per_year": "{amount} a\u00a0year, {total} in\u00a0total",
         "share_of": "{share} of the budget",
@@ -324,6 +328,9 @@ LABELS = {
         "member": "Member",
         "forum": "Forum",
         "sign_place_date": "Place and date",
+        "signed_before_amendments": "The signatures below were given to version {signed} of the agreement. "
+        "The changes since (version {since}) were agreed as amendments and are listed in the change log at "
+        "the end of the agreement.",
         "sign_for": "For",
         "approved_by": "Approved by",
         "amendment_log": "Appendix: Amendment log",

@@ -181,7 +181,7 @@ def to_html(rows: list[dict], on: dt.date) -> bytes:
                 **row,
                 "status_text": t["status"][row["status"]],
                 "sector_text": {p["name"]: t["sector"][p["sector"]] for p in row["partners"]},
-                "period_text": period_summary(_term(row), fmt),
+                "period_text": period_summary(_term(row), fmt, on),
                 "next_text": next_text(row["next"], row["next_date"], fmt),
                 "budget_text": fmt.amount(row["budget_total"]),
             }

@@ -100,7 +100,8 @@ def test_docx_has_headings_and_signatories(built, example):
     # in the guidance's order
     positions = [next(i for i, h in enumerate(headings) if h.endswith(x)) for x in expected]
     assert positions == sorted(positions)
-    body = "\n".join(p.text for p in document.paragraphs)
+    in_tables = [p for t in document.tables for row in t.rows for cell in row.cells for p in cell.paragraphs]
+    body = "\n".join(p.text for p in document.paragraphs + in_tables)  # signatures stand in a table
     for signature in data["signatures"]:
         assert signature["name"] in body and signature["title"] in body
     assert document.sections[0].page_width.cm == pytest.approx(21.0, abs=0.05)

@@ -122,7 +122,9 @@ def test_long_tables_repeat_their_header_on_the_next_page(tmp_path):
         body = pages[i].split("Post nummer", 1)[0]
         assert body.rstrip().endswith("Post Beløb"), pages[i][:200]
     xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
-    assert xml.count("<w:tblHeader") == xml.count("<w:tbl>")
+    tables = [t.split("</w:tbl>")[0] for t in xml.split("<w:tbl>")[1:]]
+    data = [t for t in tables if '<w:pStyle w:val="Signatur"/>' not in t]  # not the signatures
+    assert data and all("<w:tblHeader" in t for t in data)
     assert all(table.find("thead") for table in _html(html).find_all("table"))
 
 
@@ -144,11 +146,53 @@ def test_signature_page_has_one_unbroken_block_per_signatory(tmp_path):
     for page in pages:
         assert page.count("Sted og dato: Fjordby") == page.count("Underskriver ") == page.count("For ")
     assert len({i for i, p in enumerate(pages) if "Underskriver" in p}) >= 2
-    signature_styles = {p.style.name for p in Document(str(docx)).paragraphs if "Underskriver" in p.text}
+    document = Document(str(docx))
+    cells = [c for t in document.tables for row in t.rows for c in row.cells]
+    signature_styles = {p.style.name for c in cells for p in c.paragraphs if "Underskriver" in p.text}
     assert signature_styles == {"Underskriftslinje"}
     style = Document(str(docx)).styles["Signatur"].paragraph_format
     assert style.keep_with_next and style.keep_together
     assert len(_html(html).select(".signature")) == 10
+
+
+def _heights(pdf, names: list[str]) -> dict[str, tuple[int, float]]:
+    """(page, height from the bottom in points) where each of `names` is last written. Typst
+    writes word by word: a name is its words one after another at the same height."""
+    words = []
+    for number, page in enumerate(PdfReader(str(pdf)).pages):
+
+        def visit(text, cm, tm, *_, page_number=number):
+            if text.strip():
+                words.append((text.strip(), (page_number, round(cm[5] + tm[5] * cm[3], 1))))
+
+        page.extract_text(visitor_text=visit)
+    found = {}
+    for name in names:
+        parts = name.split()
+        for i in range(len(words) - len(parts) + 1):
+            if [w for w, _ in words[i : i + len(parts)]] == parts:
+                found[name] = words[i][1]
+    return found
+
+
+def test_the_lines_to_sign_on_are_level_however_long_the_names_above(tmp_path):
+    """A party whose name runs over three lines pushes nothing down in its neighbour's column:
+    in the PDF both names under the lines stand at the same height, in the DOCX the two lines
+    are in one row of the table of signatures."""
+    long_name = "Familiestøtten Fjordby, en frivillig forening for småbørnsfamilier i hele kommunen"
+    text = FJORDBY_TEXT.replace("    name: Familiestøtten Fjordby\n", f"    name: {long_name}\n", 1)
+    text = text.replace("status: signed", "status: draft")
+    pdf, docx, _ = _build(tmp_path, "lange-navne", text)
+    signers = [s["name"] for s in load(FJORDBY).data["signatures"]]
+    heights = _heights(pdf, signers)
+    assert len(heights) == 2 and len(set(heights.values())) == 1, heights
+    [table] = [
+        t for t in Document(str(docx)).tables if t.rows[0].cells[0].paragraphs[0].style.name == "Signatur"
+    ]
+    assert [_flat(c.text).split()[-1] for c in table.rows[0].cells] == ["Kommune", "kommunen"] or all(
+        "For " in c.text for c in table.rows[0].cells
+    )
+    assert all(signer in _flat(cell.text) for signer, cell in zip(signers, table.rows[1].cells, strict=True))
 
 
 def test_draft_is_marked_on_every_page_in_the_header_and_as_a_banner(built):
@@ -274,3 +318,37 @@ def test_amendments_appear_as_an_amendment_log_appendix_in_every_format(built):
     assert [p.text for p in paragraphs if p.style.name == "Heading 1"][-1] == "Bilag: Ændringslog"
     english = _pages(built / "norreby-reading-friends.pdf")
     assert "Appendix: Amendment log" in english[-1]
+
+
+def test_signatures_from_before_an_amendment_say_which_version_they_were_given_to(tmp_path):
+    """Fjordby was signed in December 2025 and amended in September 2026 (version 2): above
+    the signatures every format says they were given to version 1, and where the change stands.
+    Signed again after the amendment, the note goes."""
+    note = (
+        "Underskrifterne nedenfor blev givet til version 1 af aftalen. Ændringerne siden (version 2) "
+        "er aftalt som tillæg og står i ændringsloggen bagest i aftalen."
+    )
+    pdf, docx, html = _build(tmp_path, "tillaeg", FJORDBY_TEXT)
+    assert note in " ".join(_pages(pdf))
+    assert note in _flat(" ".join(p.text for p in Document(str(docx)).paragraphs))
+    heading = _html(html).select_one("#signatures")
+    assert _flat(heading.find_next("p").get_text()) == note
+    resigned = re.sub(r"date: 2025-12-1\d", "date: 2026-09-15", FJORDBY_TEXT)
+    pdf, _, _ = _build(tmp_path / "igen", "igen", resigned)
+    assert "Underskrifterne nedenfor blev givet" not in " ".join(_pages(pdf))
+
+
+def test_no_empty_deadline_column_when_no_goal_has_a_deadline(tmp_path):
+    text = (ROOT / "agreements" / "gadekaer-vaeresteder.yaml").read_text(encoding="utf-8")
+    assert "deadline:" not in text.split("activities:")[0]
+    _, docx, html = _build(tmp_path, "uden-frister", text)
+    [goals] = [t for t in _html(html).select("table") if "Indikator" in t.get_text()]
+    assert [th.get_text() for th in goals.select("thead th")] == ["Mål", "Indikator"]
+    [table] = [t for t in Document(str(docx)).tables if t.rows[0].cells[0].text == "Mål"]
+    assert [c.text for c in table.rows[0].cells] == ["Mål", "Indikator"]
+    # With a deadline, the column is there.
+    _, _, html = _build(
+        tmp_path / "med", "med-frister", FJORDBY_TEXT.replace("status: signed", "status: draft")
+    )
+    [goals] = [t for t in _html(html).select("table") if "Indikator" in t.get_text()]
+    assert [th.get_text() for th in goals.select("thead th")] == ["Mål", "Indikator", "Frist"]

@@ -84,9 +84,11 @@ def _line(text: str, needle: str) -> int:
 def test_every_earlier_agreement_still_validates_and_renders_the_same_text(stem):
     """tests/golden/*.md is the Markdown these agreements render to (every format is written
     from it): the data model grows around them without changing a word. The files were written
-    before issue 9, and written anew once, on purpose, for issue 11's layout (contents, captions,
-    run-in labels, partner lines, typography). A deliberate change to the template writes them
-    anew with markdown_document(build_context(load(path).data, stem)); review that diff."""
+    before issue 9, and written anew, on purpose, for issue 11's layout (contents, captions,
+    run-in labels, partner lines, typography) and once more for the note above signatures given
+    before an amendment and the goals table's widths (December 2026). A deliberate change to
+    the template writes them anew with markdown_document(build_context(load(path).data, stem));
+    review that diff."""
     source = load(AGREEMENTS / f"{stem}.yaml")
     assert [p for p in check(source) if p.severity == "error"] == []
     golden = (ROOT / "tests" / "golden" / f"{stem}.md").read_text(encoding="utf-8")
@@ -607,8 +609,11 @@ def test_definitions_and_annexes_in_every_format(built):
     ):
         assert "2 Definitioner" in text or "Definitioner" in text
         assert "Deltager: En borger mellem 18 og 64 år" in text
-        # (a PDF line may break at the file name's hyphen, which the text layer gives as a soft one)
-        assert re.search(r"Bilag 1: Resultatmål og dokumentation \(fil: vestby-?resultatmaal\.pdf\)", text)
+        # The annex is named as its copy beside the documents (and in the seal) is named. (A PDF
+        # line may break at the file name's hyphens, which the text layer gives as soft ones.)
+        assert re.search(
+            r"Bilag 1: Resultatmål og dokumentation \(fil: vestby-?flere-?i-?job\.bilag-?1\.pdf\)", text
+        ), text[-800:]
         assert "Bilag 2: Ansøgningen til puljen for partnerskaber om beskæftigelse" in text
     [link] = [a for a in html.select("a") if a.get_text() == "Resultatmål og dokumentation"]
     assert link["href"] == "vestby-flere-i-job.bilag-1.pdf" and (built / link["href"]).is_file()

@@ -178,3 +178,14 @@ def test_csv_cells_that_look_like_formulas_stay_text():
     }
     [parsed] = list(csv.DictReader(io.StringIO(to_csv([row]).decode("utf-8-sig"), newline=""), delimiter=";"))
     assert parsed["Aftale"] == '\'=HYPERLINK("http://x")' and parsed["Partnere"] == "'@evil"
+
+
+def test_an_agreement_that_has_renewed_itself_shows_the_period_it_is_in(register):
+    """Skovlund's first period ended 31 July 2026 and renews by a year: on 23 November 2026
+    the register shows the period that runs now, and when the first began."""
+    soup = BeautifulSoup((register / "index.html").read_text(encoding="utf-8"), "html.parser")
+    [row] = [r for r in soup.select("tbody tr") if "skovlund" in str(r)]
+    period = " ".join(row.select_one('td[data-label="Periode og næste dato"]').get_text(" ").split())
+    assert period.startswith(
+        "1. august 2026 – 31. juli 2027, forlænges automatisk (første periode begyndte 1. august 2025)"
+    ), period

@@ -120,7 +120,7 @@ def test_the_build_publishes_the_sealed_documents_even_when_the_template_changes
     sealed_by_file = {row["file"]: row["sealed"] for row in rows}
     assert sealed_by_file == {SIGNED.name: 2, DRAFT.name: None}
     page = (sealed / "out" / "index.html").read_text(encoding="utf-8")
-    assert "Dokumenterne er de forseglede (version 2)" in page
+    assert "Forseglet udgave: version 2" in page
     assert "Forseglet version" in (sealed / "out" / "agreements.csv").read_text(encoding="utf-8-sig")
 
 

@@ -68,25 +68,6 @@ function Div(el)
       return el
     end
     return el.content
-  elseif el.classes:includes("signature") then
-    if FORMAT == "docx" then
-      -- (In the PDF, keep_signatures_together below sets the blocks two by two.)
-      -- The paragraph with the line to sign on gets a style of its own (Underskriftslinje),
-      -- which leaves room above the line for a hand-written signature.
-      local before, line = {}, {}
-      for _, block in ipairs(el.content) do
-        local first = block.content and block.content[1]
-        if first and first.t == "Span" and first.classes:includes("signature-line") then
-          table.insert(line, block)
-        else
-          table.insert(before, block)
-        end
-      end
-      return {
-        pandoc.Div(before, pandoc.Attr("", {}, { ["custom-style"] = "Signatur" })),
-        pandoc.Div(line, pandoc.Attr("", {}, { ["custom-style"] = "Underskriftslinje" })),
-      }
-    end
   elseif el.classes:includes("status-banner") then
     if FORMAT == "typst" then
       return wrap_typst(el, "#block(width: 100%, inset: 8pt, fill: luma(235), stroke: (left: 3pt + luma(90)))[")
@@ -125,10 +106,12 @@ function Link(el)
   return el
 end
 
+-- The line to sign on: in the PDF a ruled space tall enough for a hand-written signature.
+local SIGNATURE_LINE = "#box(width: 100%, height: 2.6cm, stroke: (bottom: 0.6pt))"
+
 function Span(el)
-  -- The line to sign on: in the PDF a ruled space tall enough for a hand-written signature.
   if el.classes:includes("signature-line") and FORMAT == "typst" then
-    return pandoc.RawInline("typst", "#box(width: 100%, height: 2.6cm, stroke: (bottom: 0.6pt))")
+    return pandoc.RawInline("typst", SIGNATURE_LINE)
   end
 end
 
@@ -221,29 +204,74 @@ end
 -- where the text ends, when it fits there, else on the next page. Only a section taller than a
 -- whole page (many signatories) breaks, between two rows of signatures. So the page that is
 -- signed also holds the end of the text when there is room, and no page holds just the last
--- couple of lines before a signature page. The blocks stand two by two, each unbroken.
+-- couple of lines before a signature page. The signatures stand two by two, each pair unbroken,
+-- and the lines to sign on of a pair are level, however long the names above them are.
+-- The section keeps the space above it that every other section heading has (1.7em of 13pt).
 local SECTION_END = table.concat({
   "]",
-  "#layout(size => {",
+  "#block(above: 1.7 * 13pt, width: 100%, layout(size => {",
   "  if measure(signatures-section, width: size.width).height < size.height {",
-  "    block(breakable: false, above: 2em, signatures-section)",
-  "  } else { v(1em); signatures-section }",
-  "})",
+  "    block(breakable: false, signatures-section)",
+  "  } else { signatures-section }",
+  "}))",
 }, "\n")
+
+-- A signature block's parts: what stands above the line to sign on, and the paragraph that
+-- holds the line (with the name and title under it).
+local function signature_parts(div)
+  local before, line = {}, {}
+  for _, block in ipairs(div.content) do
+    local first = block.content and block.content[1]
+    if first and first.t == "RawInline" and first.text == SIGNATURE_LINE then
+      table.insert(line, block)
+    else
+      table.insert(before, block)
+    end
+  end
+  return before, line
+end
 
 local function keep_signatures_together(doc)
   if FORMAT ~= "typst" then
     return nil
   end
-  local out, inside, in_grid = {}, false, false
+  local out, inside, pair = {}, false, {}
+  local pairs_in_run = 0 -- pairs since the last block that is not a signature
   local function raw(text)
     table.insert(out, pandoc.RawBlock("typst", text))
   end
+  local function cell(blocks)
+    raw("[#set par(justify: false)")
+    for _, inner in ipairs(blocks) do
+      table.insert(out, inner)
+    end
+    raw("],")
+  end
+  -- Two signatures side by side: a row with what stands above their lines, a row with the
+  -- lines, so both lines start at the same height. The pair never breaks across pages.
+  local function flush_pair()
+    if #pair == 0 then
+      return
+    end
+    local above = pairs_in_run > 0 and ", above: 1.6em" or ""
+    raw("#block(breakable: false, width: 100%" .. above .. ", grid(columns: (1fr, 1fr), column-gutter: 1.2cm, inset: (top: 0.4em),")
+    local parts = {}
+    for i = 1, 2 do
+      parts[i] = { signature_parts(pair[i] or pandoc.Div({})) }
+    end
+    cell(parts[1][1])
+    cell(parts[2][1])
+    cell(parts[1][2])
+    cell(parts[2][2])
+    raw("))")
+    pair = {}
+    pairs_in_run = pairs_in_run + 1
+  end
   for _, block in ipairs(doc.blocks) do
     local signature = inside and block.t == "Div" and block.classes:includes("signature")
-    if in_grid and not signature then
-      raw(")")
-      in_grid = false
+    if not signature then
+      flush_pair()
+      pairs_in_run = 0
     end
     local next_section = (block.t == "Header" and block.level == 1)
       or (block.t == "RawBlock" and block.text:match("^#pagebreak")) -- before the amendment log
@@ -256,25 +284,80 @@ local function keep_signatures_together(doc)
       raw("#let signatures-section = [")
     end
     if signature then
-      if not in_grid then
-        raw("#grid(columns: (1fr, 1fr), column-gutter: 1.2cm, row-gutter: 1.6em, inset: (top: 0.4em),")
-        in_grid = true
+      table.insert(pair, block)
+      if #pair == 2 then
+        flush_pair()
       end
-      raw("block(breakable: false, width: 100%)[#set par(justify: false)")
-      for _, inner in ipairs(block.content) do
-        table.insert(out, inner)
-      end
-      raw("],")
     else
       table.insert(out, block)
     end
   end
-  if in_grid then
-    raw(")")
-  end
+  flush_pair()
   if inside then
     raw(SECTION_END)
   end
+  doc.blocks = out
+  return doc
+end
+
+-- For the DOCX: the signatures two by two, as in the PDF, in a table without lines (partnerskab/
+-- docx.py takes its lines away and keeps its rows whole). Each pair is two rows: what stands
+-- above the lines, then the lines, so the lines of a pair are level. The paragraph with the
+-- line to sign on has a style of its own (Underskriftslinje), which leaves room above the line
+-- for a hand-written signature; the rest of a block is Signatur.
+local function styled(blocks, style)
+  if #blocks == 0 then
+    return {}
+  end
+  return { pandoc.Div(blocks, pandoc.Attr("", {}, { ["custom-style"] = style })) }
+end
+
+local function docx_signature_parts(div)
+  local before, line = {}, {}
+  for _, block in ipairs(div.content) do
+    local first = block.content and block.content[1]
+    if first and first.t == "Span" and first.classes:includes("signature-line") then
+      -- The line is typed; 30 of them (about 5 cm) fit in half the page's width in any of the
+      -- fonts Word or LibreOffice may show instead of IBM Plex Sans.
+      block.content[1] = pandoc.Str(string.rep("_", 30))
+      table.insert(line, block)
+    else
+      table.insert(before, block)
+    end
+  end
+  return styled(before, "Signatur"), styled(line, "Underskriftslinje")
+end
+
+local function signatures_side_by_side(doc)
+  local out, run = {}, {}
+  local function flush()
+    if #run == 0 then
+      return
+    end
+    local rows = {}
+    for i = 1, #run, 2 do
+      local left_above, left_line = docx_signature_parts(run[i])
+      local right_above, right_line = {}, {}
+      if run[i + 1] then
+        right_above, right_line = docx_signature_parts(run[i + 1])
+      end
+      table.insert(rows, pandoc.Row({ pandoc.Cell(left_above), pandoc.Cell(right_above) }))
+      table.insert(rows, pandoc.Row({ pandoc.Cell(left_line), pandoc.Cell(right_line) }))
+    end
+    local body = { attr = pandoc.Attr(), body = rows, head = {}, row_head_columns = 0 }
+    local columns = { { pandoc.AlignDefault, 0.5 }, { pandoc.AlignDefault, 0.5 } }
+    table.insert(out, pandoc.Table(pandoc.Caption(), columns, pandoc.TableHead(), { body }, pandoc.TableFoot()))
+    run = {}
+  end
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Div" and block.classes:includes("signature") then
+      table.insert(run, block)
+    else
+      flush()
+      table.insert(out, block)
+    end
+  end
+  flush()
   doc.blocks = out
   return doc
 end
@@ -303,6 +386,9 @@ if typst then
 end
 if FORMAT == "html5" or FORMAT == "html" then
   elements.Table = Table
+end
+if FORMAT == "docx" then
+  return { elements, { Pandoc = signatures_side_by_side } }
 end
 if not typst then
   return { elements }
