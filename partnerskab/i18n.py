@@ -121,6 +121,7 @@ LABELS = {
         "doc_kind": "Partnerskabsaftale",
         "toc_title": "Indhold",
         "key_element": "nøgleelement",
+        "key_element_note": "Nøgleelement 1–10 er Socialstyrelsens ti nøgleelementer i en formel partnerskabsaftale.",
         "sector_label": "Sektor",
         "case_number": "Sagsnr.",
         "case_numbers": "Sagsnumre",
@@ -233,6 +234,8 @@ LABELS = {
         "doc_kind": "Partnership agreement",
         "toc_title": "Contents",
         "key_element": "key element",
+        "key_element_note": "Key elements 1–10 are Socialstyrelsen's (the Danish National Board of Social "
+        "Services) ten key elements of a formal partnership agreement.",
         "sector_label": "Sector",
         "case_number": "Case no.",
         "case_numbers": "Case numbers",

@@ -31,13 +31,16 @@ LOAD = {
         "complex_key": "Et feltnavn skal være en enkel tekst",
         "duplicate_key": "Feltet «{name}» står to gange i samme gruppe (første gang i linje {first}). Slet det ene",
         "root_not_mapping": "Aftalen skal bestå af felter på formen «navn: værdi» øverst i filen",
-        "syntax": "YAML-syntaksfejl: {detail}",
+        "syntax": "YAML kan ikke læse filen her. Tjek indrykning, kolon og anførselstegn (YAML skriver: «{detail}»)",
         "tab": "Tabulatortegn må ikke bruges til indrykning. Brug mellemrum",
         "colon": "Et kolon står et sted, hvor det ikke er tilladt. Sæt teksten i anførselstegn, hvis den indeholder «: »",
         "indent": "Indrykningen passer ikke. Felter på samme niveau skal stå lige under hinanden",
         "missing_colon": "Der mangler et kolon efter et feltnavn, eller indrykningen passer ikke",
         "unclosed_quote": "Et anførselstegn er ikke lukket",
         "unclosed_bracket": "En parentes [ eller { er ikke lukket",
+        "no_value": "Her mangler en værdi, eller den begynder med et tegn, YAML ikke kan læse. Sæt teksten i anførselstegn",
+        "bad_start": "En værdi kan ikke begynde med @, ` eller %. Sæt teksten i anførselstegn",
+        "bad_escape": "En \\ i en tekst i dobbelte anførselstegn bruges på en måde, YAML ikke kender. Brug enkelte anførselstegn (') om teksten",
     },
     "en": {
         "unreadable": "The file cannot be read: {reason}",
@@ -60,13 +63,16 @@ LOAD = {
         "complex_key": "A field name must be plain text",
         "duplicate_key": "The field «{name}» appears twice in the same group (first on line {first}). Delete one",
         "root_not_mapping": "The agreement must consist of fields of the form «name: value» at the top of the file",
-        "syntax": "YAML syntax error: {detail}",
+        "syntax": "YAML cannot read the file here. Check the indentation, colons and quotation marks (YAML says: «{detail}»)",
         "tab": "Tab characters cannot be used for indentation. Use spaces",
         "colon": "A colon stands where it is not allowed. Put the text in quotes if it contains «: »",
         "indent": "The indentation does not match. Fields on the same level must line up",
         "missing_colon": "A colon is missing after a field name, or the indentation does not match",
         "unclosed_quote": "A quotation mark is not closed",
         "unclosed_bracket": "A bracket [ or { is not closed",
+        "no_value": "A value is missing here, or it starts with a character YAML cannot read. Put the text in quotes",
+        "bad_start": "A value cannot start with @, ` or %. Put the text in quotes",
+        "bad_escape": "A \\ in a text in double quotes is used in a way YAML does not know. Put the text in single quotes (')",
     },
 }
 
@@ -79,6 +85,9 @@ _SYNTAX_HINTS = [
     ("found unexpected end of stream", "unclosed_quote"),
     ("did not find expected ',' or", "unclosed_bracket"),
     ("did not find expected '-' indicator", "indent"),
+    ("did not find expected node content", "no_value"),
+    ("found character that cannot start any token", "bad_start"),
+    ("found unknown escape character", "bad_escape"),
 ]
 
 

@@ -103,6 +103,7 @@ def metadata(data: dict, context: dict) -> dict:
         "doc-kind": t["doc_kind"],
         "toc-title": t["toc_title"],
         "key-element": t["key_element"],
+        "key-element-note": t["key_element_note"],
         "page-label": "Side" if context["lang"] == "da" else "Page",
         "page-of": "af" if context["lang"] == "da" else "of",
         "draft": data["status"] == "draft",

@@ -203,6 +203,17 @@ def test_draft_is_marked_on_every_page_in_the_header_and_as_a_banner(built):
     banner = _html(built / "aaby-ungementor.html").select_one(".status-banner.draft")
     assert banner and _flat(banner.get_text()).startswith("UDKAST – Aftalen er ikke underskrevet")
     assert not _html(built / "fjordby-familievenner.html").select(".status-banner")
+    # The PDF's banner has the HTML's colours: a light red box, the word in dark red.
+    css = (ROOT / "templates" / "pandoc" / "agreement.css").read_text(encoding="utf-8")
+    border, background = re.search(
+        r"\.status-banner \{ border-left: 4px solid (#\w{6}); background: (#\w{6})", css
+    ).groups()
+    drawn = PdfReader(built / "aaby-ungementor.pdf").pages[0].get_contents().get_data().decode("latin-1")
+    colours = {
+        tuple(round(float(x) * 255) for x in m) for m in re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) sc", drawn)
+    }
+    for colour in (border, background):
+        assert tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5)) in colours, (colour, colours)
 
 
 def test_english_draft_says_draft(tmp_path):

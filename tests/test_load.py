@@ -53,6 +53,10 @@ def test_positions_are_one_based_line_and_column(write_agreement):
         ("a: b: c\n", 1, 5, "kolon"),
         ("a: 'uafsluttet\n", 2, 1, "anførselstegn"),
         ("a: x\u0007y\n", 1, 5, "kontroltegn"),
+        # PyYAML's own English never reaches the user where we know what it means.
+        ("a: [\n", 2, 1, "Her mangler en værdi"),
+        ("a: @x\n", 1, 4, "En værdi kan ikke begynde med @"),
+        ('a: "C:\\q"\n', 1, 7, "Brug enkelte anførselstegn"),
     ],
 )
 def test_refused_with_position(write_agreement, text, line, column, words):

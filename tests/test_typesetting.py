@@ -253,3 +253,21 @@ def test_the_contents_name_the_ten_key_elements_with_their_pages(built):
         assert f"nøgleelement {number} " in contents
     assert re.search(r"13 Underskrift · nøgleelement 10 [. ]+\d", contents)
     assert re.search(r"3 Aktiviteter [. ]+\d", contents)  # not one of the ten: no note
+
+
+def test_the_contents_say_what_a_key_element_is(built):
+    """A reader who meets «nøgleelement 3» in the contents is told, under them, what it means.
+    (A draft: a signed example's PDF is its sealed copy, made before the note.)"""
+    for example, note in (
+        (
+            "aaby-ungementor",
+            "Nøgleelement 1–10 er Socialstyrelsens ti nøgleelementer i en formel partnerskabsaftale.",
+        ),
+    ):
+        first = " ".join(PdfReader(built / f"{example}.pdf").pages[0].extract_text().split())
+        assert note in first
+        assert (
+            first.index("13 Underskrift")
+            < first.index(note)
+            < first.index("1 Aftalens partnere", first.index(note))
+        )

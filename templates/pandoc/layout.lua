@@ -45,6 +45,8 @@ local function typst_contents()
     "#show outline: set text(size: 9.5pt)",
     "#show outline: set par(justify: false)",
     "#outline(title: text(size: 10.5pt, fill: accent)[#" .. typst_string(meta_labels["toc-title"] or "") .. "], depth: 1)",
+    -- what «nøgleelement N» in the entries means
+    "#block(above: 0.5em, text(size: 8pt, fill: muted)[#" .. typst_string(meta_labels["key-element-note"] or "") .. "])",
     "]",
   }, "\n")
 end
@@ -69,7 +71,11 @@ function Div(el)
     end
     return el.content
   elseif el.classes:includes("status-banner") then
-    if FORMAT == "typst" then
+    if FORMAT == "typst" and el.classes:includes("draft") then
+      -- A draft is marked in red, as in the HTML (agreement.css) and the DOCX; an ended
+      -- agreement in grey.
+      return wrap_typst(el, '#block(width: 100%, inset: 8pt, fill: rgb("#fdecea"), stroke: (left: 3pt + rgb("#a01c1c")))[#show strong: set text(fill: rgb("#a01c1c"))')
+    elseif FORMAT == "typst" then
       return wrap_typst(el, "#block(width: 100%, inset: 8pt, fill: luma(235), stroke: (left: 3pt + luma(90)))[")
     elseif FORMAT == "docx" then
       el.attributes["custom-style"] = "Statusmarkering"
@@ -363,7 +369,7 @@ local function signatures_side_by_side(doc)
 end
 
 local function read_meta(meta)
-  for _, key in ipairs({ "toc-title", "key-element" }) do
+  for _, key in ipairs({ "toc-title", "key-element", "key-element-note" }) do
     if meta[key] then
       meta_labels[key] = pandoc.utils.stringify(meta[key])
     end
