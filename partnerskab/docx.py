@@ -49,6 +49,7 @@ HEADING_NUMBERING = 10
 # inside a bookmark with this prefix (templates/pandoc/layout.lua).
 UNNUMBERED = "unnumbered-"
 MUTED = "555555"
+ACCENT = "0B4F6C"
 DRAFT_RED = "A01C1C"
 SHORT_TABLE = 15  # rows: a table this short is kept on one page
 
@@ -85,6 +86,7 @@ class DocxFrame:
     language: str
     footer: str = ""  # «Version 3 · 12. december 2025»
     author: str = ""  # the lead partner(s)
+    kind: str = ""  # «Partnerskabsaftale»: the line above the title, as in the PDF
 
 
 def w(name: str) -> str:
@@ -182,6 +184,20 @@ def header_part(frame: DocxFrame, width: int) -> bytes:
     else:
         _text(_run(paragraph, 18, MUTED), frame.mark)
     return _serialize(root)
+
+
+def kind_line(body: etree._Element, frame: DocxFrame, width: int) -> None:
+    """The PDF's first line, above the title: the kind of document in capitals at the left, the
+    version and date at the right, over a rule in the accent colour (the style Dokumenttype in
+    the reference document draws it)."""
+    paragraph = etree.Element(w("p"))
+    properties = etree.SubElement(paragraph, w("pPr"))
+    _set(etree.SubElement(properties, w("pStyle")), val="Dokumenttype")
+    _set(etree.SubElement(etree.SubElement(properties, w("tabs")), w("tab")), val="right", pos=str(width))
+    _text(_run(paragraph, 18, ACCENT, bold=True), frame.kind.upper())
+    etree.SubElement(_run(paragraph, 18, MUTED), w("tab"))
+    _text(_run(paragraph, 18, MUTED), frame.footer)
+    body.insert(0, paragraph)
 
 
 def footer_part(frame: DocxFrame, width: int) -> bytes:
@@ -363,6 +379,8 @@ def finish_docx(data: bytes, frame: DocxFrame, stamp: int) -> bytes:
     for paragraph in unnumbered_headings(body):
         _no_number(paragraph)
     keep_tables_together(body)
+    if frame.kind:
+        kind_line(body, frame, width)
     for table in signature_tables(body):
         _without_lines(table)
     _default_language(styles, settings, frame.language)

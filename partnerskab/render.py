@@ -264,6 +264,7 @@ def render(
                 language=meta["lang"],
                 footer=context["version_text"],
                 author=context["author"],
+                kind=t["doc_kind"],
             ),
             stamp,
         )

@@ -395,3 +395,23 @@ def test_a_build_dated_after_2107_still_gets_its_docx(tmp_path):
     with zipfile.ZipFile(out / "aaby-ungementor.docx") as archive:
         assert {item.date_time[:3] for item in archive.infolist()} == {(2107, 12, 31)}
     assert Document(str(out / "aaby-ungementor.docx")).core_properties.created.year == 2110
+
+
+@pytest.mark.parametrize("stem", [e.stem for e in EXAMPLES if load(e).data["status"] == "draft"])
+def test_the_title_block_is_the_pdfs(built, stem):
+    """Above the title the kind of document and the version over a rule, under it the shaded
+    box with status and period, as in the PDF. (Drafts: a signed example's DOCX is its sealed
+    copy, which may be older.)"""
+    data = load(ROOT / "agreements" / f"{stem}.yaml").data
+    document = _document(built, stem)
+    first, title = document.paragraphs[0], document.paragraphs[1]
+    kind = "PARTNERSKABSAFTALE" if data["language"] == "da" else "PARTNERSHIP AGREEMENT"
+    assert first.style.name == "Dokumenttype" and first.text.startswith(f"{kind}\tVersion ")
+    assert first.runs[0].bold and str(first.runs[0].font.color.rgb) == "0B4F6C"
+    assert title.style.name == "Title"
+    rule = first.style.element.find(qn("w:pPr")).find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:color")) == "0B4F6C"
+    [meta] = [p for p in document.paragraphs if p.style.name == "Aftaleoplysninger"]
+    assert meta.text.startswith("Status: Udkast" if data["language"] == "da" else "Status: Draft")
+    shading = meta.style.element.find(qn("w:pPr")).find(qn("w:shd"))
+    assert shading.get(qn("w:fill")) == "EAF1F5"

@@ -243,6 +243,20 @@ def paragraph_border(style, side: str, size: int, colour: str, space: int) -> No
     borders.append(line)
 
 
+def paragraph_shading(style, fill: str) -> None:
+    """A background colour for the paragraphs in a style (shd, after pBdr in pPr)."""
+    ppr = style.element.get_or_add_pPr()
+    shading = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
+        shading.set(qn(key), value)
+    later = [ppr.find(qn(t)) for t in ("w:tabs", "w:spacing", "w:ind", "w:jc", "w:outlineLvl")]
+    later = [e for e in later if e is not None]
+    if later:
+        later[0].addprevious(shading)
+    else:
+        ppr.append(shading)
+
+
 def paragraph_style(styles, name: str, base: str = "Normal"):
     names = [s.name for s in styles]
     style = styles[name] if name in names else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -385,6 +399,21 @@ def reference() -> bytes:
     status.paragraph_format.space_after = Pt(12)
     status.paragraph_format.left_indent = Cm(0.3)
     paragraph_border(status, "left", 24, "5A5A5A", 6)  # a bar at the left, as in the PDF
+    # The box under the title with status, period and case numbers, as in the PDF.
+    meta = paragraph_style(styles, "Aftaleoplysninger")
+    set_fonts(style_rpr(meta))
+    meta.paragraph_format.space_before, meta.paragraph_format.space_after = Pt(6), Pt(12)
+    meta.paragraph_format.left_indent = Cm(0.3)
+    paragraph_border(meta, "left", 24, ACCENT, 6)
+    paragraph_shading(meta, HEADER_FILL)
+    # The first line, above the title (partnerskab/docx.py writes it): the kind of document and
+    # the version over a rule in the accent colour.
+    kind = paragraph_style(styles, "Dokumenttype")
+    set_fonts(style_rpr(kind))
+    font_size(kind, Pt(9))
+    kind.paragraph_format.space_before, kind.paragraph_format.space_after = Pt(0), Pt(10)
+    kind.paragraph_format.keep_with_next = True
+    paragraph_border(kind, "bottom", 10, ACCENT, 3)
 
     for rel in document.part.rels.values():
         if rel.reltype == RT.FONT_TABLE:

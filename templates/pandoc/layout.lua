@@ -58,6 +58,10 @@ function Div(el)
     end
     return {}
   elseif el.classes:includes("agreement-meta") then
+    if FORMAT == "docx" then
+      el.attributes["custom-style"] = "Aftaleoplysninger" -- a shaded box with a bar, as in the PDF
+      return el
+    end
     if FORMAT == "typst" then
       return wrap_typst(el, "#block(width: 100%, inset: (x: 10pt, y: 8pt), fill: fill-head, stroke: (left: 3pt + accent), below: 1.4em)[")
     end
