@@ -102,11 +102,17 @@ def sign_pdf(pdf: bytes, signer, field_name: str, reason: str | None = None) -> 
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
+        md_algorithm=_digest(signer),
         reason=reason,
     )
     out = _signer_class()(meta, signer=signer).sign_pdf(writer)
     return out.getvalue()
+
+
+def _digest(signer) -> str:
+    """SHA-256, as PAdES asks; an Ed25519 or Ed448 key has its own digest built in."""
+    algorithm = signer.signing_cert.public_key.algorithm
+    return {"ed25519": "sha512", "ed448": "shake256"}.get(algorithm, "sha256")
 
 
 def _name_field(writer, field_name: str, label: str, generic) -> None:

@@ -268,7 +268,7 @@ def certificates(tmp_path_factory) -> dict[str, Path]:
     """A test CA, and two signatories: one with an RSA key, one with an ECDSA (P-256) key."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
@@ -316,6 +316,7 @@ def certificates(tmp_path_factory) -> dict[str, Path]:
         ),
         ("soeren", "Søren Ørum", "Familiestøtten Fjordby", ec.generate_private_key(ec.SECP256R1())),
         ("expired", "Udløbet Underskriver", "Fjordby Kommune", ec.generate_private_key(ec.SECP256R1())),
+        ("ed25519", "Ella Edwards", "Familiestøtten Fjordby", ed25519.Ed25519PrivateKey.generate()),
     ):
         ends = now - dt.timedelta(days=2) if label == "expired" else now + dt.timedelta(days=30)
         cert = (
@@ -377,6 +378,19 @@ def test_an_expired_certificate_does_not_sign_and_verify_says_it_has_expired(
     )
     assert _print_signatures([old], None, [b"ca"]) is False
     assert "certifikatet udløb 31. januar 2026 og kan ikke kontrolleres" in capsys.readouterr().out
+
+
+def test_an_ed25519_certificate_signs_with_its_own_digest(sealed, certificates):
+    """Ed25519 has SHA-512 built in; asking it for SHA-256 failed with pyHanko's English."""
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    result = sign(sealed, pdf, certificates["ed25519"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    signed = folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf"
+    report = cli(sealed, "verify", str(signed), "--trust", str(certificates["ca"]))
+    assert report.returncode == 0, report.stdout + report.stderr
+    assert (
+        "Underskrift 1: Ella Edwards (Familiestøtten Fjordby)" in report.stdout and "intakt" in report.stdout
+    )
 
 
 def test_ctrl_d_at_the_password_prompt_signs_nothing(sealed, certificates):
