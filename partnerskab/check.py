@@ -178,8 +178,8 @@ def check_schema(source: Source) -> list[Problem]:
                 kind,
                 where,
                 template=template,
-                limit=error.validator_value,
-                count=count,
+                limit=_number(error.validator_value, lang),
+                count=_number(count, lang),
                 are=are,
                 **common,
             )
@@ -188,11 +188,7 @@ def check_schema(source: Source) -> list[Problem]:
             add(path, kind, where, template=template, **common)
         elif kind in ("minimum", "maximum", "exclusiveMinimum"):
             template = {"exclusiveMinimum": "exclusive_minimum"}.get(kind, kind)
-            # 1.000.000 and 0,01 as a Danish reader writes them; a year stays 2100
-            limit = error.validator_value
-            whole = isinstance(limit, int) and abs(limit) < 10000
-            shown_limit = limit if whole else Formats(lang).number(limit)
-            add(path, kind, where, template=template, limit=shown_limit, **common)
+            add(path, kind, where, template=template, limit=_number(error.validator_value, lang), **common)
         elif kind == "uniqueItems":
             add(path, kind, where, template="unique", **common)
         else:
@@ -206,6 +202,13 @@ def check_schema(source: Source) -> list[Problem]:
         if isinstance(value, float) and value.is_integer():  # others already failed "type"
             add(path, "type", source.position(path), **_decimal_number(path, typed, value, lang))
     return problems
+
+
+def _number(value, lang: str):
+    """A limit or a count as a reader writes it: 1.000.000, 20.000 and 0,01; a year or a
+    number below 10.000 stays as it is (2100)."""
+    whole = isinstance(value, int) and abs(value) < 10000
+    return value if whole else Formats(lang).number(value)
 
 
 # 250.000 or 1.500.000: whole kroner written with Danish thousands separators.

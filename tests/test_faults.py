@@ -529,7 +529,7 @@ def test_status_as_markdown_escapes_every_value(monkeypatch, tmp_path, capsys):
     "field, length, words",
     [
         ("title", 256, "Aftalens titel er for lang: højst 255 tegn, men der er 256"),
-        ("vision", 20_001, "Vision er for lang: højst 20000 tegn, men der er 20001"),
+        ("vision", 20_001, "Vision er for lang: højst 20.000 tegn, men der er 20.001"),
         ("text", 2_001, "Målet er for lang: højst 2000 tegn, men der er 2001"),
     ],
 )
@@ -634,7 +634,25 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 from partnerskab import workers
 from partnerskab.load import load
-from tests.test_faults import _pandocs
+import os
+from tests.test_faults import _pandocs as _all_pandocs
+
+
+def _descends(pid, ancestor):
+    while pid > 1:
+        if pid == ancestor:
+            return True
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                pid = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+    return False
+
+
+def _pandocs():  # ours only: another build on the machine may run its own
+    return {p for p in _all_pandocs() if _descends(p, os.getpid())}
+
 
 data = load(sys.argv[1] + "/agreements/norreby-reading-friends.yaml").data
 count = workers.TASKS_PER_WORKER + 2
