@@ -1,8 +1,12 @@
 """Danish (and English) typesetting of what people typed, for the documents only.
 
-Two things change, and nothing else:
+Three things change, and nothing else:
 - quotation marks: a pair of typed straight quotes "…" becomes »…« in Danish and “…” in
   English; a quote without its partner stays as typed;
+- an apostrophe becomes the typographic one, ’ (U+2019), in both languages: between two
+  letters or digits («association’s», «PDF’en», «it’s») and after the s of a plural
+  («months’ notice»), unless the text also has a straight single quote that opens a word
+  ('…'), where a closing mark could not be told from an apostrophe;
 - spaces that Danish typesetting keeps (Retskrivningsordbogen, and any municipal style
   guide) become no-break spaces (U+00A0), so a line never breaks inside a phone number
   («+45 87 65 43 21»), between postcode and town («8000 Aarhus C»), after § («§ 18»),
@@ -44,6 +48,12 @@ _RULES = (
 )
 
 
+APOSTROPHE = "\u2019"
+_INSIDE_WORD = re.compile(r"(?<=[^\W_])'(?=[^\W_])")
+_AFTER_PLURAL = re.compile(r"(?<=[^\W_]s)'(?![^\W_])")
+_OPENING_SINGLE = re.compile(r"(?:^|(?<=[\s(\[{/–—-]))'(?=[^\W_])")
+
+
 def typeset(text, lang: str = "da"):
     """`text` with its quotation marks and kept spaces set for `lang` (None stays None)."""
     if not isinstance(text, str) or not text:
@@ -51,6 +61,8 @@ def typeset(text, lang: str = "da"):
     opening, closing = QUOTES.get(lang, QUOTES["da"])
     if '"' in text:
         text = _QUOTED.sub(lambda m: f"{opening}{m[1]}{closing}", text)
+    if "'" in text and not _OPENING_SINGLE.search(text):
+        text = _AFTER_PLURAL.sub(APOSTROPHE, _INSIDE_WORD.sub(APOSTROPHE, text))
     if " " in text:
         for pattern, replacement in _RULES:
             text = pattern.sub(replacement, text)

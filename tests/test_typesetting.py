@@ -144,6 +144,12 @@ def test_typeset_rules():
         'kaldet "Flere i job".': "kaldet »Flere i job«.",
         'et "ord uden slutning': 'et "ord uden slutning',
         'tommer: 5"': 'tommer: 5"',
+        # apostrophes: in a word and after a plural s, but not beside a quote opened with '
+        "PDF'en og CVR'en": "PDF\u2019en og CVR\u2019en",
+        "the association's newsletter and three months' notice": (
+            "the association\u2019s newsletter and three months\u2019 notice"
+        ),
+        "han sagde 'nej' og det's sådan": "han sagde 'nej' og det's sådan",
     }
     for typed, shown in cases.items():
         assert typeset(typed) == shown, typed
@@ -158,7 +164,13 @@ def test_quotes_are_danish_in_danish_and_english_in_english(tmp_path):
         '  vision: \'Vi kalder det "Familievenner", og "pas på" betyder noget.\'',
     )
     en = NORREBY.read_text(encoding="utf-8")
-    en = re.sub(r"^  vision: .*$", "  vision: 'We call it \"Reading Friends\".'", en, count=1, flags=re.M)
+    en = re.sub(
+        r"^  vision: .*$",
+        "  vision: 'We call it \"Reading Friends\", the association''s own.'",
+        en,
+        count=1,
+        flags=re.M,
+    )
     (folder / "dansk.yaml").write_text(da, encoding="utf-8")
     (folder / "engelsk.yaml").write_text(en, encoding="utf-8")
     seal_if_signed(folder / "dansk.yaml")
@@ -168,7 +180,7 @@ def test_quotes_are_danish_in_danish_and_english_in_english(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     for stem, shown in (
         ("dansk", "Vi kalder det »Familievenner«, og »pas på« betyder noget."),
-        ("engelsk", "We call it \u201cReading Friends\u201d."),
+        ("engelsk", "We call it \u201cReading Friends\u201d, the association\u2019s own."),
     ):
         pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out / f"{stem}.pdf").pages)
         html = BeautifulSoup((out / f"{stem}.html").read_text(encoding="utf-8"), "html.parser").get_text()
