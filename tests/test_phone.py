@@ -337,3 +337,29 @@ def test_title_block_and_footer_show_the_version(site, example):  # noqa: F811
     footer = soup.select("main > footer.document-footer")
     assert len(footer) == 1 and footer[0] is soup.main.find_all(recursive=False)[-1]
     assert text(footer[0]) == f"{text(soup.h1)} · {version}"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_the_lines_to_sign_on_are_level_side_by_side_and_stacked_on_a_phone(browser, tmp_path, viewport):  # noqa: F811
+    """A party with a long name pushes nothing down in its neighbour's block: side by side the
+    two lines stand at the same height; on a phone the blocks stand one under the other."""
+    text = FJORDBY.read_text(encoding="utf-8").replace("\nstatus: signed\n", "\nstatus: draft\n", 1)
+    long_name = "Familiestøtten Fjordby, en frivillig forening for småbørnsfamilier i hele kommunen"
+    text = text.replace("    name: Familiestøtten Fjordby\n", f"    name: {long_name}\n", 1)
+    path = agreements_folder(tmp_path) / "lange-navne.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("build", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = open_page(browser, (tmp_path / "out" / "lange-navne.html").as_uri(), viewport)
+    try:
+        lines = page.evaluate(
+            "[...document.querySelectorAll('.signature-line')].map(e => e.getBoundingClientRect())"
+            ".map(r => ({top: Math.round(r.top), left: Math.round(r.left)}))"
+        )
+        assert len(lines) == 2, lines
+        if viewport is DESKTOP:
+            assert lines[0]["top"] == lines[1]["top"] and lines[0]["left"] < lines[1]["left"], lines
+        else:
+            assert lines[0]["top"] < lines[1]["top"] and lines[0]["left"] == lines[1]["left"], lines
+    finally:
+        page.context.close()

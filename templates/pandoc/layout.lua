@@ -372,6 +372,29 @@ local function signatures_side_by_side(doc)
   return doc
 end
 
+-- For the HTML: each run of signatures in a grid (agreement.css), two or more side by side
+-- where there is room, so that the lines of a row can stand level.
+local function signature_grid(doc)
+  local out, run = {}, {}
+  local function flush()
+    if #run > 0 then
+      table.insert(out, pandoc.Div(run, pandoc.Attr("", { "signature-grid" })))
+      run = {}
+    end
+  end
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Div" and block.classes:includes("signature") then
+      table.insert(run, block)
+    else
+      flush()
+      table.insert(out, block)
+    end
+  end
+  flush()
+  doc.blocks = out
+  return doc
+end
+
 local function read_meta(meta)
   for _, key in ipairs({ "toc-title", "key-element", "key-element-note" }) do
     if meta[key] then
@@ -399,6 +422,9 @@ if FORMAT == "html5" or FORMAT == "html" then
 end
 if FORMAT == "docx" then
   return { elements, { Pandoc = signatures_side_by_side } }
+end
+if FORMAT == "html5" or FORMAT == "html" then
+  return { elements, { Pandoc = signature_grid } }
 end
 if not typst then
   return { elements }
