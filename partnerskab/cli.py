@@ -220,6 +220,11 @@ def agreement_files(given: list[str] | None = None) -> list[str]:
     return [str(p.relative_to(Path.cwd())) if p.is_relative_to(Path.cwd()) else str(p) for p in found]
 
 
+def _none_found(given: list[str] | None) -> str:
+    where = ", ".join(printable(g) for g in given) if given else "agreements/"
+    return f"Ingen aftaler (*.yaml) fundet i {where}."
+
+
 class Progress:
     """Live progress on a terminal once a build takes over a second ([37/200] navn); plain
     lines in a CI log. Problems go to stdout as each agreement finishes."""
@@ -324,7 +329,7 @@ def _build_files(args, pandoc) -> int:
 
     files = agreement_files(args.files)
     if not files:
-        print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
+        print(_none_found(args.files), file=sys.stderr)
         return 1
     out = Path(args.out)
     if not usable_output_folder(args.out, files):
@@ -354,7 +359,7 @@ def _validate(args) -> int:
         return write_schema(Path(args.write_schema))
     files = agreement_files(args.files)
     if not files:
-        print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
+        print(_none_found(args.files), file=sys.stderr)
         return 1
     failed, collected = 0, []
     for path in files:
@@ -386,15 +391,17 @@ INTERRUPTED = "Afbrudt. Filer, der var ved at blive skrevet, er ikke gemt; kør 
 
 
 class _Sturdy:
-    """stdout or stderr as the commands write to them. What they show never decides how a
-    command ends: a reader that has gone (`build | head -1`), a full disk (`> /dev/full`) or a
-    closed stream (`>&-`) only silences the stream, and the command finishes its work and ends
-    with its own code. A character the stream's encoding lacks (PYTHONIOENCODING=ascii) is
-    written as an escape (\\xe6) instead of stopping the command."""
+    """stdout or stderr as the commands write to them. A reader that has gone (`build | head
+    -1`) or a closed stream (`>&-`) only silences the stream: the command finishes its work and
+    ends with its own code. A full disk or a failing device (`> /dev/full`) silences it too, and
+    the command then ends with 1, for its output (a JSON report, a diff) is lost (`lost`). A
+    character the stream's encoding lacks (PYTHONIOENCODING=ascii) is written as an escape
+    (\\xe6) instead of stopping the command."""
 
     def __init__(self, stream):
         self._stream = stream
         self._broken = stream is None
+        self.lost: OSError | None = None
         if hasattr(stream, "reconfigure"):
             try:
                 stream.reconfigure(errors="backslashreplace")
@@ -405,16 +412,21 @@ class _Sturdy:
         if not self._broken:
             try:
                 self._stream.write(text)
-            except (OSError, ValueError):  # a closed pipe or file, a full disk
-                self._broken = True
+            except (OSError, ValueError) as exc:  # a closed pipe or file, a full disk
+                self._fail(exc)
         return len(text)
 
     def flush(self) -> None:
         if not self._broken:
             try:
                 self._stream.flush()
-            except (OSError, ValueError):
-                self._broken = True
+            except (OSError, ValueError) as exc:
+                self._fail(exc)
+
+    def _fail(self, exc: Exception) -> None:
+        self._broken = True
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            self.lost = exc
 
     def isatty(self) -> bool:
         return not self._broken and self._stream.isatty()
@@ -431,6 +443,18 @@ def _sturdy_streams() -> None:
             setattr(sys, name, _Sturdy(getattr(sys, name)))
 
 
+def _lost_output(code: int) -> int:
+    """`code`, or 1 when what the command wrote could not all be written (a full disk)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, _Sturdy):
+            stream.flush()
+    lost = [s.lost for s in (sys.stdout, sys.stderr) if isinstance(s, _Sturdy) and s.lost]
+    if not lost:
+        return code
+    print(f"build.py: fejl: udskriften kunne ikke skrives: {os_reason(lost[0])}", file=sys.stderr)
+    return code or 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM (a CI job cancelled, `kill`) stop it the same way:
     workers and their files are cleaned up, one Danish line, exit 130."""
@@ -444,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
         code = _run(argv)
         if stop_requested():  # a stop that arrived where Python could not raise it (during a fork)
             raise KeyboardInterrupt
-        return code
+        return _lost_output(code)
     except KeyboardInterrupt:
         # Ignored from here to the end: Python sets its own handlers back to the default while it
         # shuts down, and a second SIGTERM then would end us with -15 instead of 130.
@@ -497,7 +521,7 @@ def _run(argv: list[str] | None) -> int:
 
         files = agreement_files(args.files)
         if not files:
-            print("Ingen aftaler fundet i agreements/.", file=sys.stderr)
+            print(_none_found(args.files), file=sys.stderr)
             return 1
         if not usable_output_folder(args.out, files):
             return 2

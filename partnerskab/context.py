@@ -136,10 +136,9 @@ def period_summary(term: timeline.Term, fmt: Formats, on: dt.date | None = None)
     if term.mode == timeline.UNTIL_TERMINATED:
         return fmt.t["meta_open"].format(start=start)
     if term.mode == timeline.AUTOMATIC:
-        current = term.period_end(on) if on and term.effective_end and on > term.effective_end else None
-        if current and term.period_months:
-            begins = timeline.add_months(current, -term.period_months) + dt.timedelta(days=1)
-            return fmt.t["meta_renewed"].format(start=day(begins), end=day(current), first=start)
+        renewed = term.renewed_period(on) if on else None
+        if renewed:
+            return fmt.t["meta_renewed"].format(start=day(renewed[0]), end=day(renewed[1]), first=start)
         return fmt.t["meta_automatic"].format(start=start, end=end)
     return f"{start} – {end}"
 
@@ -345,13 +344,14 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
 
 
 def signed_version(data: dict) -> int | None:
-    """The version the signatures were given to: 1 plus the amendments dated on or before the
-    latest signature. None when no signature is dated."""
+    """The version the first signature was given to: 1 plus the amendments dated before it (an
+    amendment of the same day counts as after it: which came first, the date cannot say). None
+    when no signature is dated."""
     dates = [str(s["date"]) for s in data["signatures"] if s.get("date")]
     if not dates:
         return None
     amendments = (data.get("changes") or {}).get("amendments", [])
-    return 1 + sum(1 for a in amendments if str(a["date"]) <= max(dates))
+    return 1 + sum(1 for a in amendments if str(a["date"]) < min(dates))
 
 
 def signed_note(data: dict, fmt: Formats) -> str:

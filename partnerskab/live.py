@@ -246,10 +246,14 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
     def watch_files() -> None:
         import watchfiles
 
+        said, pause = None, STEP_MS / 1000
         while True:  # the watcher is started again when it fails, so saves are never missed silently
+            present = [f for f in folders if os.path.isdir(f)]  # a checkout may have removed one
             try:
+                if not present:
+                    raise FileNotFoundError("ingen af mapperne findes")
                 for changes in watchfiles.watch(
-                    *folders,
+                    *present,
                     debounce=DEBOUNCE_MS,
                     step=STEP_MS,
                     raise_interrupt=False,
@@ -262,10 +266,12 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
                 return
             except Exception as exc:  # watchfiles' own errors, e.g. a file name that is not UTF-8
                 detail = printable(str(exc))
-                print(
-                    f"Forhåndsvisningen holder øje med filerne igen efter en fejl: {detail}", file=sys.stderr
-                )
-                time.sleep(STEP_MS / 1000)
+                if detail != said:  # once, not at every attempt
+                    message = f"Forhåndsvisningen holder øje med filerne igen efter en fejl: {detail}"
+                    print(message, file=sys.stderr)
+                    said, pause = detail, STEP_MS / 1000
+                time.sleep(pause)
+                pause = min(pause * 2, 2.0)  # the same failure again: wait longer, up to 2 s
 
     threading.Thread(target=listen, daemon=True).start()
     threading.Thread(target=watch_files, daemon=True).start()

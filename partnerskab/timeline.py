@@ -67,6 +67,13 @@ class Term:
         has no last day (it runs until terminated, or renews automatically)."""
         return self.effective_end if self.mode == FIXED else None
 
+    def _periods_after_first(self, on: dt.date) -> int:
+        """How many renewals have begun by `on` (0: the first period is running)."""
+        periods = 0
+        while add_months(self.effective_end, periods * self.period_months) < on and periods < 100_000:
+            periods += 1
+        return periods
+
     def period_end(self, on: dt.date) -> dt.date | None:
         """The end of the period running on `on` (or the first period, before the start)."""
         end = self.effective_end
@@ -74,10 +81,20 @@ class Term:
             return end
         if self.mode == UNTIL_TERMINATED or end is None or not self.period_months:
             return None
-        periods = 0
-        while add_months(end, periods * self.period_months) < on and periods < 100_000:
-            periods += 1
-        return add_months(end, periods * self.period_months)
+        return add_months(end, self._periods_after_first(on) * self.period_months)
+
+    def renewed_period(self, on: dt.date) -> tuple[dt.date, dt.date] | None:
+        """(first day, last day) of the renewal running on `on`, counted from the end of the
+        first period (so a month end clamped in one period does not shift the next); None while
+        the first period runs or when the agreement does not renew itself."""
+        if self.mode != AUTOMATIC or self.effective_end is None or not self.period_months:
+            return None
+        periods = self._periods_after_first(on)
+        if periods == 0:
+            return None
+        previous_end = add_months(self.effective_end, (periods - 1) * self.period_months)
+        this_end = add_months(self.effective_end, periods * self.period_months)
+        return previous_end + dt.timedelta(days=1), this_end
 
     def next_date(self, on: dt.date) -> tuple[dt.date | None, str]:
         """The next date someone must act on, and what it is: "end" (the agreement or its

@@ -54,6 +54,18 @@ _AFTER_PLURAL = re.compile(r"(?<=[^\W_]s)'(?![^\W_])")
 _OPENING_SINGLE = re.compile(r"(?:^|(?<=[\s(\[{/–—-]))'(?=[^\W_])")
 
 
+_WORD = re.compile(r"\S*'\S*")
+
+
+def _apostrophes(word: re.Match) -> str:
+    """A word's apostrophes, set; an e-mail address or a web address stays as typed: an
+    apostrophe is a legal character in both, and another would make them wrong."""
+    text = word[0]
+    if "@" in text or "://" in text or text.lower().startswith("www."):
+        return text
+    return _AFTER_PLURAL.sub(APOSTROPHE, _INSIDE_WORD.sub(APOSTROPHE, text))
+
+
 def typeset(text, lang: str = "da"):
     """`text` with its quotation marks and kept spaces set for `lang` (None stays None)."""
     if not isinstance(text, str) or not text:
@@ -62,7 +74,7 @@ def typeset(text, lang: str = "da"):
     if '"' in text:
         text = _QUOTED.sub(lambda m: f"{opening}{m[1]}{closing}", text)
     if "'" in text and not _OPENING_SINGLE.search(text):
-        text = _AFTER_PLURAL.sub(APOSTROPHE, _INSIDE_WORD.sub(APOSTROPHE, text))
+        text = _WORD.sub(_apostrophes, text)
     if " " in text:
         for pattern, replacement in _RULES:
             text = pattern.sub(replacement, text)

@@ -132,7 +132,7 @@ def test_missing_end_date_names_the_element(write_agreement):
         (
             "    minimum_hours: 4\n",
             "    minimum_hours: 0\n",
-            "Mindste antal timer skal være større end 0, ikke 0 (resources[0].minimum_hours)",
+            "Mindste antal timer skal være mindst 0,01, ikke 0 (resources[0].minimum_hours)",
         ),
         (
             "      email: mae@fjordby.example\n",

@@ -869,13 +869,27 @@ def test_a_reader_that_goes_away_does_not_cut_the_build_short(tmp_path):
     )
 
 
-@pytest.mark.parametrize("where", ["/dev/full", "closed"])
-def test_a_full_or_closed_output_does_not_change_the_result(where):
-    """`validate > /dev/full` and `validate >&-` end as validate does, with nothing on stderr."""
+@pytest.mark.parametrize(
+    "where, files, code, says",
+    [
+        # a closed output only silences the command: it ends as it would have
+        ("closed", [str(EXAMPLES[0])], 0, ""),
+        ("closed", [str(EXAMPLES[0]), "does-not-exist.yaml"], 1, ""),
+        # a full disk loses what it wrote (a report, a diff): it says so and ends with 1
+        (
+            "/dev/full",
+            [str(EXAMPLES[0]), "--format", "json"],
+            1,
+            "udskriften kunne ikke skrives: disken er fuld",
+        ),
+    ],
+    ids=["closed-valid", "closed-invalid", "full"],
+)
+def test_a_closed_output_is_silence_and_a_full_one_a_failure(where, files, code, says):
     stdout = open(where, "w") if where != "closed" else None  # noqa: SIM115
     try:
         result = subprocess.run(
-            [sys.executable, str(ROOT / "build.py"), "validate", str(EXAMPLES[0]), "does-not-exist.yaml"],
+            [sys.executable, str(ROOT / "build.py"), "validate", *files],
             stdout=stdout if stdout else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -887,7 +901,8 @@ def test_a_full_or_closed_output_does_not_change_the_result(where):
     finally:
         if stdout:
             stdout.close()
-    assert result.returncode == 1 and result.stderr == "", result.stderr
+    assert result.returncode == code, result.stderr
+    assert (says in result.stderr if says else result.stderr == "") and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])

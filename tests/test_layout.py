@@ -347,6 +347,11 @@ def test_signatures_from_before_an_amendment_say_which_version_they_were_given_t
     resigned = re.sub(r"date: 2025-12-1\d", "date: 2026-09-15", FJORDBY_TEXT)
     pdf, _, _ = _build(tmp_path / "igen", "igen", resigned)
     assert "Underskrifterne nedenfor blev givet" not in " ".join(_pages(pdf))
+    # One partner signed again after the amendment, the other did not: the first signature
+    # was still given to version 1, so the note stays.
+    one_again = FJORDBY_TEXT.replace("date: 2025-12-12", "date: 2026-09-15", 1)
+    pdf, _, _ = _build(tmp_path / "en", "en-igen", one_again)
+    assert note in " ".join(_pages(pdf))
 
 
 def test_no_empty_deadline_column_when_no_goal_has_a_deadline(tmp_path):

@@ -526,6 +526,20 @@ def test_next_dates_for_each_kind_of_term():
         "notice",
     )  # too late: next period
     assert renewing.period_end(dt.date(2026, 11, 29)) == dt.date(2027, 7, 31)
+    assert renewing.renewed_period(dt.date(2026, 7, 31)) is None  # the first period still runs
+    assert renewing.renewed_period(dt.date(2026, 11, 29)) == (dt.date(2026, 8, 1), dt.date(2027, 7, 31))
+    # Counted from the first period's end: a month end clamped in February does not shift March.
+    monthly = timeline.term(
+        {
+            "duration": {
+                "start": "2025-12-01",
+                "end": "2026-01-29",
+                "renewal": {"mode": "automatic", "period_months": 1},
+            }
+        }
+    )
+    assert monthly.renewed_period(dt.date(2026, 2, 15)) == (dt.date(2026, 1, 30), dt.date(2026, 2, 28))
+    assert monthly.renewed_period(dt.date(2026, 3, 5)) == (dt.date(2026, 3, 1), dt.date(2026, 3, 29))
     assert timeline.term(load(OPEN).data).next_date(dt.date(2026, 11, 29)) == (dt.date(2027, 6, 30), "review")
     extended = timeline.term(load(FOUNDATION).data)
     assert (extended.end, extended.effective_end) == (dt.date(2027, 12, 31), dt.date(2028, 12, 31))

@@ -150,6 +150,10 @@ def test_typeset_rules():
             "the association\u2019s newsletter and three months\u2019 notice"
         ),
         "han sagde 'nej' og det's sådan": "han sagde 'nej' og det's sådan",
+        # an address keeps its apostrophe, or it would be another address
+        "o'brien@x.dk og https://x.dk/children's-books, www.o'neill.dk og PDF'en": (
+            "o'brien@x.dk og https://x.dk/children's-books, www.o'neill.dk og PDF\u2019en"
+        ),
     }
     for typed, shown in cases.items():
         assert typeset(typed) == shown, typed
