@@ -84,7 +84,10 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
             return 2
         print(f"Forhåndsvisning: {value}\nGem en aftale, så opdateres siden. Stop med Ctrl-C.", flush=True)
 
+        recorded = False  # whether a build has left its record (state.py) in the output folder
+
         def build(paths: list[str], register: bool, first: bool = False) -> None:
+            nonlocal recorded
             started = time.monotonic()
             outcomes, _ = build_files(paths, out, False, jobs, pool=pool)
             try:
@@ -114,15 +117,19 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
                         "built": clock,
                     }
                 )
+            # Noted before the pages hear of the build: a folder deleted the moment they do
+            # (`make clean`) must find the record noted, or nothing would be built again.
+            recorded = (out / STATE_FILE).is_file()
             parent_end.send(("built", states))
 
         build(list(watched.values()), register=every, first=True)
-        recorded = (out / STATE_FILE).is_file()  # the build's record (state.py) is there
         while True:
             check_stop()
             kind, changed = parent_end.recv()
+            gone = kind == "output-gone"  # the output folder was deleted (the server saw it)
             while parent_end.poll(0):  # saves that came during the last build: one build for all
-                changed = [*changed, *parent_end.recv()[1]]
+                more_kind, more = parent_end.recv()
+                gone, changed = gone or more_kind == "output-gone", [*changed, *more]
             paths, removed = [], []
             for path in changed:
                 shown = watched.get(path)
@@ -136,13 +143,13 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
             for shown in removed:
                 watched.pop(str(Path(shown).resolve()), None)
                 parent_end.send(("removed", Path(shown).stem))
-            if paths and recorded and not (out / STATE_FILE).is_file():
+            if (paths or gone) and recorded and not (out / STATE_FILE).is_file():
                 # The output folder was emptied or deleted while the preview ran (`make clean`):
-                # every agreement is built again, not only the one saved, so every page is back.
+                # every agreement is built again, not only the one saved, so every page is back;
+                # when the folder itself was deleted, at once, without a save.
                 paths = list(watched.values())
             if paths:
                 build(sorted(set(paths)), register=every)
-                recorded = (out / STATE_FILE).is_file()
     except (KeyboardInterrupt, EOFError):
         pass
     finally:
@@ -243,6 +250,41 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
         except (EOFError, OSError):
             os._exit(0)
 
+    sending = threading.Lock()  # two watchers tell the builder; a Connection is not thread-safe
+
+    def tell(message: tuple) -> None:
+        try:
+            with sending:
+                connection.send(message)
+        except OSError:  # the builder has gone
+            os._exit(0)
+
+    def watch_output() -> None:
+        """`make clean` or a deleted output folder while nothing is saved: the builder builds
+        every page again at once, so the open pages come back by themselves."""
+        import watchfiles
+
+        target = str(out.resolve())
+
+        def gone(change, path: str) -> bool:
+            return change == watchfiles.Change.deleted and os.path.abspath(path) == target
+
+        while True:
+            try:
+                for _ in watchfiles.watch(
+                    os.path.dirname(target),
+                    watch_filter=gone,
+                    recursive=False,
+                    debounce=DEBOUNCE_MS,
+                    step=STEP_MS,
+                    raise_interrupt=False,
+                    ignore_permission_denied=True,
+                ):
+                    tell(("output-gone", []))
+                return
+            except Exception:  # the folder above it has gone too: a save rebuilds all (builder)
+                time.sleep(2)
+
     def watch_files() -> None:
         import watchfiles
 
@@ -259,10 +301,7 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
                     raise_interrupt=False,
                     ignore_permission_denied=True,
                 ):
-                    try:
-                        connection.send(("changed", sorted({str(Path(p).resolve()) for _, p in changes})))
-                    except OSError:
-                        os._exit(0)
+                    tell(("changed", sorted({str(Path(p).resolve()) for _, p in changes})))
                 return
             except Exception as exc:  # watchfiles' own errors, e.g. a file name that is not UTF-8
                 detail = printable(str(exc))
@@ -275,6 +314,7 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
 
     threading.Thread(target=listen, daemon=True).start()
     threading.Thread(target=watch_files, daemon=True).start()
+    threading.Thread(target=watch_output, daemon=True).start()
     server.serve_forever()
 
 

@@ -350,3 +350,33 @@ def test_a_file_name_that_is_not_utf8_does_not_stop_the_watching(preview):
     preview.process.send_signal(signal.SIGINT)
     output = preview.output()
     assert "holder øje med filerne igen efter en fejl" in output and "Traceback" not in output
+
+
+def test_a_deleted_output_folder_comes_back_without_a_save(tmp_path):
+    """`make clean` while the preview runs and nothing is saved: the pages are built again at
+    once, so an open page that reloads finds its document."""
+    import shutil
+
+    from .conftest import copy_project
+
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project", examples=False)
+    (project / "agreements" / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
+    process = watch(tmp_path, project=project)
+    out = tmp_path / "out"
+    try:
+        url = first_line(process).split()[-1]
+        before = events(url, lambda s: s["agreements"].get(STEM, {}).get("ok"))["agreements"][STEM]["version"]
+        shutil.rmtree(out)
+        events(url, lambda s: s["agreements"][STEM]["version"] > before)
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while not (out / f"{STEM}.html").is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for name in (f"{STEM}.pdf", f"{STEM}.html", f"{STEM}.docx"):
+            assert (out / name).is_file(), name
+        assert any((out / "fonts").glob("*.woff2"))
+    finally:
+        process.send_signal(signal.SIGINT)
+        out_text, err = process.communicate(timeout=60)
+    assert process.returncode == 0, out_text + err
+    assert "Traceback" not in err
