@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .i18n import Formats
-from .messages import ARGPARSE, BUILD_TOOLS_MISSING, os_reason
+from .messages import ARGPARSE, BUILD_TOOLS_MISSING, COMMANDS, os_reason
 from .pipeline import validate_file
 from .problems import format_github, format_json, format_markdown, format_text
 from .stopping import request_stop, stop_requested
@@ -91,9 +91,9 @@ def _whole(least: int):
         try:
             number = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"«{printable(text)}» er ikke et helt tal") from None
+            raise argparse.ArgumentTypeError(COMMANDS["not_whole"].format(text=printable(text))) from None
         if number < least:
-            raise argparse.ArgumentTypeError(f"skal være mindst {least}, ikke {number}")
+            raise argparse.ArgumentTypeError(COMMANDS["at_least"].format(least=least, number=number))
         return number
 
     return parse
@@ -222,7 +222,7 @@ def agreement_files(given: list[str] | None = None) -> list[str]:
 
 def _none_found(given: list[str] | None) -> str:
     where = ", ".join(printable(g) for g in given) if given else "agreements/"
-    return f"Ingen aftaler (*.yaml) fundet i {where}."
+    return COMMANDS["none_found"].format(where=where)
 
 
 class Progress:
@@ -295,18 +295,14 @@ def usable_output_folder(given: str, files: list[str]) -> bool:
     root of the disk or of this project, the agreements' own folder, or sealed/ or .git or a
     folder inside them: the documents would mix with what they are made from and kept by."""
     if not given.strip():
-        print("build.py: fejl: --out skal være navnet på en mappe", file=sys.stderr)
+        print(COMMANDS["out_empty"], file=sys.stderr)
         return False
     out = Path(given)
     target = out.resolve()
     sources = {Path(f).resolve().parent for f in files} | {AGREEMENTS}
     kept = {folder.parent / name for folder in sources for name in (".git", "sealed")}
     if target in {Path(target.anchor), ROOT} | sources or any(target.is_relative_to(f) for f in kept):
-        print(
-            f"build.py: fejl: dokumenterne kan ikke lægges i {printable(out)}: det er roden af disken eller "
-            "projektet, eller en mappe med aftaler, segl eller git. Vælg en mappe for sig, fx --out build",
-            file=sys.stderr,
-        )
+        print(COMMANDS["out_mixes"].format(out=printable(out)), file=sys.stderr)
         return False
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -319,7 +315,7 @@ def usable_output_folder(given: str, files: list[str]) -> bool:
         os.unlink(probe)
     except OSError as exc:
         reason = os_reason(exc)
-        print(f"build.py: fejl: der kan ikke skrives i mappen {printable(out)}: {reason}", file=sys.stderr)
+        print(COMMANDS["out_unwritable"].format(out=printable(out), reason=reason), file=sys.stderr)
         return False
     return True
 
@@ -451,7 +447,7 @@ def _lost_output(code: int) -> int:
     lost = [s.lost for s in (sys.stdout, sys.stderr) if isinstance(s, _Sturdy) and s.lost]
     if not lost:
         return code
-    print(f"build.py: fejl: udskriften kunne ikke skrives: {os_reason(lost[0])}", file=sys.stderr)
+    print(COMMANDS["output_lost"].format(reason=os_reason(lost[0])), file=sys.stderr)
     return code or 1
 
 

@@ -35,7 +35,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .messages import os_reason
+from .messages import COMMANDS, os_reason
 from .problems import format_text
 from .stopping import check_stop, reset_stop
 from .text import printable
@@ -306,7 +306,7 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
             except Exception as exc:  # watchfiles' own errors, e.g. a file name that is not UTF-8
                 detail = printable(str(exc))
                 if detail != said:  # once, not at every attempt
-                    message = f"Forhåndsvisningen holder øje med filerne igen efter en fejl: {detail}"
+                    message = COMMANDS["watch_restarted"].format(detail=detail)
                     print(message, file=sys.stderr)
                     said, pause = detail, STEP_MS / 1000
                 time.sleep(pause)

@@ -556,3 +556,24 @@ EDITOR = {
     "value": "{title}: {description}",
     "rule": "{title}: {required} skal være med, når {condition}.",
 }
+
+
+# The commands' own lines (Danish: the command line speaks Danish; messages about an agreement,
+# above, follow its language). Those written before December 2026 are still beside their code.
+COMMANDS = {
+    "not_whole": "«{text}» er ikke et helt tal",
+    "at_least": "skal være mindst {least}, ikke {number}",
+    "none_found": "Ingen aftaler (*.yaml) fundet i {where}.",
+    "out_empty": "build.py: fejl: --out skal være navnet på en mappe",
+    "out_mixes": "build.py: fejl: dokumenterne kan ikke lægges i {out}: det er roden af disken eller projektet, eller en mappe med aftaler, segl eller git. Vælg en mappe for sig, fx --out build",
+    "out_unwritable": "build.py: fejl: der kan ikke skrives i mappen {out}: {reason}",
+    "output_lost": "build.py: fejl: udskriften kunne ikke skrives: {reason}",
+    "watch_restarted": "Forhåndsvisningen holder øje med filerne igen efter en fejl: {detail}",
+    "cannot_create": "{target}: kan ikke oprettes: {reason}",
+    "no_password": "der blev ikke skrevet nogen adgangskode; intet er underskrevet",
+    "certificate_unreadable": "certifikatet {name} kan ikke læses: {reason}",
+    "sign_expired": "certifikatet udløb {day}; brug et gyldigt certifikat",
+    "sign_not_yet": "certifikatet gælder først fra {day}",
+    "verify_expired": "certifikatet udløb {day} og kan ikke kontrolleres som betroet",
+    "verify_not_yet": "certifikatet gælder først fra {day} og kan ikke kontrolleres som betroet",
+}

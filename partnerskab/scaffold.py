@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from .messages import os_reason
+from .messages import COMMANDS, os_reason
 from .paths import TEMPLATES
 from .text import printable
 
@@ -43,7 +43,9 @@ def new_agreement(slug: str, folder: Path) -> int:
     except OSError as exc:  # no agreements/ folder, a folder we may not write in, a full disk
         if created:  # never a half-written agreement
             target.unlink(missing_ok=True)
-        print(f"{printable(target)}: kan ikke oprettes: {os_reason(exc)}", file=sys.stderr)
+        print(
+            COMMANDS["cannot_create"].format(target=printable(target), reason=os_reason(exc)), file=sys.stderr
+        )
         return 1
     shown = target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target
     print(

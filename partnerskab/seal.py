@@ -39,7 +39,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .messages import SEAL
+from .messages import COMMANDS, SEAL
 from .problems import Problem, dotted
 from .text import printable
 
@@ -758,10 +758,10 @@ def _print_signatures(reports, broken, roots) -> bool:
         elif report.trusted:
             trust = "certifikatet er udstedt af en betroet udsteder"
         elif report.validity and report.validity[0] == "expired":
-            trust = f"certifikatet udløb {_day(report.validity[1])} og kan ikke kontrolleres som betroet"
+            trust = COMMANDS["verify_expired"].format(day=_day(report.validity[1]))
             ok = False
         elif report.validity:
-            trust = f"certifikatet gælder først fra {_day(report.validity[1])} og kan ikke kontrolleres som betroet"
+            trust = COMMANDS["verify_not_yet"].format(day=_day(report.validity[1]))
             ok = False
         else:
             trust = "certifikatet er IKKE udstedt af en af de angivne udstedere"

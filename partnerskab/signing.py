@@ -66,12 +66,11 @@ def load_certificate(p12: bytes, password: bytes):
     problem = _validity(signer.signing_cert, dt.datetime.now(dt.UTC))
     if problem:  # a signature with it could never be checked as trusted
         from .i18n import Formats
+        from .messages import COMMANDS
 
         day = Formats("da").date(problem[1]).replace("\u00a0", " ")
         raise SigningFailed(
-            f"certifikatet udløb {day}; brug et gyldigt certifikat"
-            if problem[0] == "expired"
-            else f"certifikatet gælder først fra {day}"
+            COMMANDS["sign_expired" if problem[0] == "expired" else "sign_not_yet"].format(day=day)
         )
     return signer
 
@@ -623,7 +622,7 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
     import os
     import sys
 
-    from .messages import os_reason
+    from .messages import COMMANDS, os_reason
     from .seal import ARCHIVE, check_signed_copy, find_sealed, read_regular
     from .text import printable
 
@@ -638,7 +637,9 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
     try:
         p12 = read_regular(Path(certificate), 1024 * 1024, follow=True)
     except OSError as exc:
-        return fail(f"certifikatet {printable(certificate)} kan ikke læses: {os_reason(exc)}")
+        return fail(
+            COMMANDS["certificate_unreadable"].format(name=printable(certificate), reason=os_reason(exc))
+        )
     if match is None or match.kind != "pdf":
         return fail(
             f"{printable(file)} er ikke en forseglet PDF fra dette repositorium. Kun den forseglede "
@@ -664,7 +665,7 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
             password = getpass.getpass(f"Adgangskode til {printable(certificate)}: ")
         except EOFError:  # Ctrl-D at the prompt
             print(file=sys.stderr)
-            return fail("der blev ikke skrevet nogen adgangskode; intet er underskrevet")
+            return fail(COMMANDS["no_password"])
     try:
         signer = load_certificate(p12, password.encode())
         target = Path(out) if out else next_signed_name(Path(file))

@@ -58,3 +58,15 @@ def test_the_checks_keep_no_messages_of_their_own():
         own = {name for name, table in tables if table is not getattr(messages, name, None)}
         assert own == set(), module.__name__
     assert not hasattr(schema, "EDITOR_MESSAGES")
+
+
+def test_every_command_line_in_the_table_is_used_and_formats():
+    """messages.COMMANDS holds the commands' own lines: each is used by the code, and its
+    placeholders are the ones the code fills in (a name typed twice differently would leave a
+    KeyError for a user to meet)."""
+    from pathlib import Path
+
+    code = "".join(p.read_text(encoding="utf-8") for p in Path(messages.__file__).parent.glob("*.py"))
+    for key, text in messages.COMMANDS.items():
+        assert f'COMMANDS["{key}"]' in code or f'"{key}" if' in code or f'else "{key}"' in code, key
+        text.format(**{name: "x" for name in _placeholders(text) or []})
