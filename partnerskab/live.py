@@ -143,7 +143,7 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
             for shown in removed:
                 watched.pop(str(Path(shown).resolve()), None)
                 parent_end.send(("removed", Path(shown).stem))
-            if (paths or gone) and recorded and not (out / STATE_FILE).is_file():
+            if gone or (paths and recorded and not (out / STATE_FILE).is_file()):
                 # The output folder was emptied or deleted while the preview ran (`make clean`):
                 # every agreement is built again, not only the one saved, so every page is back;
                 # when the folder itself was deleted, at once, without a save.
@@ -265,14 +265,18 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
         import watchfiles
 
         target = str(out.resolve())
+        parent = os.path.dirname(target)
 
         def gone(change, path: str) -> bool:
-            return change == watchfiles.Change.deleted and os.path.abspath(path) == target
+            return change == watchfiles.Change.deleted and os.path.abspath(path) in (target, parent)
 
         while True:
+            if not os.path.isdir(parent):  # the folder above it was deleted too: wait for it
+                time.sleep(1)
+                continue
             try:
                 for _ in watchfiles.watch(
-                    os.path.dirname(target),
+                    parent,
                     watch_filter=gone,
                     recursive=False,
                     debounce=DEBOUNCE_MS,
@@ -281,8 +285,11 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
                     ignore_permission_denied=True,
                 ):
                     tell(("output-gone", []))
-                return
-            except Exception:  # the folder above it has gone too: a save rebuilds all (builder)
+                    if not os.path.isdir(parent):
+                        break  # watchfiles reports nothing more from a deleted folder: start again
+                else:
+                    return
+            except Exception:  # watchfiles' own errors: try again shortly
                 time.sleep(2)
 
     def watch_files() -> None:

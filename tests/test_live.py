@@ -380,3 +380,48 @@ def test_a_deleted_output_folder_comes_back_without_a_save(tmp_path):
         out_text, err = process.communicate(timeout=60)
     assert process.returncode == 0, out_text + err
     assert "Traceback" not in err
+
+
+def test_the_folder_above_the_output_deleted_too_and_then_the_output_again(tmp_path):
+    """`rm -rf` of the folder that holds the output folder: the pages come back at once, and the
+    preview goes on noticing when the output folder is deleted again afterwards."""
+    import shutil
+
+    from .conftest import copy_project
+
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project", examples=False)
+    (project / "agreements" / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
+    above = tmp_path / "over"
+    out = above / "out"
+    env = {**os.environ, "PARTNERSKAB_TEST_MARK": f"live-{tmp_path.name}"}
+    process = subprocess.Popen(
+        [sys.executable, str(project / "build.py"), "watch", "--out", str(out), "--port", "0"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+    def back() -> bool:
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while time.monotonic() < deadline:
+            if (out / f"{STEM}.html").is_file() and (out / f"{STEM}.pdf").is_file():
+                return True
+            time.sleep(0.1)
+        return False
+
+    try:
+        first_line(process)
+        assert back()
+        shutil.rmtree(above)
+        assert back(), "not built again after the folder above was deleted"
+        time.sleep(1.5)  # the watcher starts again on the folder above, once it is back
+        shutil.rmtree(out)
+        assert back(), "not built again after the output folder was deleted the second time"
+    finally:
+        process.send_signal(signal.SIGINT)
+        out_text, err = process.communicate(timeout=60)
+    assert process.returncode == 0, out_text + err
+    assert "Traceback" not in err
