@@ -395,39 +395,8 @@ def test_an_ed25519_certificate_signs_with_its_own_digest(sealed, certificates):
 
 def test_ctrl_d_at_the_password_prompt_signs_nothing(sealed, certificates):
     """In a terminal `sign` asks for the password; Ctrl-D there ends it with a Danish line."""
-    import pty
-
-    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
-    env = {k: v for k, v in os.environ.items() if k != "PARTNERSKAB_CERTIFICATE_PASSWORD"}
-    command = [
-        sys.executable,
-        str(sealed / "build.py"),
-        "sign",
-        str(pdf),
-        "--certificate",
-        str(certificates["mette"]),
-    ]
-    pid, terminal = pty.fork()
-    if pid == 0:  # the child: the command, with the pseudo-terminal as its terminal
-        os.chdir(sealed)
-        os.execve(sys.executable, command, env)
-    output = b""
-    try:
-        while b"Adgangskode til" not in output:
-            output += os.read(terminal, 1024)
-        os.write(terminal, b"\x04")  # Ctrl-D
-        while True:
-            try:
-                chunk = os.read(terminal, 1024)
-            except OSError:  # the child has ended and closed the terminal
-                break
-            if not chunk:
-                break
-            output += chunk
-    finally:
-        _, status = os.waitpid(pid, 0)
-    text = output.decode(errors="replace")
-    assert os.waitstatus_to_exitcode(status) == 1, text
+    code, text = _sign_in_a_terminal(sealed, certificates["mette"], b"\x04")  # Ctrl-D
+    assert code == 1, text
     assert "der blev ikke skrevet nogen adgangskode" in text and "Traceback" not in text
     assert not (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").exists()
 
@@ -542,19 +511,13 @@ def test_sign_refuses_what_it_must_refuse(sealed, certificates, tmp_path):
     assert not leftovers
 
 
-def test_the_password_is_asked_for_at_a_prompt(sealed, certificates):
-    """In a terminal, `sign` asks for the password (getpass: not echoed, not in the history)."""
+def _sign_in_a_terminal(sealed: Path, certificate: Path, typed: bytes) -> tuple[int, str]:
+    """`sign` run with a pseudo-terminal as its terminal and no password in the environment:
+    `typed` is sent once it asks for the password. (Its exit code, all it wrote.)"""
     import pty
 
     pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
-    command = [
-        sys.executable,
-        str(sealed / "build.py"),
-        "sign",
-        str(pdf),
-        "--certificate",
-        str(certificates["mette"]),
-    ]
+    command = [sys.executable, str(sealed / "build.py"), "sign", str(pdf), "--certificate", str(certificate)]
     env = {k: v for k, v in os.environ.items() if k != "PARTNERSKAB_CERTIFICATE_PASSWORD"}
     pid, fd = pty.fork()
     if pid == 0:  # the child: the terminal is its controlling terminal
@@ -564,7 +527,7 @@ def test_the_password_is_asked_for_at_a_prompt(sealed, certificates):
     try:
         while b"Adgangskode til" not in output:
             output += os.read(fd, 1024)
-        os.write(fd, PASSWORD.encode() + b"\n")
+        os.write(fd, typed)
         while True:
             try:
                 chunk = os.read(fd, 1024)
@@ -575,8 +538,13 @@ def test_the_password_is_asked_for_at_a_prompt(sealed, certificates):
             output += chunk
     finally:
         _, status = os.waitpid(pid, 0)
-    text = output.decode(errors="replace")
-    assert os.waitstatus_to_exitcode(status) == 0, text
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+def test_the_password_is_asked_for_at_a_prompt(sealed, certificates):
+    """In a terminal, `sign` asks for the password (getpass: not echoed, not in the history)."""
+    code, text = _sign_in_a_terminal(sealed, certificates["mette"], PASSWORD.encode() + b"\n")
+    assert code == 0, text
     assert PASSWORD not in text  # not echoed
     assert "Underskrevet af Mette Æbelø (Fjordby Kommune)" in text
     assert (folder(sealed) / f"{SIGNED.stem}.underskrevet-1.pdf").exists()
