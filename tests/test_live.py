@@ -39,12 +39,15 @@ class Preview:
         return out + err
 
 
-def watch(tmp_path: Path, *args: str, port: str = "0", project: Path = ROOT) -> subprocess.Popen:
+def watch(
+    tmp_path: Path, *args: str, port: str = "0", project: Path = ROOT, out: Path | None = None
+) -> subprocess.Popen:
     """`build.py watch` of `project` (the repository, or a copy of it), run in the folder that
-    holds the agreements, writing to tmp_path/out, marked so its processes can be found."""
+    holds the agreements, writing to `out` (tmp_path/out), marked so its processes can be found."""
     cwd = tmp_path if project == ROOT else project
     env = {**os.environ, "PARTNERSKAB_TEST_MARK": f"live-{tmp_path.name}"}
-    command = [sys.executable, str(project / "build.py"), "watch", *args, "--out", str(tmp_path / "out")]
+    out = out or tmp_path / "out"
+    command = [sys.executable, str(project / "build.py"), "watch", *args, "--out", str(out)]
     return subprocess.Popen(
         [*command, "--port", port],
         cwd=cwd,
@@ -61,6 +64,28 @@ def start(tmp_path: Path, *args: str, port: str = "0") -> subprocess.Popen:
     if not file.exists():
         file.write_bytes(EXAMPLE.read_bytes())
     return watch(tmp_path, *args, port=port)
+
+
+def project_copy(tmp_path: Path, *names: str) -> Path:
+    """A copy of the project in tmp_path/project whose agreements/ holds the example, once
+    under its own name and once under each of `names`."""
+    from .conftest import copy_project
+
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project", examples=False)
+    for name in (EXAMPLE.stem, *names):
+        (project / "agreements" / f"{name}.yaml").write_bytes(EXAMPLE.read_bytes())
+    return project
+
+
+def appear(*files: Path) -> bool:
+    """Whether all `files` exist within the wait, checked every 0.1 s."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not all(f.is_file() for f in files):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def first_line(process: subprocess.Popen, timeout: float = 120) -> str:
@@ -236,11 +261,7 @@ def events(url: str, until, timeout: float = WAIT_MS / 1000) -> dict:
 
 def test_without_files_it_follows_the_whole_folder(tmp_path):
     """New agreements are built and listed as they appear; deleted ones leave the list."""
-    from .conftest import copy_project
-
-    (tmp_path / "project").mkdir()
-    project = copy_project(tmp_path / "project", examples=False)
-    (project / "agreements" / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
+    project = project_copy(tmp_path)
     process = watch(tmp_path, project=project)
     try:
         url = first_line(process).split()[-1]
@@ -308,12 +329,7 @@ def test_an_output_folder_deleted_while_it_runs_is_built_again_whole(tmp_path):
     only the one saved, so the other pages (and the fonts they load) are back too."""
     import shutil
 
-    from .conftest import copy_project
-
-    (tmp_path / "project").mkdir()
-    project = copy_project(tmp_path / "project", examples=False)
-    (project / "agreements" / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
-    (project / "agreements" / "anden-aftale.yaml").write_bytes(EXAMPLE.read_bytes())
+    project = project_copy(tmp_path, "anden-aftale")
     process = watch(tmp_path, project=project)
     out = tmp_path / "out"
     try:
@@ -357,11 +373,7 @@ def test_a_deleted_output_folder_comes_back_without_a_save(tmp_path):
     once, so an open page that reloads finds its document."""
     import shutil
 
-    from .conftest import copy_project
-
-    (tmp_path / "project").mkdir()
-    project = copy_project(tmp_path / "project", examples=False)
-    (project / "agreements" / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
+    project = project_copy(tmp_path)
     process = watch(tmp_path, project=project)
     out = tmp_path / "out"
     try:
@@ -369,11 +381,7 @@ def test_a_deleted_output_folder_comes_back_without_a_save(tmp_path):
         before = events(url, lambda s: s["agreements"].get(STEM, {}).get("ok"))["agreements"][STEM]["version"]
         shutil.rmtree(out)
         events(url, lambda s: s["agreements"][STEM]["version"] > before)
-        deadline = time.monotonic() + WAIT_MS / 1000
-        while not (out / f"{STEM}.html").is_file() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        for name in (f"{STEM}.pdf", f"{STEM}.html", f"{STEM}.docx"):
-            assert (out / name).is_file(), name
+        assert appear(*(out / f"{STEM}.{kind}" for kind in ("pdf", "html", "docx")))
         assert any((out / "fonts").glob("*.woff2"))
     finally:
         process.send_signal(signal.SIGINT)
@@ -387,30 +395,13 @@ def test_the_folder_above_the_output_deleted_too_and_then_the_output_again(tmp_p
     preview goes on noticing when the output folder is deleted again afterwards."""
     import shutil
 
-    from .conftest import copy_project
-
-    (tmp_path / "project").mkdir()
-    project = copy_project(tmp_path / "project", examples=False)
-    (project / "agreements" / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
+    project = project_copy(tmp_path)
     above = tmp_path / "over"
     out = above / "out"
-    env = {**os.environ, "PARTNERSKAB_TEST_MARK": f"live-{tmp_path.name}"}
-    process = subprocess.Popen(
-        [sys.executable, str(project / "build.py"), "watch", "--out", str(out), "--port", "0"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    process = watch(tmp_path, project=project, out=out)
 
     def back() -> bool:
-        deadline = time.monotonic() + WAIT_MS / 1000
-        while time.monotonic() < deadline:
-            if (out / f"{STEM}.html").is_file() and (out / f"{STEM}.pdf").is_file():
-                return True
-            time.sleep(0.1)
-        return False
+        return appear(out / f"{STEM}.html", out / f"{STEM}.pdf")
 
     try:
         first_line(process)
