@@ -227,18 +227,43 @@ local SECTION_END = table.concat({
 }, "\n")
 
 -- A signature block's parts: what stands above the line to sign on, and the paragraph that
--- holds the line (with the name and title under it).
+-- holds the line (with the name and title under it). The line is the template's span, or,
+-- once the Typst filter above has run, the box it became.
 local function signature_parts(div)
   local before, line = {}, {}
   for _, block in ipairs(div.content) do
     local first = block.content and block.content[1]
-    if first and first.t == "RawInline" and first.text == SIGNATURE_LINE then
-      table.insert(line, block)
-    else
-      table.insert(before, block)
-    end
+    local is_line = first
+      and (
+        (first.t == "Span" and first.classes:includes("signature-line"))
+        or (first.t == "RawInline" and first.text == SIGNATURE_LINE)
+      )
+    table.insert(is_line and line or before, block)
   end
   return before, line
+end
+
+-- The document with each run of signature blocks (a side's, or all of them) given to `wrap`,
+-- which returns the block that stands in the run's place.
+local function signature_runs(doc, wrap)
+  local out, run = {}, {}
+  local function flush()
+    if #run > 0 then
+      table.insert(out, wrap(run))
+      run = {}
+    end
+  end
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Div" and block.classes:includes("signature") then
+      table.insert(run, block)
+    else
+      flush()
+      table.insert(out, block)
+    end
+  end
+  flush()
+  doc.blocks = out
+  return doc
 end
 
 local function keep_signatures_together(doc)
@@ -323,27 +348,17 @@ local function styled(blocks, style)
 end
 
 local function docx_signature_parts(div)
-  local before, line = {}, {}
-  for _, block in ipairs(div.content) do
-    local first = block.content and block.content[1]
-    if first and first.t == "Span" and first.classes:includes("signature-line") then
-      -- The line is typed; 30 of them (about 5 cm) fit in half the page's width in any of the
-      -- fonts Word or LibreOffice may show instead of IBM Plex Sans.
-      block.content[1] = pandoc.Str(string.rep("_", 30))
-      table.insert(line, block)
-    else
-      table.insert(before, block)
-    end
+  local before, line = signature_parts(div)
+  for _, block in ipairs(line) do
+    -- The line is typed; 30 of them (about 5 cm) fit in half the page's width in any of the
+    -- fonts Word or LibreOffice may show instead of IBM Plex Sans.
+    block.content[1] = pandoc.Str(string.rep("_", 30))
   end
   return styled(before, "Signatur"), styled(line, "Underskriftslinje")
 end
 
 local function signatures_side_by_side(doc)
-  local out, run = {}, {}
-  local function flush()
-    if #run == 0 then
-      return
-    end
+  return signature_runs(doc, function(run)
     local rows = {}
     for i = 1, #run, 2 do
       local left_above, left_line = docx_signature_parts(run[i])
@@ -356,43 +371,16 @@ local function signatures_side_by_side(doc)
     end
     local body = { attr = pandoc.Attr(), body = rows, head = {}, row_head_columns = 0 }
     local columns = { { pandoc.AlignDefault, 0.5 }, { pandoc.AlignDefault, 0.5 } }
-    table.insert(out, pandoc.Table(pandoc.Caption(), columns, pandoc.TableHead(), { body }, pandoc.TableFoot()))
-    run = {}
-  end
-  for _, block in ipairs(doc.blocks) do
-    if block.t == "Div" and block.classes:includes("signature") then
-      table.insert(run, block)
-    else
-      flush()
-      table.insert(out, block)
-    end
-  end
-  flush()
-  doc.blocks = out
-  return doc
+    return pandoc.Table(pandoc.Caption(), columns, pandoc.TableHead(), { body }, pandoc.TableFoot())
+  end)
 end
 
 -- For the HTML: each run of signatures in a grid (agreement.css), two or more side by side
 -- where there is room, so that the lines of a row can stand level.
 local function signature_grid(doc)
-  local out, run = {}, {}
-  local function flush()
-    if #run > 0 then
-      table.insert(out, pandoc.Div(run, pandoc.Attr("", { "signature-grid" })))
-      run = {}
-    end
-  end
-  for _, block in ipairs(doc.blocks) do
-    if block.t == "Div" and block.classes:includes("signature") then
-      table.insert(run, block)
-    else
-      flush()
-      table.insert(out, block)
-    end
-  end
-  flush()
-  doc.blocks = out
-  return doc
+  return signature_runs(doc, function(run)
+    return pandoc.Div(run, pandoc.Attr("", { "signature-grid" }))
+  end)
 end
 
 local function read_meta(meta)
