@@ -359,7 +359,7 @@ def signed_note(data: dict, fmt: Formats) -> str:
     they were given to, and where the changes since stand. A reader of version 2 with
     signatures from before the amendment would otherwise take them for signatures of version 2."""
     signed = signed_version(data)
-    current = 1 + len((data.get("changes") or {}).get("amendments", []))
+    current = version(data)
     if data["status"] == "draft" or signed is None or signed >= current:
         return ""
     since = str(current) if current == signed + 1 else f"{signed + 1}–{current}"
@@ -374,12 +374,16 @@ def annex_name(stem: str, index: int, file: str) -> str:
     return f"{stem}.bilag-{index + 1}{suffix}"
 
 
+def version(data: dict) -> int:
+    """The document's version, as it prints it: 1, plus one for each amendment."""
+    return 1 + len((data.get("changes") or {}).get("amendments") or [])
+
+
 def version_text(data: dict, fmt: Formats) -> str:
     """«Version 3 · 12. december 2025»: the first version, plus one for each amendment, dated
     the latest date the agreement names (document_date). Never the clock: the same agreement
     gives the same documents."""
-    amendments = (data.get("changes") or {}).get("amendments", [])
-    return fmt.t["version"].format(n=1 + len(amendments), date=fmt.date(document_date(data).isoformat()))
+    return fmt.t["version"].format(n=version(data), date=fmt.date(document_date(data).isoformat()))
 
 
 def document_date(data: dict) -> dt.date:

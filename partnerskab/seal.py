@@ -39,6 +39,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .context import version
 from .messages import COMMANDS, SEAL
 from .problems import Problem, dotted
 from .text import printable
@@ -54,11 +55,6 @@ def agreement_hash(data: dict) -> str:
     content = {key: value for key, value in data.items() if key != "status"}
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def version(data: dict) -> int:
-    """The document's version, as it prints it: 1, plus one for each amendment."""
-    return 1 + len((data.get("changes") or {}).get("amendments") or [])
 
 
 def archive_of(agreement: Path) -> Path:
