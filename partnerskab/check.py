@@ -178,8 +178,8 @@ def check_schema(source: Source) -> list[Problem]:
                 kind,
                 where,
                 template=template,
-                limit=_number(error.validator_value, lang),
-                count=_number(count, lang),
+                limit=Formats(lang).quantity(error.validator_value),
+                count=Formats(lang).quantity(count),
                 are=are,
                 **common,
             )
@@ -188,7 +188,14 @@ def check_schema(source: Source) -> list[Problem]:
             add(path, kind, where, template=template, **common)
         elif kind in ("minimum", "maximum", "exclusiveMinimum"):
             template = {"exclusiveMinimum": "exclusive_minimum"}.get(kind, kind)
-            add(path, kind, where, template=template, limit=_number(error.validator_value, lang), **common)
+            add(
+                path,
+                kind,
+                where,
+                template=template,
+                limit=Formats(lang).quantity(error.validator_value),
+                **common,
+            )
         elif kind == "uniqueItems":
             add(path, kind, where, template="unique", **common)
         else:
@@ -202,13 +209,6 @@ def check_schema(source: Source) -> list[Problem]:
         if isinstance(value, float) and value.is_integer():  # others already failed "type"
             add(path, "type", source.position(path), **_decimal_number(path, typed, value, lang))
     return problems
-
-
-def _number(value, lang: str):
-    """A limit or a count as a reader writes it: 1.000.000, 20.000 and 0,01; a year or a
-    number below 10.000 stays as it is (2100)."""
-    whole = isinstance(value, int) and abs(value) < 10000
-    return value if whole else Formats(lang).number(value)
 
 
 # 250.000 or 1.500.000: whole kroner written with Danish thousands separators.

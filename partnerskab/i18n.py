@@ -352,15 +352,22 @@ class Formats:
         self.t = LABELS[lang]
         self.locale = self.t["locale"]
 
+    def plain_date(self, iso: str | None) -> str:
+        """1. januar 2026, with ordinary spaces: for a line in a terminal."""
+        return long_date(dt.date.fromisoformat(iso), self.locale) if iso else ""
+
     def date(self, iso: str | None) -> str:
         """1. januar 2026, with no-break spaces so a date never splits across lines."""
-        if not iso:
-            return ""
-        return long_date(dt.date.fromisoformat(iso), self.locale).replace(" ", "\u00a0")
+        return self.plain_date(iso).replace(" ", "\u00a0")
 
     def number(self, value) -> str:
         """1.234,5 in Danish, 1,234.5 in English: at most three decimals."""
         return decimal_text(value, self.locale)
+
+    def quantity(self, value) -> str:
+        """A limit or a count as a reader writes it: 1.000.000, 20.000 and 0,01; a year or a
+        whole number below 10.000 stays as it is (2100)."""
+        return str(value) if isinstance(value, int) and abs(value) < 10000 else self.number(value)
 
     def amount(self, value: int) -> str:
         text = self.t["currency"].format(amount=self.number(value))

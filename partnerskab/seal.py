@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .context import version
+from .i18n import Formats
 from .messages import COMMANDS, SEAL
 from .problems import Problem, dotted
 from .text import printable
@@ -619,18 +620,9 @@ def check_signed_copy(content: bytes, match: Match, roots: list) -> tuple[list, 
     return reports, broken, acceptable
 
 
-def _day(iso: str) -> str:
-    """2026-11-29 as «29. november 2026»."""
-    from .i18n import Formats
-
-    return Formats("da").date(iso).replace("\u00a0", " ")
-
-
 def _when(iso: str | None) -> str:
     if not iso:
         return "uden tidspunkt"
-    from .i18n import Formats
-
     moment = dt.datetime.fromisoformat(iso)
     try:
         from zoneinfo import ZoneInfo
@@ -754,10 +746,10 @@ def _print_signatures(reports, broken, roots) -> bool:
         elif report.trusted:
             trust = "certifikatet er udstedt af en betroet udsteder"
         elif report.validity and report.validity[0] == "expired":
-            trust = COMMANDS["verify_expired"].format(day=_day(report.validity[1]))
+            trust = COMMANDS["verify_expired"].format(day=Formats("da").plain_date(report.validity[1]))
             ok = False
         elif report.validity:
-            trust = COMMANDS["verify_not_yet"].format(day=_day(report.validity[1]))
+            trust = COMMANDS["verify_not_yet"].format(day=Formats("da").plain_date(report.validity[1]))
             ok = False
         else:
             trust = "certifikatet er IKKE udstedt af en af de angivne udstedere"

@@ -68,7 +68,7 @@ def load_certificate(p12: bytes, password: bytes):
         from .i18n import Formats
         from .messages import COMMANDS
 
-        day = Formats("da").date(problem[1]).replace("\u00a0", " ")
+        day = Formats("da").plain_date(problem[1])
         raise SigningFailed(
             COMMANDS["sign_expired" if problem[0] == "expired" else "sign_not_yet"].format(day=day)
         )

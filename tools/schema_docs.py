@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from partnerskab.i18n import decimal_text  # noqa: E402
+from partnerskab.i18n import Formats  # noqa: E402
 from partnerskab.schema import resolve as resolve_in  # noqa: E402
 from partnerskab.schema import schema as load_schema  # noqa: E402
 
@@ -103,9 +103,7 @@ def render(schema: dict) -> str:
         word = WORDS.get(types, ("værdi", "værdier"))[plural]
         return word + (f" (format {code(node['format'])})" if node.get("format") not in (None, types) else "")
 
-    def number(value) -> str:
-        """1.000.000 and 0,01, as the documents write them; a year or a count of months stays 2100."""
-        return str(value) if isinstance(value, int) and abs(value) < 10000 else decimal_text(value, "da_DK")
+    number = Formats("da").quantity  # 1.000.000 and 0,01; a year or a count of months stays 2100
 
     def facts(node: dict) -> list[str]:
         out, low, high = [], node.get("minimum"), node.get("maximum")
