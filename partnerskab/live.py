@@ -45,6 +45,9 @@ DEFAULT_PORT = 8000
 # watchfiles groups the events of one save (editors write, rename and touch): it waits `STEP`
 # ms for more, at most `DEBOUNCE` ms in all. A save is built well within a second.
 STEP_MS, DEBOUNCE_MS = 30, 300
+# How both of the server's watchers call watchfiles.watch: Ctrl-C is the builder's, and a
+# folder it may not read is passed over.
+WATCH = {"debounce": DEBOUNCE_MS, "step": STEP_MS, "raise_interrupt": False, "ignore_permission_denied": True}
 ASSET_FOLDERS = ("logos", "bilag")  # beside the agreements' folder: a changed logo rebuilds too
 
 
@@ -275,15 +278,7 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
                 time.sleep(1)
                 continue
             try:
-                for _ in watchfiles.watch(
-                    parent,
-                    watch_filter=gone,
-                    recursive=False,
-                    debounce=DEBOUNCE_MS,
-                    step=STEP_MS,
-                    raise_interrupt=False,
-                    ignore_permission_denied=True,
-                ):
+                for _ in watchfiles.watch(parent, watch_filter=gone, recursive=False, **WATCH):
                     tell(("output-gone", []))
                     if not os.path.isdir(parent):
                         break  # watchfiles reports nothing more from a deleted folder: start again
@@ -301,13 +296,7 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
             try:
                 if not present:
                     raise FileNotFoundError("ingen af mapperne findes")
-                for changes in watchfiles.watch(
-                    *present,
-                    debounce=DEBOUNCE_MS,
-                    step=STEP_MS,
-                    raise_interrupt=False,
-                    ignore_permission_denied=True,
-                ):
+                for changes in watchfiles.watch(*present, **WATCH):
                     tell(("changed", sorted({str(Path(p).resolve()) for _, p in changes})))
                 return
             except Exception as exc:  # watchfiles' own errors, e.g. a file name that is not UTF-8
