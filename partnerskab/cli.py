@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import time
+import contextlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -451,6 +452,33 @@ def _lost_output(code: int) -> int:
     return code or 1
 
 
+# The exit code of a fault in the tool itself (sysexits.h's EX_SOFTWARE). It is not 1, which
+# means "something in the agreements needs attention", so a CI step can tell the two apart.
+TOOL_FAULT = 70
+
+
+def _tool_fault(exc: Exception) -> int:
+    """One Danish line for a fault that no agreement caused, and the details for the people who
+    maintain the tool: in a file, and also on stderr in CI (CI=true), whose log they read."""
+    import tempfile
+    import traceback
+
+    details = "".join(traceback.format_exception(exc))
+    try:
+        fd, path = tempfile.mkstemp(prefix="partnerskab-fejl-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(details)
+        where = COMMANDS["tool_fault_file"].format(path=path)
+    except OSError:
+        where, path = COMMANDS["tool_fault_no_file"], None
+    print(COMMANDS["tool_fault"].format(kind=type(exc).__name__, where=where), file=sys.stderr)
+    if path is None or os.environ.get("CI"):
+        sys.stderr.write(details)
+    with contextlib.suppress(Exception):
+        _lost_output(0)
+    return TOOL_FAULT
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM (a CI job cancelled, `kill`) stop it the same way:
     workers and their files are cleaned up, one Danish line, exit 130."""
@@ -472,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signum, signal.SIG_IGN)
         print(f"\n{INTERRUPTED}", file=sys.stderr)
         return 130
+    except Exception as exc:  # a fault in the tool itself: anything an agreement can cause is reported
+        return _tool_fault(exc)
     finally:
         if not stop_requested():  # once stopping, a second signal must not end the clean-up
             for signum, handler in previous.items():

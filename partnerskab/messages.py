@@ -576,4 +576,7 @@ COMMANDS = {
     "sign_not_yet": "certifikatet gælder først fra {day}",
     "verify_expired": "certifikatet udløb {day} og kan ikke kontrolleres som betroet",
     "verify_not_yet": "certifikatet gælder først fra {day} og kan ikke kontrolleres som betroet",
+    "tool_fault": "build.py: uventet fejl i selve værktøjet, ikke i aftalerne ({kind}). {where}",
+    "tool_fault_file": "Detaljerne er gemt i {path}; send filen til dem, der vedligeholder værktøjet.",
+    "tool_fault_no_file": "Detaljerne står herunder; send dem til dem, der vedligeholder værktøjet.",
 }

@@ -188,3 +188,36 @@ def test_without_a_venv_it_says_to_run_make(bare_python, flags, tmp_path):
     assert re.fullmatch(
         r"build\.py: fejl: Python-pakken «\w+» mangler\. Kør «make» først: .*\n", result.stderr
     )
+
+
+@pytest.mark.parametrize("ci", [False, True], ids=["terminal", "ci"])
+def test_a_fault_in_the_tool_itself_is_one_danish_line_and_exit_70(tmp_path, ci):
+    """A fault no agreement caused (here a broken module in a copy of the tool, as a bad
+    install would leave it) ends with 70, not 1, which means «an agreement needs attention».
+    The person at the terminal gets one Danish line and a file with the details to send on;
+    CI's log, which maintainers read, gets the traceback too."""
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    with (project / "partnerskab" / "diff.py").open("a", encoding="utf-8") as module:
+        module.write("\nraise RuntimeError('a fault planted by the test')\n")
+    env = {"TMPDIR": str(tmp_path), "CI": "true" if ci else ""}
+    result = run_cli("diff", cwd=project, root=project, env=env)
+    assert result.returncode == 70
+    first, *rest = result.stderr.splitlines()
+    assert first.startswith("build.py: uventet fejl i selve værktøjet, ikke i aftalerne (RuntimeError).")
+    [saved] = tmp_path.glob("partnerskab-fejl-*.txt")
+    assert f"Detaljerne er gemt i {saved};" in first
+    details = saved.read_text(encoding="utf-8")
+    assert "Traceback" in details and "a fault planted by the test" in details
+    assert ("Traceback" in result.stderr) is ci
+    assert ("a fault planted by the test" in "\n".join(rest)) is ci
+    assert result.stdout == ""
+
+
+def test_an_agreement_problem_still_ends_with_1_and_no_traceback(tmp_path):
+    """The line between the two codes: a broken agreement is the user's to fix, with 1."""
+    (tmp_path / "brudt.yaml").write_text("title: [\n", encoding="utf-8")
+    result = run_cli("validate", str(tmp_path / "brudt.yaml"), env={"TMPDIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not list(tmp_path.glob("partnerskab-fejl-*"))

@@ -144,6 +144,43 @@ def test_workflow_writes_the_review_diff_to_the_job_summary_of_pull_requests():
     assert _argv(step)[:5] == [".venv/bin/python", "build.py", "diff", "--base", "origin/$GITHUB_BASE_REF"]
 
 
+@pytest.mark.parametrize(
+    ("code", "step_fails"),
+    [(0, False), (1, False), (70, True), (2, True)],
+    ids=["compared", "nothing-compared", "tool-fault", "usage"],
+)
+def test_workflow_diff_step_tolerates_nothing_compared_but_not_a_fault(tmp_path, code, step_fails):
+    """The step's own script, run as GitHub runs it (bash -e -o pipefail), with a build.py that
+    ends with `code`: 1 (nothing could be compared, the text says why) lets the check after it
+    decide; a fault in the tool (70) or a wrong command line (2) fails the step. Either way the
+    text reaches the run's summary page and the comment."""
+    _, step = _step_running("build.py diff")
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f"#!/bin/sh\necho '# Ændringer i partnerskabsaftaler'\nexit {code}\n", encoding="utf-8")
+    python.chmod(0o755)
+    env = {
+        **os.environ,
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_BASE_REF": "main",
+    }
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode != 0) is step_fails, result.stderr
+    if step_fails:
+        assert result.returncode == code
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == "# Ændringer i partnerskabsaftaler\n"
+    assert "# Ændringer i partnerskabsaftaler" in (tmp_path / "output").read_text(encoding="utf-8")
+
+
 def test_workflow_builds_into_build_only_after_validation():
     validate_at, _ = _step_running("build.py validate --format github")
     build_at, step = _step_running("build.py build")
