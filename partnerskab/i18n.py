@@ -214,6 +214,8 @@ LABELS = {
         "member": "Medlem",
         "forum": "Forum",
         "sign_place_date": "Sted og dato",
+        "sign_place": "Sted",
+        "sign_date": "Dato",
         "signed_before_amendments": "Underskrifterne nedenfor blev givet til version {signed} af aftalen. "
         "Ændringerne siden (version {since}) er aftalt som tillæg og står i ændringsloggen bagest i aftalen.",
         "sign_for": "For",
@@ -331,6 +333,8 @@ LABELS = {
         "member": "Member",
         "forum": "Forum",
         "sign_place_date": "Place and date",
+        "sign_place": "Place",
+        "sign_date": "Date",
         "signed_before_amendments": "The signatures below were given to version {signed} of the agreement. "
         "The changes since (version {since}) were agreed as amendments and are listed in the change log at "
         "the end of the agreement.",

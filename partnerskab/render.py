@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -58,6 +59,19 @@ def _prose(context, value) -> Markdown:
     return prose(typeset(value, context["lang"]))
 
 
+# Where a line may break: a space or a dash (hyphen, en dash, em dash).
+_BREAKS = re.compile(r"[\s\-\u2010-\u2015]")
+
+
+@jinja2.pass_context
+def _nowrap(context, value) -> Markdown:
+    """Text that never breaks across lines, such as a range of years in a narrow table column
+    («2026–2028», not «2026–» over «2028»): a span that layout.lua keeps whole in the PDF and
+    agreement.css in the HTML. Text with no place to break («2027») is left as it is."""
+    text = _finalize(context, value)
+    return Markdown(f"[{text}]{{.nowrap}}" if _BREAKS.search(text) else text)
+
+
 @cache
 def _jinja() -> jinja2.Environment:
     """The template environment, one for every language: the language is the render context's
@@ -73,6 +87,7 @@ def _jinja() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["prose"] = _prose
+    env.filters["nowrap"] = _nowrap
     env.filters["relative_link"] = relative_link
     return env
 

@@ -144,7 +144,7 @@ def test_signature_page_has_one_unbroken_block_per_signatory(tmp_path):
         [page] = [p for p in pages if f"Underskriver {n} " in p + " "]
         assert f"Stilling {n}" in page
     for page in pages:
-        assert page.count("Sted og dato: Fjordby") == page.count("Underskriver ") == page.count("For ")
+        assert page.count("Sted: Fjordby Dato: ____") == page.count("Underskriver ") == page.count("For ")
     assert len({i for i, p in enumerate(pages) if "Underskriver" in p}) >= 2
     document = Document(str(docx))
     cells = [c for t in document.tables for row in t.rows for c in row.cells]
@@ -155,9 +155,9 @@ def test_signature_page_has_one_unbroken_block_per_signatory(tmp_path):
     assert len(_html(html).select(".signature")) == 10
 
 
-def _heights(pdf, names: list[str]) -> dict[str, tuple[int, float]]:
-    """(page, height from the bottom in points) where each of `names` is last written. Typst
-    writes word by word: a name is its words one after another at the same height."""
+def _words(pdf) -> list[tuple[str, tuple[int, float]]]:
+    """Each word the PDF writes, with (page, height from the bottom in points). Typst writes
+    word by word."""
     words = []
     for number, page in enumerate(PdfReader(str(pdf)).pages):
 
@@ -166,6 +166,13 @@ def _heights(pdf, names: list[str]) -> dict[str, tuple[int, float]]:
                 words.append((text.strip(), (page_number, round(cm[5] + tm[5] * cm[3], 1))))
 
         page.extract_text(visitor_text=visit)
+    return words
+
+
+def _heights(pdf, names: list[str]) -> dict[str, tuple[int, float]]:
+    """(page, height from the bottom in points) where each of `names` is last written: a name
+    is its words one after another at the same height."""
+    words = _words(pdf)
     found = {}
     for name in names:
         parts = name.split()
@@ -193,6 +200,46 @@ def test_the_lines_to_sign_on_are_level_however_long_the_names_above(tmp_path):
         "For " in c.text for c in table.rows[0].cells
     )
     assert all(signer in _flat(cell.text) for signer, cell in zip(signers, table.rows[1].cells, strict=True))
+
+
+def test_a_blank_date_after_a_place_has_a_line_of_its_own(tmp_path):
+    """A draft printed to be signed by hand names the place but leaves the date blank. The
+    blank after «Sted og dato: Fjordby,» did not fit the line beside it in a column of two and
+    stood alone on the next line; now the place and the date each have their line, with the
+    blank on the date's line, however long the place's name."""
+    text = FJORDBY_TEXT.replace("status: signed", "status: draft")
+    text = text.replace("    date: 2025-12-10\n    place: Fjordby\n", "    place: Sønderborg Kommunes Rådhus, Rådhustorvet\n")
+    text = text.replace("    date: 2025-12-12\n", "", 1)
+    pdf, docx, html = _build(tmp_path, "uden-dato", text)
+    [page] = [p for p in _pages(pdf)[1:] if "13 Underskrift" in p]
+    assert "Sted: Sønderborg Kommunes Rådhus, Rådhustorvet" in page and "Sted: Fjordby" in page
+    assert "Sted og dato" not in page
+    words = _words(pdf)
+    # «Dato» and «: ____» are two words (the name rule keeps «Dato» apart); the change log's
+    # table has a column «Dato» too.
+    dates = [i for i, (word, _) in enumerate(words[:-1]) if word == "Dato" and words[i + 1][0].startswith(":")]
+    assert len(dates) == 2
+    for i in dates:  # the blank stands on the date's line
+        assert re.fullmatch(r":\s*_{15,}", words[i + 1][0]), words[i : i + 2]
+        assert words[i + 1][1] == words[i][1]
+    blocks = [_flat(cell.text) for table in Document(str(docx)).tables for row in table.rows for cell in row.cells]
+    assert any("Sted: Fjordby Dato: ____" in block for block in blocks), blocks
+    signatures = [_flat(div.get_text(" ")) for div in _html(html).select(".signature")]
+    assert any("Sted: Fjordby Dato: ____" in block for block in signatures), signatures
+
+
+def test_a_range_of_years_is_never_broken_after_its_dash(tmp_path):
+    """«2026–2028» in the narrow «År» column of the financing and the budget stays on one line
+    in the PDF (Typst breaks after an en dash), and in the HTML."""
+    havnestad = ROOT / "agreements" / "havnestad-naboskab.yaml"
+    text = havnestad.read_text(encoding="utf-8").replace("status: signed", "status: draft")
+    pdf, _, html = _build(tmp_path, "havnestad-udkast", text)
+    [page] = [p for p in _pages(pdf) if "5.2 Budget" in p]
+    assert page.count("2026–2028") == 4, page  # two sources of money, two budget items
+    assert "2026– 2028" not in page
+    ranges = [cell for cell in _html(html).select("td .nowrap") if cell.get_text() == "2026–2028"]
+    assert len(ranges) == 4
+    assert "white-space: nowrap" in (ROOT / "templates" / "pandoc" / "agreement.css").read_text(encoding="utf-8")
 
 
 def test_draft_is_marked_on_every_page_in_the_header_and_as_a_banner(built):

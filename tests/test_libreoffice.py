@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from partnerskab.fonts import fontconfig_file
 from partnerskab.load import load
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT, agreements_folder, run_cli
 
 TIMEOUT = 180
 
@@ -45,12 +45,15 @@ def _soffice() -> str:
 @pytest.fixture(scope="module")
 def converted(built, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     """Every example's DOCX converted to PDF by one `soffice --headless --convert-to pdf`."""
+    return _convert([built / f"{example.stem}.docx" for example in EXAMPLES], tmp_path_factory.mktemp("libreoffice"))
+
+
+def _convert(docx: list[Path], work: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    """`docx` converted to PDF in work/pdf by one soffice run with a fresh profile of its own."""
     soffice = _soffice()
-    work = tmp_path_factory.mktemp("libreoffice")
     out = work / "pdf"
     out.mkdir()
     config = fontconfig_file(work)  # the shipped typeface, as a user who installed it has it
-    docx = [str(built / f"{example.stem}.docx") for example in EXAMPLES]
     result = subprocess.run(
         [
             soffice,
@@ -61,7 +64,7 @@ def converted(built, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Pat
             "pdf",
             "--outdir",
             str(out),
-            *docx,
+            *map(str, docx),
         ],
         cwd=work,
         env={**os.environ, "HOME": str(work), "FONTCONFIG_FILE": str(config)},
@@ -125,3 +128,19 @@ def test_libreoffice_shows_the_generated_section_numbers(converted, built):
     assert f"2.1 {normalise(subsection)}" in text
     assert f"{len(sections) - 1} {normalise(sections[-2])}" in text  # the amendment log has none
     assert normalise(sections[-1]) in text and f"{len(sections)} {normalise(sections[-1])}" not in text
+
+
+def test_a_range_of_years_stays_on_one_line_in_libreoffice(tmp_path):
+    """The «År» column of the financing and the budget is wide enough for «2026–2028» in
+    LibreOffice too (it broke after the dash). Built as a draft: a signed example keeps the
+    documents it was sealed with."""
+    text = (ROOT / "agreements" / "havnestad-naboskab.yaml").read_text(encoding="utf-8")
+    path = agreements_folder(tmp_path) / "havnestad-udkast.yaml"
+    path.write_text(text.replace("status: signed", "status: draft"), encoding="utf-8")
+    built = run_cli("build", str(path), "--out", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stdout + built.stderr
+    (tmp_path / "lo").mkdir()
+    result, out = _convert([tmp_path / "out" / "havnestad-udkast.docx"], tmp_path / "lo")
+    assert result.returncode == 0, result.stderr
+    text = normalise(" ".join(page.extract_text() or "" for page in PdfReader(out / "havnestad-udkast.pdf").pages))
+    assert text.count("2026–2028") == 4 and "2026– 2028" not in text, text

@@ -86,9 +86,9 @@ def test_every_earlier_agreement_still_validates_and_renders_the_same_text(stem)
     from it): the data model grows around them without changing a word. The files were written
     before issue 9, and written anew, on purpose, for issue 11's layout (contents, captions,
     run-in labels, partner lines, typography) and once more for the note above signatures given
-    before an amendment and the goals table's widths (December 2026). A deliberate change to
-    the template writes them anew with markdown_document(build_context(load(path).data, stem));
-    review that diff."""
+    before an amendment and the goals table's widths (December 2026), and again for a place
+    and a blank date on lines of their own (Åby). A deliberate change to the template writes
+    them anew with markdown_document(build_context(load(path).data, stem)); review that diff."""
     source = load(AGREEMENTS / f"{stem}.yaml")
     assert [p for p in check(source) if p.severity == "error"] == []
     golden = (ROOT / "tests" / "golden" / f"{stem}.md").read_text(encoding="utf-8")

@@ -123,6 +123,15 @@ function Span(el)
   if el.classes:includes("signature-line") and FORMAT == "typst" then
     return pandoc.RawInline("typst", SIGNATURE_LINE)
   end
+  -- Text that must not break across lines (render.py's nowrap): Typst breaks after an en dash.
+  if el.classes:includes("nowrap") and FORMAT == "typst" then
+    local out = { pandoc.RawInline("typst", "#box[") }
+    for _, inline in ipairs(el.content) do
+      table.insert(out, inline)
+    end
+    table.insert(out, pandoc.RawInline("typst", "]"))
+    return out
+  end
 end
 
 -- Pandoc's Typst writer (3.9) escapes a paragraph that starts with "-", "+", "/", "=" or
