@@ -443,7 +443,8 @@ def main() -> int:
             alone_cold <= old_route,
         )
         if classic is None:
-            print(f"{'    ... / pandoc with xelatex':<46} (not installed: apt install texlive-xetex texlive-fonts-recommended lmodern)")
+            missing = "not installed: apt install texlive-xetex texlive-fonts-recommended lmodern"
+            print(f"{'    ... / pandoc with xelatex':<46} ({missing})")
         else:
             line("    ... / pandoc with xelatex", alone_cold, classic, "≤ 0.125", alone_cold <= classic / 8)
         routes = f"{alone_cold * 1000:.0f} ms; old route {old_route:.2f} s" + (

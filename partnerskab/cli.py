@@ -6,11 +6,11 @@ Commands: validate, build, new, status, diff, review. See the README for each.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import time
-import contextlib
 from contextlib import contextmanager
 from pathlib import Path
 

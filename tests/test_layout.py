@@ -208,7 +208,8 @@ def test_a_blank_date_after_a_place_has_a_line_of_its_own(tmp_path):
     stood alone on the next line; now the place and the date each have their line, with the
     blank on the date's line, however long the place's name."""
     text = FJORDBY_TEXT.replace("status: signed", "status: draft")
-    text = text.replace("    date: 2025-12-10\n    place: Fjordby\n", "    place: Sønderborg Kommunes Rådhus, Rådhustorvet\n")
+    long_place = "    place: Sønderborg Kommunes Rådhus, Rådhustorvet\n"
+    text = text.replace("    date: 2025-12-10\n    place: Fjordby\n", long_place)
     text = text.replace("    date: 2025-12-12\n", "", 1)
     pdf, docx, html = _build(tmp_path, "uden-dato", text)
     [page] = [p for p in _pages(pdf)[1:] if "13 Underskrift" in p]
@@ -217,12 +218,13 @@ def test_a_blank_date_after_a_place_has_a_line_of_its_own(tmp_path):
     words = _words(pdf)
     # «Dato» and «: ____» are two words (the name rule keeps «Dato» apart); the change log's
     # table has a column «Dato» too.
-    dates = [i for i, (word, _) in enumerate(words[:-1]) if word == "Dato" and words[i + 1][0].startswith(":")]
+    dates = [i for i, (w, _) in enumerate(words[:-1]) if w == "Dato" and words[i + 1][0].startswith(":")]
     assert len(dates) == 2
     for i in dates:  # the blank stands on the date's line
         assert re.fullmatch(r":\s*_{15,}", words[i + 1][0]), words[i : i + 2]
         assert words[i + 1][1] == words[i][1]
-    blocks = [_flat(cell.text) for table in Document(str(docx)).tables for row in table.rows for cell in row.cells]
+    tables = Document(str(docx)).tables
+    blocks = [_flat(cell.text) for table in tables for row in table.rows for cell in row.cells]
     assert any("Sted: Fjordby Dato: ____" in block for block in blocks), blocks
     signatures = [_flat(div.get_text(" ")) for div in _html(html).select(".signature")]
     assert any("Sted: Fjordby Dato: ____" in block for block in signatures), signatures
@@ -239,7 +241,8 @@ def test_a_range_of_years_is_never_broken_after_its_dash(tmp_path):
     assert "2026– 2028" not in page
     ranges = [cell for cell in _html(html).select("td .nowrap") if cell.get_text() == "2026–2028"]
     assert len(ranges) == 4
-    assert "white-space: nowrap" in (ROOT / "templates" / "pandoc" / "agreement.css").read_text(encoding="utf-8")
+    css = (ROOT / "templates" / "pandoc" / "agreement.css").read_text(encoding="utf-8")
+    assert ".nowrap { white-space: nowrap; }" in css
 
 
 def test_draft_is_marked_on_every_page_in_the_header_and_as_a_banner(built):

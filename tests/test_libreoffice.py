@@ -45,7 +45,8 @@ def _soffice() -> str:
 @pytest.fixture(scope="module")
 def converted(built, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     """Every example's DOCX converted to PDF by one `soffice --headless --convert-to pdf`."""
-    return _convert([built / f"{example.stem}.docx" for example in EXAMPLES], tmp_path_factory.mktemp("libreoffice"))
+    docx = [built / f"{example.stem}.docx" for example in EXAMPLES]
+    return _convert(docx, tmp_path_factory.mktemp("libreoffice"))
 
 
 def _convert(docx: list[Path], work: Path) -> tuple[subprocess.CompletedProcess, Path]:
@@ -142,5 +143,6 @@ def test_a_range_of_years_stays_on_one_line_in_libreoffice(tmp_path):
     (tmp_path / "lo").mkdir()
     result, out = _convert([tmp_path / "out" / "havnestad-udkast.docx"], tmp_path / "lo")
     assert result.returncode == 0, result.stderr
-    text = normalise(" ".join(page.extract_text() or "" for page in PdfReader(out / "havnestad-udkast.pdf").pages))
+    pages = PdfReader(out / "havnestad-udkast.pdf").pages
+    text = normalise(" ".join(page.extract_text() or "" for page in pages))
     assert text.count("2026–2028") == 4 and "2026– 2028" not in text, text
