@@ -60,6 +60,12 @@ try:
     from partnerskab.cli import main  # after the handlers: importing takes a moment
 except ModuleNotFoundError as exc:
     _explain(exc)
+except Exception as exc:  # the tool's own code cannot load (a broken install or merge): cli's exit 70
+    import traceback
+
+    sys.stderr.write(f"build.py: uventet fejl i selve værktøjet, ikke i aftalerne ({type(exc).__name__}).\n")
+    traceback.print_exc()
+    sys.exit(70)
 
 
 def _exit_now(code: int) -> None:

@@ -221,3 +221,15 @@ def test_an_agreement_problem_still_ends_with_1_and_no_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert not list(tmp_path.glob("partnerskab-fejl-*"))
+
+
+def test_a_tool_that_cannot_load_its_own_code_also_ends_with_70(tmp_path):
+    """A syntax error in the command line's own module (a bad merge) is a fault in the tool."""
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    with (project / "partnerskab" / "cli.py").open("a", encoding="utf-8") as module:
+        module.write("\ndef (\n")
+    result = run_cli("validate", cwd=project, root=project)
+    assert result.returncode == 70
+    first = result.stderr.splitlines()[0]
+    assert first == "build.py: uventet fejl i selve værktøjet, ikke i aftalerne (SyntaxError)."
