@@ -192,6 +192,20 @@ def _partner_groups(partners: list[dict], t: dict) -> list[dict]:
     ]
 
 
+# A case number that names its own kind, as the schema's example «J.nr. 17/2025» does: shown as
+# written, not as «Sagsnr. J.nr. 17/2025».
+_OWN_LABEL = re.compile(
+    r"(?:j\.?\s?nr|journal(?:nr|nummer)|sags?\.?\s?nr|sagsnummer|case\s+no|ref)(?:\.|:|\s|$)", re.IGNORECASE
+)
+
+
+def case_text(number: str | None, t: dict) -> str:
+    """«Sagsnr. 2025-004512», or the number alone when it starts with its own label; "" for none."""
+    if not number:
+        return ""
+    return number if _OWN_LABEL.match(number) else f"{t['case_number']} {number}"
+
+
 def build_context(data: dict, stem: str = "aftale") -> dict:
     """Everything one agreement's template needs, in one explicit dictionary. `stem` is the
     name its documents are written under (links to the annexes' copies use it)."""
@@ -216,6 +230,7 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
     partners = [
         {
             **p,
+            "case_text": case_text(p.get("case_number"), t),
             "sector_text": t["sector"][p["sector"]],
             "contact_text": ", ".join(
                 p["contact"].get(k) for k in ("name", "title", "email", "phone") if p["contact"].get(k)
@@ -240,6 +255,7 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
             "partner_name": name_of(s["partner"]),
             "date_text": fmt.date(s.get("date")),
             "case_number": case_numbers.get(s["partner"], ""),
+            "case_text": case_text(case_numbers.get(s["partner"]), t),
         }
         for s in data["signatures"]
     ]

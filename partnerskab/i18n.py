@@ -216,7 +216,7 @@ LABELS = {
         "sign_place_date": "Sted og dato",
         "sign_place": "Sted",
         "sign_date": "Dato",
-        "signed_before_amendments": "Underskrifterne nedenfor blev givet til version {signed} af aftalen. "
+        "signed_before_amendments": "Underskrifterne nedenfor blev sat under version {signed} af aftalen. "
         "Ændringerne siden (version {since}) er aftalt som tillæg og står i ændringsloggen bagest i aftalen.",
         "sign_for": "For",
         "approved_by": "Godkendt af",
@@ -236,7 +236,7 @@ LABELS = {
         "doc_kind": "Partnership agreement",
         "toc_title": "Contents",
         "key_element": "key element",
-        "key_element_note": "Key elements 1–10 are Socialstyrelsen's (the Danish National Board of Social "
+        "key_element_note": "Key elements 1–10 are Socialstyrelsen’s (the Danish National Board of Social "
         "Services) ten key elements of a formal partnership agreement.",
         "sector_label": "Sector",
         "case_number": "Case no.",
@@ -335,8 +335,8 @@ LABELS = {
         "sign_place_date": "Place and date",
         "sign_place": "Place",
         "sign_date": "Date",
-        "signed_before_amendments": "The signatures below were given to version {signed} of the agreement. "
-        "The changes since (version {since}) were agreed as amendments and are listed in the change log at "
+        "signed_before_amendments": "The signatures below were put to version {signed} of the agreement. "
+        "The changes since (version {since}) were agreed as amendments and are listed in the amendment log at "
         "the end of the agreement.",
         "sign_for": "For",
         "approved_by": "Approved by",

@@ -230,6 +230,21 @@ def test_a_blank_date_after_a_place_has_a_line_of_its_own(tmp_path):
     assert any("Sted: Fjordby Dato: ____" in block for block in signatures), signatures
 
 
+def test_a_date_without_a_place_is_not_called_place_and_date(tmp_path):
+    """A signature with a date but no place says «Dato: …», not «Sted og dato: …»."""
+    text = FJORDBY_TEXT.replace("    date: 2025-12-12\n    place: Fjordby\n", "    date: 2025-12-12\n", 1)
+    assert text != FJORDBY_TEXT
+    pdf, docx, html = _build(tmp_path, "uden-sted", text.replace("status: signed", "status: draft"))
+    [page] = [p for p in _pages(pdf)[1:] if "13 Underskrift" in p]
+    assert "Sted og dato: Fjordby, 10. december 2025" in page  # the other party named its place
+    assert "Dato: 12. december 2025" in page and "Sted og dato: 12. december 2025" not in page
+    tables = Document(str(docx)).tables
+    blocks = " ".join(_flat(cell.text) for table in tables for row in table.rows for cell in row.cells)
+    html_text = _flat(_html(html).get_text(" "))
+    for document in (blocks, html_text):
+        assert "Dato: 12. december 2025" in document and "Sted og dato: 12. december" not in document
+
+
 def test_a_range_of_years_is_never_broken_after_its_dash(tmp_path):
     """«2026–2028» in the narrow «År» column of the financing and the budget stays on one line
     in the PDF (Typst breaks after an en dash), and in the HTML."""
@@ -386,7 +401,7 @@ def test_signatures_from_before_an_amendment_say_which_version_they_were_given_t
     the signatures every format says they were given to version 1, and where the change stands.
     Signed again after the amendment, the note goes."""
     note = (
-        "Underskrifterne nedenfor blev givet til version 1 af aftalen. Ændringerne siden (version 2) "
+        "Underskrifterne nedenfor blev sat under version 1 af aftalen. Ændringerne siden (version 2) "
         "er aftalt som tillæg og står i ændringsloggen bagest i aftalen."
     )
     pdf, docx, html = _build(tmp_path, "tillaeg", FJORDBY_TEXT)

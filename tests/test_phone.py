@@ -344,11 +344,15 @@ NARROW = {"width": 300, "height": 700}  # narrower than any phone: WCAG 1.4.10 a
 
 @pytest.mark.parametrize("viewport", [NARROW, PHONE, DESKTOP], ids=["300px", "390px", "1280px"])
 def test_the_lines_to_sign_on_are_level_side_by_side_and_stacked_on_a_phone(browser, tmp_path, viewport):  # noqa: F811
-    """A party with a long name pushes nothing down in its neighbour's block: side by side the
-    two lines stand at the same height; on a phone the blocks stand one under the other."""
+    """A party with a long name (above the line) or a signer with a long title (under it)
+    pushes nothing in its neighbour's block: side by side the two lines stand at the same
+    height; on a phone the blocks stand one under the other."""
     text = FJORDBY.read_text(encoding="utf-8").replace("\nstatus: signed\n", "\nstatus: draft\n", 1)
     long_name = "Familiestøtten Fjordby, en frivillig forening for småbørnsfamilier i hele kommunen"
     text = text.replace("    name: Familiestøtten Fjordby\n", f"    name: {long_name}\n", 1)
+    long_title = "Formand for organisationsbestyrelsen og repræsentantskabet i hele kommunen"
+    text = text.replace("    title: Direktør for Børn og Familie\n", f"    title: {long_title}\n", 1)
+    assert long_title in text
     path = agreements_folder(tmp_path) / "lange-navne.yaml"
     path.write_text(text, encoding="utf-8")
     result = run_cli("build", str(path), "--out", str(tmp_path / "out"))

@@ -247,6 +247,35 @@ def test_case_numbers_with_each_party_in_the_title_block_and_at_its_signature(tm
         assert "Sagsnumre: Fjordby Kommune: 2025-004512" in document and "Sagsnr. 2025-004512" in document
 
 
+def test_a_case_number_that_names_its_kind_is_shown_as_written(tmp_path):
+    """The schema's own example, «J.nr. 17/2025», carries its label: no «Sagsnr. J.nr. …»."""
+    from partnerskab.context import case_text
+    from partnerskab.i18n import LABELS
+
+    da, en = LABELS["da"], LABELS["en"]
+    assert case_text("2025-004512", da) == "Sagsnr. 2025-004512"
+    assert case_text("2025-004512", en) == "Case no. 2025-004512"
+    labelled = ("J.nr. 17/2025", "j.nr. 17/2025", "Jnr. 17", "Journalnr. 4", "Sagsnr. 12", "Sag nr. 3")
+    for own in labelled:
+        assert case_text(own, da) == own, own
+    assert case_text("Jensen-sagen 4", da) == "Sagsnr. Jensen-sagen 4"  # a word, not a label
+    assert case_text(None, da) == case_text("", da) == ""
+    text = FJORDBY_TEXT.replace('    cvr: "12345674"', '    cvr: "12345674"\n    case_number: J.nr. 17/2025')
+    path = agreements_folder(tmp_path) / "jnr.yaml"
+    path.write_text(text.replace("status: signed", "status: draft"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", str(path), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out / "jnr.pdf").pages)
+    soup = BeautifulSoup((out / "jnr.html").read_text(encoding="utf-8"), "html.parser")
+    html = " ".join(soup.get_text().split())
+    docx = " ".join(" ".join(p.text.split()) for p in Document(str(out / "jnr.docx")).paragraphs)
+    for document in (pdf, html, docx):
+        assert "Sagsnr. J.nr." not in document
+        assert "· J.nr. 17/2025" in document  # in the list of partners
+    assert "For Fjordby Kommune J.nr. 17/2025" in pdf
+
+
 def test_version_and_date_in_the_title_block_and_on_every_page(built):
     for example, version in (
         ("fjordby-familievenner", "Version 2 · 1. september 2026"),

@@ -63,7 +63,8 @@ function Div(el)
       return el
     end
     if FORMAT == "typst" then
-      return wrap_typst(el, "#block(width: 100%, inset: (x: 10pt, y: 8pt), fill: fill-head, stroke: (left: 3pt + accent), below: 1.4em)[")
+      -- ragged right: a line of case numbers («J.nr. 17/2025-0001234;») cannot be spaced out
+      return wrap_typst(el, "#block(width: 100%, inset: (x: 10pt, y: 8pt), fill: fill-head, stroke: (left: 3pt + accent), below: 1.4em)[#set par(justify: false)\n")
     end
   elseif el.classes:includes("runin") then
     -- A run-in label («Metoder», «Forventninger») stays with the text it introduces.
@@ -386,8 +387,18 @@ end
 
 -- For the HTML: each run of signatures in a grid (agreement.css), two or more side by side
 -- where there is room, so that the lines of a row can stand level.
+-- In HTML each block is two parts, what stands above the line and the line with the name and
+-- title under it, so that the grid (agreement.css) gives the parts of a row one height each:
+-- the lines of a row are level, whatever stands above or under them.
 local function signature_grid(doc)
   return signature_runs(doc, function(run)
+    for _, div in ipairs(run) do
+      local before, line = signature_parts(div)
+      div.content = {
+        pandoc.Div(before, pandoc.Attr("", { "signature-top" })),
+        pandoc.Div(line, pandoc.Attr("", { "signature-bottom" })),
+      }
+    end
     return pandoc.Div(run, pandoc.Attr("", { "signature-grid" }))
   end)
 end
