@@ -151,9 +151,14 @@ def check_schema(source: Source) -> list[Problem]:
             elif expected == "integer" and isinstance(value, float) and path in source.numbers_as_typed:
                 typed = source.numbers_as_typed[path]  # 120.500 is the number 120.5 to YAML
                 add(path, kind, where, **_decimal_number(path, typed, value, lang))
-            elif expected == "integer" and isinstance(value, str) and _THOUSANDS.match(value.strip()):
-                digits = re.sub(r"\D", "", value)
+            elif expected in ("integer", "number") and isinstance(value, str) and _PLAIN_NUMBER.match(value):
+                # "250000": a number in the template's quotes, which make it a text
+                add(path, kind, where, template="unquote", typed=value.strip(), **common)
+            elif expected == "integer" and isinstance(value, str) and (digits := _whole_kroner(value)):
                 add(path, kind, where, template="amount_text", typed=value.strip(), digits=digits, **common)
+            elif expected == "number" and isinstance(value, str) and _DECIMAL_COMMA.match(value.strip()):
+                fixed = value.strip().replace(",", ".")
+                add(path, kind, where, template="decimal_comma", typed=value.strip(), fixed=fixed, **common)
             else:
                 add(
                     path,
@@ -165,6 +170,8 @@ def check_schema(source: Source) -> list[Problem]:
                 )
         elif kind == "format":
             template = "date" if error.validator_value == "date" else "email"
+            if template == "date" and isinstance(value, str) and _DATE_FORM.match(value.strip()):
+                template = "no_such_date"  # 2027-02-30: the right form, but no such day
             add(path, kind, where, template=template, **common)
         elif kind in ("enum", "const"):
             allowed = error.validator_value if kind == "enum" else [error.validator_value]
@@ -226,8 +233,25 @@ def _decimal_number(path: tuple, typed: str, value: float, lang: str) -> dict:
     return {"template": "whole_number", **params}
 
 
-# 1.500.000 or 1 500 000: a number written with Danish thousands separators, read as text.
-_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. \u00a0][0-9]{3})+(?:,-)?$")
+# A number and nothing else, which YAML read as text because it stood in quotes.
+_PLAIN_NUMBER = re.compile(r"^\s*-?[0-9]+(?:\.[0-9]+)?\s*$")
+# 7,5: a decimal number written with a Danish decimal comma, read as text.
+_DECIMAL_COMMA = re.compile(r"^-?[0-9]+,[0-9]+$")
+# 2027-02-30: a date's form, whatever the day.
+_DATE_FORM = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Whole kroner as a person writes them: 1.500.000, 1 500 000 or 250,000 (thousands separators),
+# perhaps with ,- or ,00 and kr., kr or DKK after it; or 250000 kr.
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. \u00a0,][0-9]{3})+(?:,-|,00)?$")
+_KRONER = re.compile(r"\s*(?:kr\.?|DKK)$", re.IGNORECASE)
+
+
+def _whole_kroner(text: str) -> str | None:
+    """The digits of a whole number written as text with separators or a currency ("250.000
+    kr." -> "250000"), or None when the text is something else."""
+    bare = _KRONER.sub("", text.strip())
+    if _THOUSANDS.match(bare) or (bare != text.strip() and bare.isdigit()):
+        return re.sub(r"\D", "", re.sub(r",(?:-|00)$", "", bare))
+    return None
 
 
 def _whole_number_field(path: tuple) -> bool:

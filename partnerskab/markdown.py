@@ -37,12 +37,15 @@ _SCHEMES = ("http://", "https://", "mailto:")
 # 3.5 s (quadratic); bounded, the same text takes 0.2 s, and 100 kB 0.5 s.
 MAX_SPAN = 1000
 _SPAN = rf"\S(?:.{{0,{MAX_SPAN}}}?\S)??"  # an emphasised text: no space at either end, as short as can be
+_QUOTES = "\"'«»“”„‟‘’‚‛‹›"
 _INLINE = re.compile(
     r"\[(?P<text>[^\[\]\n]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)\)"
     rf"|\*\*(?P<strong>{_SPAN})\*\*"
     rf"|\*(?P<emph>{_SPAN})\*"
     rf"|(?<![\w])_(?P<uemph>{_SPAN})_(?![\w])"
-    r"|(?P<bare>https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?])"
+    # a bare address ends before a quotation mark, straight or typographic (typography.py has
+    # made «"https://…"» into »https://…«, and the mark is not part of the address)
+    rf"|(?P<bare>https?://[^\s<>()\[\]{_QUOTES}]+[^\s<>()\[\]{_QUOTES}.,;:!?])"
 )
 
 

@@ -167,7 +167,57 @@ def test_missing_end_date_names_the_element(write_agreement):
             "    minimum_hours: 0.000001\n",
             "Mindste antal timer skal være mindst 0,01, ikke 0.000001 (resources[0].minimum_hours)",
         ),
-        ("  vision: Alle", "  vision: ' '\n  x: Alle", "Vision må ikke være tom (purpose.vision)"),
+        (
+            "  vision: Alle",
+            "  vision: ' '\n  x: Alle",
+            "Vision er ikke udfyldt: der står ingen tekst (purpose.vision)",
+        ),
+        # A number typed inside the template's quotes is a text; the message says to remove them.
+        (
+            "      amount: 45000\n",
+            '      amount: "45000"\n',
+            "Beløb skal være et tal, men anførselstegnene gør det til en tekst. Fjern dem, så der kun "
+            "står 45000 (economy.budget[1].amount)",
+        ),
+        (
+            "    minimum_hours: 4\n",
+            '    minimum_hours: "4"\n',
+            "Mindste antal timer skal være et tal, men anførselstegnene gør det til en tekst. Fjern dem, "
+            "så der kun står 4 (resources[0].minimum_hours)",
+        ),
+        # Amounts as people write them on paper: what to type instead.
+        *[
+            (
+                "      amount: 45000\n",
+                f"      amount: {typed}\n",
+                "Beløb: skriv tallet med cifre alene, uden punktummer, mellemrum og «kr.», fx 45000, "
+                f"ikke «{shown}» (economy.budget[1].amount)",
+            )
+            for typed, shown in [
+                ("45.000 kr.", "45.000 kr."),
+                ('"45.000,00"', "45.000,00"),
+                ("45000 kr", "45000 kr"),
+                ("45,000", "45,000"),
+                ("45 000 DKK", "45 000 DKK"),
+            ]
+        ],
+        (
+            "    minimum_hours: 4\n",
+            "    minimum_hours: 7,5\n",
+            "Mindste antal timer: skriv et decimaltal med punktum, fx 7.5, ikke «7,5» "
+            "(resources[0].minimum_hours)",
+        ),
+        # The right form, but no such day.
+        (
+            "  end: 2027-12-31\n",
+            "  end: 2027-02-30\n",
+            "Slutdato: datoen «2027-02-30» findes ikke. Tjek måned og dag (ÅÅÅÅ-MM-DD) (duration.end)",
+        ),
+        (
+            "  end: 2027-12-31\n",
+            "  end: 2026-13-01\n",
+            "Slutdato: datoen «2026-13-01» findes ikke. Tjek måned og dag (ÅÅÅÅ-MM-DD) (duration.end)",
+        ),
         (
             "  - id: familiestotten\n",
             "  - id: Familiestøtten\n",

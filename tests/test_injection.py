@@ -116,6 +116,11 @@ def test_prose_keeps_the_subset_and_nothing_else():
         # In a link's text a web address is text: no link inside the link, no angle brackets.
         ("[se https://a.dk](https://b.dk)", "[se https\\://a\\.dk](https://b.dk)"),
         ("[<https://e.f>](https://e.f)", "[\\<https\\://e\\.f\\>](https://e.f)"),
+        # A quotation mark after a bare address is not part of it, typographic or straight.
+        ("Se »https://a.dk/x« her", "Se »<https://a.dk/x>« her"),
+        ("Se «https://a.dk/x» her", "Se «<https://a.dk/x>» her"),
+        ("“https://a.dk/x”", "“<https://a.dk/x>”"),
+        ("'https://a.dk/x'", "\\'<https://a.dk/x>\\'"),
     ],
 )
 def test_prose_marks_end_where_they_are_closed(written, expected):
@@ -126,6 +131,7 @@ def test_one_letter_emphasis_and_an_address_in_a_link_read_as_written(tmp_path):
     text = FJORDBY.read_text(encoding="utf-8")
     vision = re.search(r"^  vision: .*$", text, flags=re.M).group()
     written = "Vi gør *A* **altid**, og *B* *C*. Læs [se https://a.dk](https://b.dk)."
+    written += ' Se "https://c.dk/unge" her.'
     path = agreements_folder(tmp_path) / "markering.yaml"
     path.write_text(text.replace(vision, f"  vision: '{written}'", 1), encoding="utf-8")
     seal_if_signed(path)
@@ -135,7 +141,8 @@ def test_one_letter_emphasis_and_an_address_in_a_link_read_as_written(tmp_path):
     assert [e.get_text() for e in paragraph.find_all("em")] == ["A", "B", "C"]
     assert [e.get_text() for e in paragraph.find_all("strong")] == ["altid"]
     assert [(a.get_text(), a["href"]) for a in paragraph.find_all("a")] == [
-        ("se https://a.dk", "https://b.dk")
+        ("se https://a.dk", "https://b.dk"),
+        ("https://c.dk/unge", "https://c.dk/unge"),  # the closing » is not part of the address
     ]
     pdf_text = _flat(" ".join(page.extract_text() for page in PdfReader(tmp_path / "markering.pdf").pages))
     assert "Vi gør A altid, og B C. Læs se https://a.dk." in pdf_text and "*" not in pdf_text
