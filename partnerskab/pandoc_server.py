@@ -30,10 +30,11 @@ from .paths import TEMPLATES
 
 SCRIPT = TEMPLATES / "pandoc" / "render.lua"
 # No raw blocks, no citations, no metadata blocks in the body, and no "smart" typography:
-# what a person typed, quotes and dashes included, is what the documents show.
+# what a person typed, quotes and dashes included, is what the documents show. No task lists:
+# pandoc makes «- [ ] opgave» a checkbox even with the brackets escaped.
 READER = (
     "markdown-raw_html-raw_attribute-raw_tex-citations-yaml_metadata_block-pandoc_title_block-smart"
-    "-implicit_figures"
+    "-implicit_figures-task_lists"
 )
 PANDOC_TIMEOUT = 120
 

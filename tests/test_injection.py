@@ -116,6 +116,9 @@ def test_prose_keeps_the_subset_and_nothing_else():
         # In a link's text a web address is text: no link inside the link, no angle brackets.
         ("[se https://a.dk](https://b.dk)", "[se https\\://a\\.dk](https://b.dk)"),
         ("[<https://e.f>](https://e.f)", "[\\<https\\://e\\.f\\>](https://e.f)"),
+        # Marks alone are text: three stars are not an emphasised star.
+        ("Kode: *** og", "Kode\\: \\*\\*\\* og"),
+        ("__ og ___", "\\_\\_ og \\_\\_\\_"),
         # A quotation mark after a bare address is not part of it, typographic or straight.
         ("Se »https://a.dk/x« her", "Se »<https://a.dk/x>« her"),
         ("Se «https://a.dk/x» her", "Se «<https://a.dk/x>» her"),
@@ -198,3 +201,22 @@ def test_a_title_that_looks_like_typst_markup_stays_a_title(tmp_path):
     )
     assert "1 Aftalens partnere" in first  # no extra numbered heading before the first section
     assert reader.metadata.title == "= Ondt - 1. etape"
+
+
+def test_a_task_list_is_text_not_checkboxes(tmp_path):
+    """«- [ ] opgave» is a list whose items say «[ ] opgave»: pandoc's task lists, which make a
+    checkbox of it even with the brackets escaped, are off."""
+    text = FJORDBY.read_text(encoding="utf-8")
+    target = re.search(r"^  target_group: .*$", text, flags=re.M).group()
+    written = '  target_group: "- [ ] første opgave\\n- [x] anden opgave"'
+    path = agreements_folder(tmp_path) / "opgaver.yaml"
+    path.write_text(
+        text.replace(target, written, 1).replace("status: signed", "status: draft"), encoding="utf-8"
+    )
+    assert run_cli("build", str(path), "--out", str(tmp_path)).returncode == 0
+    soup = BeautifulSoup((tmp_path / "opgaver.html").read_text(encoding="utf-8"), "html.parser")
+    assert not soup.select("input") and not soup.select(".task-list")
+    items = [_flat(li.get_text()) for li in soup.select("li")]
+    assert "[ ] første opgave" in items and "[x] anden opgave" in items
+    pdf_text = _flat(" ".join(page.extract_text() for page in PdfReader(tmp_path / "opgaver.pdf").pages))
+    assert "[ ] første opgave" in pdf_text and "☐" not in pdf_text and "☒" not in pdf_text
