@@ -173,9 +173,10 @@ def check_schema(source: Source) -> list[Problem]:
             if template == "date" and isinstance(value, str) and _DATE_FORM.match(value.strip()):
                 template = "no_such_date"  # 2027-02-30: the right form, but no such day
             add(path, kind, where, template=template, **common)
-        elif kind in ("enum", "const"):
-            allowed = error.validator_value if kind == "enum" else [error.validator_value]
-            add(path, kind, where, allowed=", ".join(str(a) for a in allowed), **common)
+        elif kind == "enum":
+            add(path, kind, where, **_enum_params(path, error.validator_value, value, lang), **common)
+        elif kind == "const":
+            add(path, kind, where, allowed=str(error.validator_value), **common)
         elif kind in ("minItems", "maxItems", "maxLength"):
             template = {"minItems": "min_items", "maxItems": "max_items", "maxLength": "max_length"}[kind]
             count = len(value)
@@ -192,6 +193,8 @@ def check_schema(source: Source) -> list[Problem]:
             )
         elif kind == "pattern":
             template = PATTERN_KINDS.get(error.validator_value, "pattern")
+            if template == "partner_id" and path[-1] != "id" and isinstance(value, str):
+                template, common = "partner_ref", {**common, "hint": _partner_hint(data, value, lang)}
             add(path, kind, where, template=template, **common)
         elif kind in ("minimum", "maximum", "exclusiveMinimum"):
             template = {"exclusiveMinimum": "exclusive_minimum"}.get(kind, kind)
@@ -231,6 +234,46 @@ def _decimal_number(path: tuple, typed: str, value: float, lang: str) -> dict:
     if path[-1] in AMOUNT_FIELDS and _THOUSANDS_DOTS.match(typed):
         return {"template": "amount_separator", "digits": typed.replace(".", ""), **params}
     return {"template": "whole_number", **params}
+
+
+def _enum_params(path: tuple, allowed: list, value, lang: str) -> dict:
+    """The allowed values, each with its meaning in Danish («civil_society (civilsamfund)»), and
+    a guess when what was typed is close to a value or, in Danish, to a meaning («civilsamfund»
+    -> civil_society, «uge» -> week)."""
+    words = SCHEMA[lang]
+    meanings = schema_module.enum_meanings(tuple(0 if isinstance(p, int) else p for p in path))
+    meanings = meanings if lang == "da" else {}
+    shown_allowed = [f"{a} ({meanings[str(a)]})" if str(a) in meanings else str(a) for a in allowed]
+    guess = None
+    if isinstance(value, str) and value.strip():
+        typed = value.strip().lower()
+        names = {str(a).lower(): str(a) for a in allowed}
+        for code, meaning in meanings.items():
+            names.setdefault(meaning.lower(), code)
+            for word in re.findall(r"\w+", meaning.lower()):
+                names.setdefault(word, code)
+        close = difflib.get_close_matches(typed, list(names), n=1, cutoff=0.75)
+        guess = names[close[0]] if close else None
+    hint = words["enum_hint"].format(guess=guess) if guess and guess != value else ""
+    if meanings and len(shown_allowed) > 1:  # «a (x), b (y) eller c (z)», as the schema says it
+        listed = f"{', '.join(shown_allowed[:-1])} eller {shown_allowed[-1]}"
+    else:
+        listed = ", ".join(shown_allowed)
+    return {"allowed": listed, "hint": hint}
+
+
+def _partner_hint(data, value: str, lang: str) -> str:
+    """For a reference to a partner whose id is not written as an id («nabør»): the closest of the
+    agreement's ids, or all of them."""
+    words = SCHEMA[lang]
+    partners = data.get("partners") if isinstance(data, dict) else None
+    ids = [p["id"] for p in partners or [] if isinstance(p, dict) and isinstance(p.get("id"), str)]
+    if not ids:
+        return ""
+    close = difflib.get_close_matches(value.strip().lower(), ids, n=1, cutoff=0.6)
+    if close:
+        return words["enum_hint"].format(guess=close[0])
+    return words["partner_ids"].format(ids=", ".join(ids))
 
 
 # A number and nothing else, which YAML read as text because it stood in quotes.

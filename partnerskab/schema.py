@@ -15,6 +15,7 @@ Three files in schema/, all read here:
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -108,6 +109,19 @@ def node_at(path) -> dict | None:
             return None
         node = resolve(node)
     return node
+
+
+def enum_meanings(path) -> dict[str, str]:
+    """What each allowed value of the field at `path` means, in Danish, as its description says
+    it: «public (offentlig), civil_society (civilsamfund) eller private (privat)»."""
+    node = node_at(path) or {}
+    description = node.get("description", "")
+    meanings = {}
+    for value in node.get("enum", []):
+        found = re.search(rf"(?<![\w-]){re.escape(str(value))} \(([^)]+)\)", description)
+        if found:
+            meanings[str(value)] = found.group(1)
+    return meanings
 
 
 def title(path, lang: str = "da") -> str:

@@ -107,7 +107,8 @@ def test_missing_end_date_names_the_element(write_agreement):
         (
             "status: signed\n",
             "status: underskrevet\n",
-            "Status skal være en af: draft, signed, ended, ikke «underskrevet» (status)",
+            "Status skal være en af: draft (udkast), signed (underskrevet) eller ended (afsluttet), "
+            "ikke «underskrevet». Mente du «signed»? (status)",
         ),
         (
             '    cvr: "12345674"\n',
@@ -117,7 +118,35 @@ def test_missing_end_date_names_the_element(write_agreement):
         (
             "    per: week\n",
             "    per: uge\n",
-            "Pr. skal være en af: week, month, year, period, ikke «uge» (resources[0].per)",
+            "Pr. skal være en af: week (om ugen), month (om måneden), year (om året) eller period "
+            "(i hele perioden), ikke «uge». Mente du «week»? (resources[0].per)",
+        ),
+        # The Danish word for a value, or a word close to none of them.
+        (
+            "    sector: civil_society\n",
+            "    sector: civilsamfund\n",
+            "Sektor skal være en af: public (offentlig), civil_society (civilsamfund) eller private "
+            "(privat), ikke «civilsamfund». Mente du «civil_society»? (partners[1].sector)",
+        ),
+        (
+            "    sector: civil_society\n",
+            "    sector: forening\n",
+            "Sektor skal være en af: public (offentlig), civil_society (civilsamfund) eller private "
+            "(privat), ikke «forening» (partners[1].sector)",
+        ),
+        # A reference to a partner, written with æ, ø or å: the id it is close to.
+        (
+            "  - partner: familiestotten\n",
+            "  - partner: familiestøtten\n",
+            "Partner skal være en partners kort navn (id) med små bogstaver a-z, tal, bindestreg og "
+            "understreg, ikke «familiestøtten». Mente du «familiestotten»? (roles[1].partner)",
+        ),
+        (
+            "  - partner: familiestotten\n",
+            "  - partner: Foreningen\n",
+            "Partner skal være en partners kort navn (id) med små bogstaver a-z, tal, bindestreg og "
+            "understreg, ikke «Foreningen». Aftalens partnere har disse kort navne: fjordby, familiestotten "
+            "(roles[1].partner)",
         ),
         (
             "  termination: Aftalen",
@@ -232,6 +261,17 @@ def test_wrong_values_are_explained_in_words(write_agreement, old, new, expected
     line = FJORDBY_TEXT.split(old, 1)[0].count("\n") + 1
     messages = [(p.line, p.message) for p in check(load(write_agreement(text)))]
     assert (line, expected) in messages
+
+
+def test_english_enum_messages_give_the_values_and_a_guess(write_agreement):
+    text = FJORDBY_TEXT.replace("language: da", "language: en").replace(
+        "    per: week\n", "    per: weeks\n", 1
+    )
+    messages = [p.message for p in check(load(write_agreement(text)))]
+    assert (
+        "Per must be one of: week, month, year, period, not «weeks». Did you mean «week»? (resources[0].per)"
+        in messages
+    )
 
 
 def test_english_agreement_gets_english_messages(write_agreement):
