@@ -319,4 +319,24 @@ def check(source: Source) -> list[Problem]:
     if source.problems or source.data is None:
         return sorted(source.problems)
     problems = check_schema(source) or check_rules(source)
+    problems += lost_to_comments(source)
     return sorted(problems, key=lambda p: (p.line, p.column, p.message))
+
+
+def lost_to_comments(source: Source) -> list[Problem]:
+    """PA209: a comment on the line of an unquoted free text (`termination: se punkt #4`): YAML
+    drops « #4» and what follows, so the document says less than was written. Values with fixed
+    forms (ids, codes, dates, numbers) may carry a comment, as the new agreement's template does."""
+    from .messages import RULES
+
+    lang = language(source.data)
+    problems = []
+    for path, (line, column, said) in source.comments.items():
+        node = schema_module.node_at(tuple(0 if isinstance(p, int) else p for p in path)) or {}
+        if node.get("type") != "string" or {"enum", "format", "const"} & set(node):
+            continue
+        if node.get("pattern", "\\S") != "\\S":
+            continue
+        message = RULES[lang]["PA209"].format(title=label(path, lang), comment=shown(said), path=dotted(path))
+        problems.append(Problem(source.path, line, column, "PA209", message, "warning", dotted(path)))
+    return problems

@@ -58,6 +58,9 @@ class Source:
     # JSON path -> the text as typed, for plain scalars read as decimal numbers: `250.000` is
     # the number 250.0 to YAML, and the checker names what was typed when it refuses it.
     numbers_as_typed: dict[Path_, str] = field(default_factory=dict)
+    # JSON path -> (line, column, text) of a comment on the same line as an unquoted text value:
+    # in `termination: se punkt #4`, YAML reads « #4» as a comment, and the words are lost.
+    comments: dict[Path_, tuple[int, int, str]] = field(default_factory=dict)
 
     def position(self, path: Path_) -> tuple[int, int]:
         """The position of the node at `path`, or of its nearest ancestor that exists."""
@@ -178,7 +181,17 @@ def _events(text: str):
         parser.dispose()
 
 
-def _build(events, source: Source):
+def _comment_after(text: str, index: int) -> tuple[int, str] | None:
+    """(offset, text) of a comment that follows position `index` on the same line, if any."""
+    end = text.find("\n", index)
+    rest = text[index : len(text) if end < 0 else end]
+    stripped = rest.lstrip(" \t")
+    if stripped.startswith("#") and len(stripped) < len(rest):
+        return index + len(rest) - len(stripped), stripped[1:].strip()
+    return None
+
+
+def _build(events, source: Source, text_of_file: str = ""):
     """Turn the event stream of one document into data, recording positions."""
     root = None
     stack: list[list] = []  # frames: [container, path, pending_key, key_mark, seen_keys]
@@ -250,6 +263,11 @@ def _build(events, source: Source):
             child = attach(value, event, mark)
             if isinstance(value, float) and child is not None:
                 source.numbers_as_typed[child] = event.value
+            if child is not None and isinstance(value, str) and not event.style and text_of_file:
+                comment = _comment_after(text_of_file, event.end_mark.index)
+                if comment:
+                    offset, said = comment
+                    source.comments[child] = (*_line_column(text_of_file, offset), said)
         else:
             if len(stack) >= MAX_DEPTH:
                 raise LoadError(*mark, "too_deep", limit=MAX_DEPTH)
@@ -324,7 +342,7 @@ def load(path: str | Path, display: str | None = None) -> Source:
         return source
     try:
         text = _check_text(raw)
-        data = _build(_events(text), source)
+        data = _build(_events(text), source, text)
         if not isinstance(data, dict):
             raise LoadError(*source.positions.get((), (1, 1)), "root_not_mapping")
         source.data = data

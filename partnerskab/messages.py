@@ -428,6 +428,7 @@ RULES = {
         "PA206": "Ingen partner forpligter sig til tid: der er hverken timer eller frivillige under «Ressourcer og minimumstidsforbrug». Vejledningen taler om «parternes levering af ressourcer (herunder minimumtidsforbrug)» (resources)",
         "PA207": "Tillægget af {date} forlænger aftalen, men aftalen sluttede allerede {end}. Aftalen har altså ikke gældt i perioden imellem ({path})",
         "PA208": "Fristen for målet ({deadline}) ligger efter aftalens slutdato ({end}) ({path})",
+        "PA209": "{title}: « #» begynder en kommentar i YAML, så «#{comment}» kommer ikke med i aftalen. Skal det med, så sæt hele teksten i anførselstegn ({path})",
     },
     "en": {
         "PA101": "«{ref}» is not one of the partners to the agreement. Use one of these ids: {known} ({path})",
@@ -489,6 +490,7 @@ RULES = {
         "PA206": "No partner commits time: there are neither hours nor volunteers under «Resources and minimum time». The guidance speaks of «the partners' delivery of resources (including minimum time)» (resources)",
         "PA207": "The amendment of {date} extends the agreement, but the agreement had already ended on {end}. So it did not apply in the period between ({path})",
         "PA208": "The goal's deadline ({deadline}) is after the agreement's end date ({end}) ({path})",
+        "PA209": "{title}: « #» starts a comment in YAML, so «#{comment}» is not part of the agreement. If it should be, put the whole text in quotation marks ({path})",
     },
 }
 

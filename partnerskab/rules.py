@@ -47,7 +47,7 @@ ERRORS = [
     "PA126",
     "PA127",
 ]
-WARNINGS = ["PA201", "PA202", "PA203", "PA204", "PA205", "PA206", "PA207", "PA208"]
+WARNINGS = ["PA201", "PA202", "PA203", "PA204", "PA205", "PA206", "PA207", "PA208", "PA209"]
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 
 

@@ -312,3 +312,22 @@ def test_usage_error_exits_2():
     assert run_cli("validate", "--no-such-flag").returncode == 2
     assert run_cli("frobnicate").returncode == 2
     assert run_cli().returncode == 2
+
+
+def test_words_after_a_hash_in_an_unquoted_text_are_a_warning_at_the_hash(write_agreement):
+    """YAML reads « #4 i bilaget» as a comment: the document would say less than was typed."""
+    termination = re.search(r"^  termination: .*$", FJORDBY_TEXT, flags=re.M).group()
+    text = FJORDBY_TEXT.replace(termination, "  termination: Med varsel, se punkt #4 i bilaget", 1)
+    text = text.replace("  - id: fjordby\n", "  - id: fjordby  # kommunen\n", 1)  # a code may have one
+    text = text.replace("    per: week\n", "    per: week  # om ugen\n", 1)
+    line = text.split("  termination: Med varsel")[0].count("\n") + 1
+    problems = check(load(write_agreement(text)))
+    [warning] = [p for p in problems if p.code == "PA209"]
+    column = "  termination: Med varsel, se punkt #4".index("#") + 1
+    assert (warning.line, warning.column, warning.severity) == (line, column, "warning")
+    assert warning.message == (
+        "Opsigelse: « #» begynder en kommentar i YAML, så «#4 i bilaget» kommer ikke med i aftalen. "
+        "Skal det med, så sæt hele teksten i anførselstegn (duration.termination)"
+    )
+    quoted = FJORDBY_TEXT.replace(termination, '  termination: "Med varsel, se punkt #4 i bilaget"', 1)
+    assert not [p for p in check(load(write_agreement(quoted))) if p.code == "PA209"]
