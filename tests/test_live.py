@@ -400,8 +400,8 @@ def test_the_folder_above_the_output_deleted_too_and_then_the_output_again(tmp_p
     out = above / "out"
     process = watch(tmp_path, project=project, out=out)
 
-    def back() -> bool:
-        return appear(out / f"{STEM}.html", out / f"{STEM}.pdf")
+    def back() -> bool:  # the web font is written last: then the build is done, and rmtree races nothing
+        return appear(out / f"{STEM}.html", out / f"{STEM}.pdf", out / "fonts" / "OFL.txt")
 
     try:
         first_line(process)
