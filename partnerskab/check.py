@@ -151,9 +151,13 @@ def check_schema(source: Source) -> list[Problem]:
             elif expected == "integer" and isinstance(value, float) and path in source.numbers_as_typed:
                 typed = source.numbers_as_typed[path]  # 120.500 is the number 120.5 to YAML
                 add(path, kind, where, **_decimal_number(path, typed, value, lang))
-            elif expected in ("integer", "number") and isinstance(value, str) and _PLAIN_NUMBER.match(value):
-                # "250000": a number in the template's quotes, which make it a text
-                add(path, kind, where, template="unquote", typed=value.strip(), **common)
+            elif (
+                expected in ("integer", "number")
+                and path in source.quoted
+                and isinstance(value, str)
+                and _PLAIN_NUMBER.match(value)
+            ):  # "250000": a number in the template's quotes, which make it a text
+                add(path, kind, where, template="unquote", typed=shown(value.strip()), **common)
             elif expected == "integer" and isinstance(value, str) and (digits := _whole_kroner(value)):
                 add(path, kind, where, template="amount_text", typed=value.strip(), digits=digits, **common)
             elif expected == "number" and isinstance(value, str) and _DECIMAL_COMMA.match(value.strip()):

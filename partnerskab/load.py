@@ -16,6 +16,7 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -61,6 +62,8 @@ class Source:
     # JSON path -> (line, column, text) of a comment on the same line as an unquoted text value:
     # in `termination: se punkt #4`, YAML reads « #4» as a comment, and the words are lost.
     comments: dict[Path_, tuple[int, int, str]] = field(default_factory=dict)
+    # JSON paths of the values written in quotation marks: «"250000"» is a text to YAML.
+    quoted: set = field(default_factory=set)
 
     def position(self, path: Path_) -> tuple[int, int]:
         """The position of the node at `path`, or of its nearest ancestor that exists."""
@@ -263,6 +266,8 @@ def _build(events, source: Source, text_of_file: str = ""):
             child = attach(value, event, mark)
             if isinstance(value, float) and child is not None:
                 source.numbers_as_typed[child] = event.value
+            if child is not None and event.style in ("'", '"'):
+                source.quoted.add(child)
             if child is not None and isinstance(value, str) and not event.style and text_of_file:
                 comment = _comment_after(text_of_file, event.end_mark.index)
                 if comment:
@@ -314,6 +319,106 @@ def text_at(raw: bytes, index: int) -> str:
     return text[index] if 0 <= index < len(text) else ""
 
 
+# The line a person most likely got wrong, when PyYAML's own position is only where it gave up.
+_KEY = r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[A-Za-z_][A-Za-z0-9_-]*)"
+_TYPOGRAPHIC = re.compile(_KEY + r":\s+[“”„«»‘’‚]")
+_NO_SPACE = re.compile(_KEY + r":(?P<rest>[^\s/])")  # «end:2027-12-31», not «https://»
+_NO_COLON = re.compile(_KEY + r"\s+(?P<rest>[^\s:#][^:]*)$")
+_DOUBLE = re.compile(_KEY + r":\s+\"")
+_SINGLE = re.compile(_KEY + r":\s+'")
+
+
+def _open_double(rest: str) -> bool:
+    """Whether a double-quoted scalar that starts `rest` (after its opening mark) is still open
+    at the end of the line."""
+    escaped = False
+    for char in rest:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            return False
+    return True
+
+
+def _closing_double(rest: str) -> int:
+    """The index in `rest` of the mark that closes a double-quoted scalar, or -1."""
+    escaped = False
+    for index, char in enumerate(rest):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            return index
+    return -1
+
+
+def syntax_cause(text: str, line: int, detail: str) -> tuple[str, int, int, dict] | None:
+    """(message key, line, column, params) for a mistake a person makes by hand, found on the
+    lines up to where PyYAML gave up (`line`, 1-based); None when none of them is there."""
+    lines = text.split("\n")[:line]
+    for number in range(len(lines), 0, -1):  # nearest first
+        row = lines[number - 1]
+        if row.lstrip().startswith("#"):
+            continue
+        if "\u00a0" in row[: len(row) - len(row.lstrip(" \u00a0"))]:
+            return "nbsp_indent", number, row.index("\u00a0") + 1, {}
+    row = lines[-1] if lines else ""
+    if "mapping values" in detail and (found := _TYPOGRAPHIC.match(row)):
+        return "typographic_quotes", line, found.end(), {}
+    if (found := _DOUBLE.match(row)) and (closing := _closing_double(row[found.end() :])) >= 0:
+        after = row[found.end() + closing + 1 :].strip()
+        if after and not after.startswith("#"):  # the mark that ended the text too soon
+            return "quote_inside", line, found.end() + closing + 1, {}
+    for number in range(len(lines), max(0, len(lines) - 3), -1):  # this line and the two above
+        row = lines[number - 1]
+        if (found := _NO_SPACE.match(row)) and "://" not in row:
+            return "colon_space", number, found.start("rest") + 1, {"name": found.group("key")}
+    for number in range(len(lines), max(0, len(lines) - 3), -1):
+        found = _NO_COLON.match(lines[number - 1])
+        if found and found.group("key") in _field_names():
+            return "colon_missing_after", number, found.end("key") + 1, {"name": found.group("key")}
+    for number in range(len(lines) - 1, 0, -1):  # an opening mark above, and no mark between
+        if any('"' in row for row in lines[number:-1]):
+            break
+        row = lines[number - 1]
+        found = _DOUBLE.match(row)
+        if found and _open_double(row[found.end() :]):
+            return "unclosed_quote_at", number, found.end(), {}
+        found = _SINGLE.match(row)
+        if found and row[found.end() :].replace("''", "").count("'") == 0:
+            return "unclosed_quote_at", number, found.end(), {}
+    return None
+
+
+@cache
+def _field_names() -> frozenset:
+    """Every field name the schema knows: «end» on a line of its own is a field without its colon."""
+    from .schema import schema
+
+    names, stack = set(), [schema()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            names.update(node.get("properties", {}))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(names)
+
+
+_LANGUAGE = re.compile(r"^language:[ \t]*[\"']?(da|en)[\"']?[ \t]*(?:#.*)?$", re.M)
+
+
+def declared_language(raw: bytes) -> str:
+    """The language an agreement asks for (`language: en`), read from its text: for the messages
+    about a file that cannot be read as an agreement at all."""
+    found = _LANGUAGE.search(raw.decode("utf-8", errors="replace"))
+    return found.group(1) if found else "da"
+
+
 def load(path: str | Path, display: str | None = None) -> Source:
     """Read and parse one agreement. Problems are collected on the Source, never raised."""
     from .messages import load_message, os_reason
@@ -340,6 +445,7 @@ def load(path: str | Path, display: str | None = None) -> Source:
             Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason))
         )
         return source
+    lang, text = declared_language(raw), ""
     try:
         text = _check_text(raw)
         data = _build(_events(text), source, text)
@@ -349,21 +455,24 @@ def load(path: str | Path, display: str | None = None) -> Source:
     except LoadError as exc:
         code = {"syntax": "PA001", "deceptive": "PA004"}.get(exc.key, "PA002")
         source.problems.append(
-            Problem(source.path, exc.line, exc.column, code, load_message(exc.key, "da", **exc.params))
+            Problem(source.path, exc.line, exc.column, code, load_message(exc.key, lang, **exc.params))
         )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = exc.problem or ""
+        cause = syntax_cause(text, line, detail) if text and "nesting depth" not in detail else None
         if mark and text_at(raw, mark.index) == "\t":
             key, params = "tab", {}
         elif "nesting depth" in detail:
             key, params = "too_deep", {"limit": MAX_DEPTH}
+        elif cause:  # the line a person got wrong, not where PyYAML gave up
+            key, line, column, params = cause
         else:
             key, params = "syntax", {"detail": detail}
-        source.problems.append(Problem(source.path, line, column, "PA001", load_message(key, "da", **params)))
+        source.problems.append(Problem(source.path, line, column, "PA001", load_message(key, lang, **params)))
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         source.problems.append(
-            Problem(source.path, 1, 1, "PA001", load_message("syntax", "da", detail=str(exc)))
+            Problem(source.path, 1, 1, "PA001", load_message("syntax", lang, detail=str(exc)))
         )
     return source

@@ -41,6 +41,12 @@ LOAD = {
         "no_value": "Her mangler en værdi, eller den begynder med et tegn, YAML ikke kan læse. Sæt teksten i anførselstegn",
         "bad_start": "En værdi kan ikke begynde med @, ` eller %. Sæt teksten i anførselstegn",
         "bad_escape": "En \\ i en tekst i dobbelte anførselstegn bruges på en måde, YAML ikke kender. Brug enkelte anførselstegn (') om teksten",
+        "nbsp_indent": "Der står et hårdt mellemrum (U+00A0) i indrykningen, som YAML ikke kan læse. Slet mellemrummene foran feltet, og skriv dem igen med mellemrumstasten",
+        "typographic_quotes": 'Typografiske anførselstegn (“ ” « ») tæller ikke som anførselstegn i YAML. Sæt teksten i almindelige anførselstegn: "…"',
+        "quote_inside": "Et \" inde i teksten afslutter den. Skriv »…« inde i teksten, eller sæt hele teksten i enkelte anførselstegn ('…')",
+        "colon_space": "Der mangler et mellemrum efter kolonet: skriv «{name}: …»",
+        "colon_missing_after": "Der mangler et kolon efter «{name}»: skriv «{name}: …»",
+        "unclosed_quote_at": "Anførselstegnet her bliver aldrig lukket. Sæt et anførselstegn efter teksten",
     },
     "en": {
         "unreadable": "The file cannot be read: {reason}",
@@ -73,6 +79,12 @@ LOAD = {
         "no_value": "A value is missing here, or it starts with a character YAML cannot read. Put the text in quotes",
         "bad_start": "A value cannot start with @, ` or %. Put the text in quotes",
         "bad_escape": "A \\ in a text in double quotes is used in a way YAML does not know. Put the text in single quotes (')",
+        "nbsp_indent": "There is a no-break space (U+00A0) in the indentation, which YAML cannot read. Delete the spaces before the field and type them again with the space bar",
+        "typographic_quotes": 'Typographic quotation marks (“ ” « ») do not count as quotation marks in YAML. Put the text in plain quotation marks: "…"',
+        "quote_inside": "A \" inside the text ends it. Write “…” inside the text, or put the whole text in single quotation marks ('…')",
+        "colon_space": "A space is missing after the colon: write «{name}: …»",
+        "colon_missing_after": "A colon is missing after «{name}»: write «{name}: …»",
+        "unclosed_quote_at": "This quotation mark is never closed. Put a quotation mark after the text",
     },
 }
 

@@ -554,7 +554,9 @@ def test_all_the_text_of_an_agreement_has_a_limit(write_agreement):
     text = re.sub(r"^values:\n(?:  - .*\n)+", "", text, flags=re.M)  # 101 values of 1.999 characters
     text += "values:\n" + "".join(f"  - {'b' * 1999}\n" for _ in range(101))
     [problem] = load(write_agreement(text)).problems
-    assert problem.message.startswith("Aftalen indeholder mere end 200.000 tegn tekst i alt.")
+    assert problem.message.startswith("The agreement holds more than 200.000 characters of text in all.")
+    danish = load(write_agreement(text.replace("language: en", "language: da"))).problems
+    assert danish[0].message.startswith("Aftalen indeholder mere end 200.000 tegn tekst i alt.")
 
 
 # -- pinned dependencies ---------------------------------------------------------------------------------

@@ -51,12 +51,35 @@ def test_positions_are_one_based_line_and_column(write_agreement):
         ("# kun en kommentar\n", 1, 1, "tom"),
         ("a:\n\tb: 1\n", 2, 1, "Tabulatortegn"),
         ("a: b: c\n", 1, 5, "kolon"),
-        ("a: 'uafsluttet\n", 2, 1, "anførselstegn"),
+        ("a: 'uafsluttet\n", 1, 4, "bliver aldrig lukket"),
         ("a: x\u0007y\n", 1, 5, "kontroltegn"),
         # PyYAML's own English never reaches the user where we know what it means.
         ("a: [\n", 2, 1, "Her mangler en værdi"),
         ("a: @x\n", 1, 4, "En værdi kan ikke begynde med @"),
         ('a: "C:\\q"\n', 1, 7, "Brug enkelte anførselstegn"),
+        # Mistakes made by hand, at the line where they were made, not where YAML gave up.
+        (
+            'title: "Naboskab i Fjordby\nstatus: draft\nduration:\n  start: 2026-01-01\n  end: 2027\n',
+            1,
+            8,
+            "Anførselstegnet her bliver aldrig lukket",
+        ),
+        ('a: x\nb: "Med tre måneders "skriftligt" varsel."\n', 2, 22, 'Et " inde i teksten afslutter den'),
+        ("a: x\nb: “Med varsel: 3 mdr.”\n", 2, 4, "Typografiske anførselstegn"),
+        (
+            "duration:\n  start: 2026-01-01\n  end:2027-12-31\nb: x\n",
+            3,
+            7,
+            "Der mangler et mellemrum efter kolonet: skriv «end: …»",
+        ),
+        (
+            "duration:\n  start: 2026-01-01\n  end 2027-12-31\nb: x\n",
+            3,
+            6,
+            "Der mangler et kolon efter «end»: skriv «end: …»",
+        ),
+        ("a:\n  - x\n  \u00a0- y\n", 3, 3, "hårdt mellemrum (U+00A0)"),
+        ("language: en\na: x\nb: “With notice: 3 months”\n", 3, 4, "Typographic quotation marks"),
     ],
 )
 def test_refused_with_position(write_agreement, text, line, column, words):
@@ -96,3 +119,31 @@ def test_yaml_1_2_numbers_include_exponents_without_a_dot(write_agreement):
     # YAML 1.1 (PyYAML) reads `1e3` as text; YAML 1.2, like an editor, reads a number.
     source = _load(write_agreement, "a: 1e3\nb: 0E0\nc: '1e3'\nd: 0x1F\ne: 0o17\nf: 017\ng: 1_000\n")
     assert source.data == {"a": 1000.0, "b": 0.0, "c": "1e3", "d": 31, "e": 15, "f": 17, "g": "1_000"}
+
+
+@pytest.mark.parametrize(
+    "text, english, danish",
+    [
+        (
+            "language: en\ntitle: a\u2066b\n",
+            "The text contains the character U+2066",
+            "Teksten indeholder tegnet U+2066",
+        ),
+        (
+            "language: en\ntitle: a\u0007b\n",
+            "invisible control character (U+0007)",
+            "usynligt kontroltegn (U+0007)",
+        ),
+        (
+            'language: "en"\ntitle: "a\n',
+            "This quotation mark is never closed",
+            "Anførselstegnet her bliver aldrig lukket",
+        ),
+    ],
+)
+def test_a_file_that_says_language_en_is_refused_in_english(write_agreement, text, english, danish):
+    """The agreement's language counts before the file can be read as an agreement at all."""
+    [problem] = _load(write_agreement, text).problems
+    assert english in problem.message
+    [problem] = _load(write_agreement, text.replace("en", "da", 1)).problems
+    assert danish in problem.message
