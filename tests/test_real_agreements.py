@@ -405,7 +405,10 @@ def test_volunteer_hours_need_their_period_and_a_result_payment_its_condition(wr
         ),
         ("120000.0", "Beløb skal være et helt tal uden punktum, decimaler eller e, ikke «120000.0»"),
         ("1.2e5", "Beløb skal være et helt tal uden punktum, decimaler eller e, ikke «1.2e5»"),
-        ('"1.500.000"', "Beløb: skriv tallet uden punktummer og mellemrum, fx 1500000, ikke «1.500.000»"),
+        (
+            '"1.500.000"',
+            "Beløb: skriv tallet med cifre alene, uden punktummer, mellemrum og «kr.», fx 1500000, ikke «1.500.000»",
+        ),
     ],
 )
 def test_an_amount_with_a_danish_thousands_separator_is_an_error_at_its_line(write_agreement, typed, message):
