@@ -407,7 +407,8 @@ def test_volunteer_hours_need_their_period_and_a_result_payment_its_condition(wr
         ("1.2e5", "Beløb skal være et helt tal uden punktum, decimaler eller e, ikke «1.2e5»"),
         (
             '"1.500.000"',
-            "Beløb: skriv tallet med cifre alene, uden punktummer, mellemrum og «kr.», fx 1500000, ikke «1.500.000»",
+            "Beløb: skriv tallet med cifre alene, uden punktummer, mellemrum og «kr.», fx 1500000, "
+            "ikke «1.500.000»",
         ),
     ],
 )
