@@ -163,6 +163,16 @@ def check_schema(source: Source) -> list[Problem]:
             elif expected == "number" and isinstance(value, str) and _DECIMAL_COMMA.match(value.strip()):
                 fixed = value.strip().replace(",", ".")
                 add(path, kind, where, template="decimal_comma", typed=value.strip(), fixed=fixed, **common)
+            elif expected == "object" and (fields := _fields_of(path)):  # «logo: ../logos/x.png»
+                add(
+                    path,
+                    kind,
+                    where,
+                    template="type_object",
+                    fields=fields,
+                    actual=words["words"][json_type(value)],
+                    **common,
+                )
             else:
                 add(
                     path,
@@ -238,6 +248,13 @@ def _decimal_number(path: tuple, typed: str, value: float, lang: str) -> dict:
     if path[-1] in AMOUNT_FIELDS and _THOUSANDS_DOTS.match(typed):
         return {"template": "amount_separator", "digits": typed.replace(".", ""), **params}
     return {"template": "whole_number", **params}
+
+
+def _fields_of(path: tuple) -> str:
+    """The fields a group must have («path: …, alt: …»), or all it may have when none must."""
+    node = schema_module.node_at(tuple(0 if isinstance(p, int) else p for p in path)) or {}
+    names = node.get("required") or list(node.get("properties", {}))
+    return ", ".join(f"{name}: …" for name in names)
 
 
 def _enum_params(path: tuple, allowed: list, value, lang: str) -> dict:

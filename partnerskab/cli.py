@@ -358,13 +358,16 @@ def _validate(args) -> int:
     if not files:
         print(_none_found(args.files), file=sys.stderr)
         return 1
-    failed, collected = 0, []
+    failed, collected, warned = 0, [], 0
     for path in files:
         outcome = validate_file(path, args.strict, base=args.base)
         collected += outcome.problems
         if args.format != "json":
             sys.stdout.write(FORMATS[args.format](outcome.problems))
         failed += not outcome.ok
+        warned += not outcome.ok and all(p.severity == "warning" for p in outcome.problems)
+    if warned and args.format == "text":  # else only warning lines, and exit 1, would be shown
+        print(COMMANDS["strict_warnings"], file=sys.stderr)
     if not args.files:  # the whole folder: also the seals of agreements no longer in it (seal.py)
         from .seal import orphan_problems
 

@@ -173,6 +173,15 @@ def _check_text(raw: bytes) -> str:
     return text
 
 
+# Tabs on a line with nothing else, or before a comment: YAML allows them, PyYAML refuses them,
+# and a person cannot see them. Each becomes one space, so every position stays where it was.
+_BLANK_TABS = re.compile(r"^[ \t]*\t[ \t]*(?=#|$)", re.M)
+
+
+def _blank_tabs(text: str) -> str:
+    return _BLANK_TABS.sub(lambda m: " " * len(m.group()), text) if "\t" in text else text
+
+
 def _events(text: str):
     """The parser's events, as yaml.parse yields them, without asking first whether there is
     one (get_event() gives None at the end): a tenth of the time `validate` takes for 1000."""
@@ -424,6 +433,18 @@ def load(path: str | Path, display: str | None = None) -> Source:
     from .messages import load_message, os_reason
 
     source = Source(path=display or str(path))
+    candidate = Path(path)
+    if not candidate.exists() and not candidate.is_symlink():  # before its name is judged
+        reason = "filen findes ikke"
+        if (
+            candidate.suffix not in (".yaml", ".yml")
+            and candidate.with_name(candidate.name + ".yaml").is_file()
+        ):
+            reason += f"; mente du {printable(str(path))}.yaml?"
+        source.problems.append(
+            Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason))
+        )
+        return source
     name = Path(source.path).name
     if not NAME.match(name):
         message = load_message("bad_name", "da", name=printable(name))
@@ -447,7 +468,7 @@ def load(path: str | Path, display: str | None = None) -> Source:
         return source
     lang, text = declared_language(raw), ""
     try:
-        text = _check_text(raw)
+        text = _blank_tabs(_check_text(raw))
         data = _build(_events(text), source, text)
         if not isinstance(data, dict):
             raise LoadError(*source.positions.get((), (1, 1)), "root_not_mapping")

@@ -148,12 +148,11 @@ def check_rules(source: Source, today: dt.date | None = None) -> list[Problem]:
         if "logo" in partner:
             _, why = find_logo(Path(source.path), partner["logo"]["path"])
             if why:
-                add(
-                    "PA112",
-                    ("partners", i, "logo", "path"),
-                    file=partner["logo"]["path"],
-                    why=words[f"PA112_{why}"],
-                )
+                reason = words[f"PA112_{why}"]
+                up = "../" + partner["logo"]["path"]  # a path written from the project, not the agreement
+                if why == "missing" and not find_logo(Path(source.path), up)[1]:
+                    reason += words["PA112_from_project"].format(up=up)
+                add("PA112", ("partners", i, "logo", "path"), file=partner["logo"]["path"], why=reason)
     for i, annex in enumerate(data.get("annexes", [])):
         if "file" in annex:
             _, why = find_annex(Path(source.path), annex["file"])

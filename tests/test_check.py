@@ -331,3 +331,28 @@ def test_words_after_a_hash_in_an_unquoted_text_are_a_warning_at_the_hash(write_
     )
     quoted = FJORDBY_TEXT.replace(termination, '  termination: "Med varsel, se punkt #4 i bilaget"', 1)
     assert not [p for p in check(load(write_agreement(quoted))) if p.code == "PA209"]
+
+
+def test_a_group_written_as_a_text_names_its_fields(write_agreement):
+    logo = "    logo:\n      path: ../logos/fjordby-kommune.png\n      alt: Fjordby Kommunes logo\n"
+    text = FJORDBY_TEXT.replace(logo, "    logo: ../logos/fjordby-kommune.png\n", 1)
+    assert text != FJORDBY_TEXT
+    messages = [p.message for p in check(load(write_agreement(text)))]
+    assert any(
+        m.startswith("Logo skal være en gruppe af felter (path: …, alt: …), ikke en tekst") for m in messages
+    ), messages
+
+
+def test_a_logo_path_written_from_the_project_folder_gets_the_path_it_meant(tmp_path):
+    from .conftest import agreements_folder
+
+    folder = agreements_folder(tmp_path)
+    text = FJORDBY_TEXT.replace("path: ../logos/fjordby-kommune.png", "path: logos/fjordby-kommune.png", 1)
+    path = folder / "sti.yaml"
+    path.write_text(text, encoding="utf-8")
+    messages = [p.message for p in check(load(path))]
+    assert any(
+        "Logoet «logos/fjordby-kommune.png» kan ikke bruges: filen findes ikke. Stien regnes fra aftalens "
+        "mappe: mente du «../logos/fjordby-kommune.png»?" in m
+        for m in messages
+    ), messages

@@ -17,7 +17,9 @@ import pytest
 from partnerskab.cli import _parser
 from partnerskab.messages import ARGPARSE, ARGPARSE_INTERNAL
 
-from .conftest import EXAMPLES, ROOT, copy_project, run_cli
+from .conftest import EXAMPLES, FJORDBY, ROOT, copy_project, run_cli
+
+FJORDBY_BYTES = FJORDBY.read_bytes()
 
 # Examples that are drafts: valid without a sealed copy of their documents (see seal.py).
 DRAFTS = [p for p in EXAMPLES if re.search(r"^status: draft$", p.read_text(encoding="utf-8"), re.M)]
@@ -233,3 +235,26 @@ def test_a_tool_that_cannot_load_its_own_code_also_ends_with_70(tmp_path):
     assert result.returncode == 70
     first = result.stderr.splitlines()[0]
     assert first == "build.py: uventet fejl i selve værktøjet, ikke i aftalerne (SyntaxError)."
+
+
+def test_a_missing_file_is_called_missing_and_the_yaml_it_meant_is_named(tmp_path):
+    """`validate agreements/fjordby` (no .yaml): the file does not exist, and fjordby.yaml does;
+    its name is not «unusable»."""
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    (folder / "fjordby.yaml").write_bytes(FJORDBY_BYTES)
+    result = run_cli("validate", str(folder / "fjordby"))
+    assert result.returncode == 1
+    assert f"Filen kan ikke læses: filen findes ikke; mente du {folder / 'fjordby'}.yaml?" in result.stdout
+    assert "kan ikke bruges" not in result.stdout
+    result = run_cli("validate", str(folder / "findes-ikke.yaml"))
+    assert result.returncode == 1 and "Filen kan ikke læses: filen findes ikke\n" in result.stdout
+
+
+def test_strict_says_why_an_agreement_with_only_warnings_fails(tmp_path):
+    example = next(e for e in EXAMPLES if e.name == "gadekaer-vaeresteder.yaml")  # warns on purpose
+    result = run_cli("validate", "--strict", str(example))
+    assert result.returncode == 1
+    assert ": warning: " in result.stdout and ": error: " not in result.stdout
+    assert result.stderr == "--strict: advarslerne ovenfor tæller som fejl, så tjekket fejler.\n"
+    assert run_cli("validate", str(example)).stderr == ""

@@ -147,3 +147,12 @@ def test_a_file_that_says_language_en_is_refused_in_english(write_agreement, tex
     assert english in problem.message
     [problem] = _load(write_agreement, text.replace("en", "da", 1)).problems
     assert danish in problem.message
+
+
+def test_tabs_on_a_blank_line_or_before_a_comment_are_allowed(write_agreement):
+    """YAML allows them, and a person cannot see them; tabs that indent a field are still refused."""
+    source = _load(write_agreement, "a: 1\n\t\n \t# kommentar\nb:\n  c: 2\n\t \n")
+    assert source.problems == [] and source.data == {"a": 1, "b": {"c": 2}}
+    assert source.positions[("b", "c")] == (5, 6)
+    [problem] = _load(write_agreement, "a:\n\tb: 1\n").problems
+    assert "Tabulatortegn" in problem.message
