@@ -205,6 +205,22 @@ function Image(el)
   return el
 end
 
+-- In the PDF a table's columns are narrow and its words are not hyphenated (agreement.typst),
+-- except a word of 16 letters or more, which may be wider than its column: whole, it would run
+-- into the next one. Such a word (not an address, a number or a code) may be hyphenated.
+local LONG_WORD = 16
+
+local function hyphenate_long_words(el)
+  return pandoc.walk_block(el, {
+    Str = function(str)
+      local word = str.text:gsub("[%p]+$", "")
+      if utf8.len(word) and utf8.len(word) >= LONG_WORD and not word:find("[%d/:@%.]") then
+        return { pandoc.RawInline("typst", "#text(hyphenate: true)["), str, pandoc.RawInline("typst", "]") }
+      end
+    end,
+  })
+end
+
 -- In HTML a table scrolls inside its own container when it is wider than a phone's screen; the
 -- container can be reached with the keyboard and is named by the table's caption.
 function Table(el)
@@ -427,6 +443,8 @@ if typst then
 end
 if FORMAT == "html5" or FORMAT == "html" then
   elements.Table = Table
+elseif typst then
+  elements.Table = hyphenate_long_words
 end
 if FORMAT == "docx" then
   return { elements, { Pandoc = signatures_side_by_side } }
