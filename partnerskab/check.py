@@ -129,6 +129,16 @@ def check_schema(source: Source) -> list[Problem]:
             for key in value:
                 if key in allowed:
                     continue
+                if "\u00a0" in key:  # a no-break space before a field: YAML reads it as part of the name
+                    spaced = key.replace("\u00a0", " ").strip()
+                    add(
+                        path + (key,),
+                        kind,
+                        source.key_position(path + (key,)),
+                        template="unknown_nbsp",
+                        key=spaced,
+                    )
+                    continue
                 guess = difflib.get_close_matches(key, allowed, n=1)
                 hint = (
                     words["unknown_hint"].format(guess=guess[0])

@@ -356,3 +356,15 @@ def test_a_logo_path_written_from_the_project_folder_gets_the_path_it_meant(tmp_
         "mappe: mente du «../logos/fjordby-kommune.png»?" in m
         for m in messages
     ), messages
+
+
+def test_a_field_after_a_no_break_space_is_named_for_it(write_agreement):
+    """Copied from Word: «\u00a0title: …» is a field named «\u00a0title» to YAML, and the agreement
+    has no title. (Where it breaks the indentation, the loader says so: tests/test_load.py.)"""
+    text = FJORDBY_TEXT.replace("\ntitle: ", "\n\u00a0title: ", 1)
+    assert text != FJORDBY_TEXT
+    messages = [p.message for p in check(load(write_agreement(text)))]
+    assert (
+        "Der står et hårdt mellemrum (U+00A0) foran eller i feltet «title», så YAML læser det som en del "
+        "af navnet. Slet mellemrummene, og skriv dem igen med mellemrumstasten" in messages
+    ), messages
