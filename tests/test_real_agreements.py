@@ -773,7 +773,7 @@ def test_renewal_that_is_not_a_group_of_fields_gets_one_message(write_agreement)
         ),
     )
     assert [p.message for p in problems] == [
-        "Forlængelse skal være en gruppe af felter (navn: værdi), ikke en tekst (duration.renewal)"
+        "Forlængelse skal være en gruppe af felter (mode: …), ikke en tekst (duration.renewal)"
     ]
 
 
