@@ -162,6 +162,12 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--base", type=_revision, default="HEAD", metavar="REV", help="sammenlign med REV (standard: HEAD)"
     )
+    diff.add_argument(
+        "--format",
+        choices=["markdown", "text"],
+        default="markdown",
+        help="markdown (standard, til en pull request) eller text (til terminalen, uden Markdowns tegn)",
+    )
 
     watch = commands.add_parser(
         "watch", help="forhåndsvisning i browseren, der opdateres, hver gang en aftale gemmes"
@@ -560,6 +566,10 @@ def _run(argv: list[str] | None) -> int:
 
         files = args.files or default_files(AGREEMENTS, args.base)  # also those deleted since REV
         text, compared = diff_report(files, args.base)
+        if args.format == "text":
+            from .diff import plain_text
+
+            text = plain_text(text)
         sys.stdout.write(text)
         return 0 if compared else 1
     if args.command == "seal":

@@ -331,3 +331,16 @@ def test_the_exit_code_says_whether_anything_was_compared(repo):
     assert run_cli("diff", "findes-ikke.yaml", cwd=repo).returncode == 1
     lines = diff(repo, "--base", "HEAD", AABY, "findes-ikke.yaml")
     assert "## Kunne ikke sammenlignes" in lines
+
+
+def test_text_format_is_the_same_report_without_markdown_marks(repo):
+    """`--format text` for a terminal: the lines of the Markdown report, without escapes and
+    code marks; the Markdown stays the default (the pull request's comment)."""
+    title = ("title: Frivillig familiestøtte i Fjordby\n", "title: Familiestøtte (§ 18-midler)\n")
+    edit(repo, FJORDBY_REL, BUDGET, title)
+    markdown = diff(repo, "--base", "HEAD", FJORDBY_REL)
+    text = diff(repo, "--base", "HEAD", "--format", "text", FJORDBY_REL)
+    assert any("\\" in line for line in markdown) and not any("\\" in line or "`" in line for line in text)
+    assert len(text) == len(markdown)
+    assert any("180.000 kr. → 200.000 kr." in line for line in text), text
+    assert f"## Familiestøtte (§ 18-midler) ({FJORDBY_REL})" in text
