@@ -275,7 +275,7 @@ def _server_main(connection, out: Path, port: int, folders: list[str], builder: 
 
         while True:
             if not os.path.isdir(parent):  # the folder above it was deleted too: wait for it
-                time.sleep(1)
+                time.sleep(0.2)  # one stat: the sooner the watcher is back, the less it can miss
                 continue
             try:
                 for _ in watchfiles.watch(parent, watch_filter=gone, recursive=False, **WATCH):
