@@ -15,6 +15,8 @@ from .money import AMOUNT_FIELDS
 from .problems import Problem, dotted
 from .quickcheck import certainly_valid
 
+PARTNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
 CODES = {
     "required": "PA010",
     "additionalProperties": "PA011",
@@ -161,15 +163,14 @@ def check_schema(source: Source) -> list[Problem]:
             elif expected == "integer" and isinstance(value, float) and path in source.numbers_as_typed:
                 typed = source.numbers_as_typed[path]  # 120.500 is the number 120.5 to YAML
                 add(path, kind, where, **_decimal_number(path, typed, value, lang))
-            elif (
-                expected in ("integer", "number")
-                and path in source.quoted
-                and isinstance(value, str)
-                and _PLAIN_NUMBER.match(value)
-            ):  # "250000": a number in the template's quotes, which make it a text
-                add(path, kind, where, template="unquote", typed=shown(value.strip()), **common)
             elif expected == "integer" and isinstance(value, str) and (digits := _whole_kroner(value)):
                 add(path, kind, where, template="amount_text", typed=value.strip(), digits=digits, **common)
+            elif (
+                path in source.quoted
+                and isinstance(value, str)
+                and (_PLAIN_NUMBER if expected == "number" else _PLAIN_WHOLE).match(value)
+            ):  # "250000": a number in the template's quotes, which make it a text
+                add(path, kind, where, template="unquote", typed=shown(value.strip()), **common)
             elif expected == "number" and isinstance(value, str) and _DECIMAL_COMMA.match(value.strip()):
                 fixed = value.strip().replace(",", ".")
                 add(path, kind, where, template="decimal_comma", typed=value.strip(), fixed=fixed, **common)
@@ -279,11 +280,15 @@ def _enum_params(path: tuple, allowed: list, value, lang: str) -> dict:
     if isinstance(value, str) and value.strip():
         typed = value.strip().lower()
         names = {str(a).lower(): str(a) for a in allowed}
+        words_of: dict[str, set] = {}  # a word of a meaning, and the values whose meaning has it
         for code, meaning in meanings.items():
             names.setdefault(meaning.lower(), code)
-            for word in re.findall(r"\w+", meaning.lower()):
-                names.setdefault(word, code)
-        close = difflib.get_close_matches(typed, list(names), n=1, cutoff=0.75)
+            for word in re.findall(r"\w{4,}", meaning.lower()):
+                words_of.setdefault(word, set()).add(code)
+        for word, codes in words_of.items():
+            if len(codes) == 1:  # «ugen» says week; «hele» or «om» would say nothing
+                names.setdefault(word, next(iter(codes)))
+        close = difflib.get_close_matches(typed, list(names), n=1, cutoff=0.85)
         guess = names[close[0]] if close else None
     hint = words["enum_hint"].format(guess=guess) if guess and guess != value else ""
     if meanings and len(shown_allowed) > 1:  # «a (x), b (y) eller c (z)», as the schema says it
@@ -298,17 +303,20 @@ def _partner_hint(data, value: str, lang: str) -> str:
     agreement's ids, or all of them."""
     words = SCHEMA[lang]
     partners = data.get("partners") if isinstance(data, dict) else None
-    ids = [p["id"] for p in partners or [] if isinstance(p, dict) and isinstance(p.get("id"), str)]
+    partners = partners if isinstance(partners, list) else []  # `partners: 5` is refused elsewhere
+    ids = [p["id"] for p in partners if isinstance(p, dict) and isinstance(p.get("id"), str)]
+    ids = [i for i in ids if PARTNER_ID.match(i)]  # only ids that can be named
     if not ids:
         return ""
     close = difflib.get_close_matches(value.strip().lower(), ids, n=1, cutoff=0.6)
-    if close:
+    if close and close[0] != value:
         return words["enum_hint"].format(guess=close[0])
     return words["partner_ids"].format(ids=", ".join(ids))
 
 
 # A number and nothing else, which YAML read as text because it stood in quotes.
 _PLAIN_NUMBER = re.compile(r"^\s*-?[0-9]+(?:\.[0-9]+)?\s*$")
+_PLAIN_WHOLE = re.compile(r"^\s*-?[0-9]+\s*$")  # "250.000" in quotes is an amount with separators
 # 7,5: a decimal number written with a Danish decimal comma, read as text.
 _DECIMAL_COMMA = re.compile(r"^-?[0-9]+,[0-9]+$")
 # 2027-02-30: a date's form, whatever the day.

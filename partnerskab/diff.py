@@ -492,14 +492,14 @@ def diff_markdown(files: list[str], base: str) -> str:
     return diff_report(files, base)[0]
 
 
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # markdown.escape's backslash before a mark
-_CODE = re.compile(r"`([^`\n]*)`")
+# Left to right, so an escaped mark («\\`» in user text) is never taken for a code span's.
+_MARKS = re.compile(r"\\([!-/:-@\[-`{-~])|`([^`\n]*)`")
 
 
 def plain_text(markdown: str) -> str:
     """The report for a terminal: the same lines without Markdown's escapes and code marks
     («§ 18-midler», not «§ 18\\-midler»). Headings and bullets read well as they are."""
-    return "\n".join(_ESCAPED.sub(r"\1", _CODE.sub(r"\1", line)) for line in markdown.split("\n"))
+    return _MARKS.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), markdown)
 
 
 def diff_report(files: list[str], base: str) -> tuple[str, bool]:

@@ -175,7 +175,7 @@ def _check_text(raw: bytes) -> str:
 
 # Tabs on a line with nothing else, or before a comment: YAML allows them, PyYAML refuses them,
 # and a person cannot see them. Each becomes one space, so every position stays where it was.
-_BLANK_TABS = re.compile(r"^[ \t]*\t[ \t]*(?=#|$)", re.M)
+_BLANK_TABS = re.compile(r"^[ \t]*\t[ \t]*(?=#|\r?$)", re.M)
 
 
 def _blank_tabs(text: str) -> str:
@@ -332,7 +332,7 @@ def text_at(raw: bytes, index: int) -> str:
 _KEY = r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[A-Za-z_][A-Za-z0-9_-]*)"
 _TYPOGRAPHIC = re.compile(_KEY + r":\s+[“”„«»‘’‚]")
 _NO_SPACE = re.compile(_KEY + r":(?P<rest>[^\s/])")  # «end:2027-12-31», not «https://»
-_NO_COLON = re.compile(_KEY + r"\s+(?P<rest>[^\s:#][^:]*)$")
+_NO_COLON = re.compile(_KEY + r"[ \t]+(?P<rest>[^\s:#]+)[ \t]*$")  # «end 2027-12-31»: one value, no colon
 _DOUBLE = re.compile(_KEY + r":\s+\"")
 _SINGLE = re.compile(_KEY + r":\s+'")
 
@@ -367,11 +367,9 @@ def _closing_double(rest: str) -> int:
 def syntax_cause(text: str, line: int, detail: str) -> tuple[str, int, int, dict] | None:
     """(message key, line, column, params) for a mistake a person makes by hand, found on the
     lines up to where PyYAML gave up (`line`, 1-based); None when none of them is there."""
-    lines = text.split("\n")[:line]
-    for number in range(len(lines), 0, -1):  # nearest first
+    lines = [row.removesuffix("\r") for row in text.split("\n")[:line]]
+    for number in range(len(lines), max(0, len(lines) - 3), -1):  # this line and the two above
         row = lines[number - 1]
-        if row.lstrip().startswith("#"):
-            continue
         if "\u00a0" in row[: len(row) - len(row.lstrip(" \u00a0"))]:
             return "nbsp_indent", number, row.index("\u00a0") + 1, {}
     row = lines[-1] if lines else ""
@@ -383,22 +381,31 @@ def syntax_cause(text: str, line: int, detail: str) -> tuple[str, int, int, dict
             return "quote_inside", line, found.end() + closing + 1, {}
     for number in range(len(lines), max(0, len(lines) - 3), -1):  # this line and the two above
         row = lines[number - 1]
-        if (found := _NO_SPACE.match(row)) and "://" not in row:
+        found = _NO_SPACE.match(row)
+        if found and "://" not in row and found.group("key") in _field_names():
             return "colon_space", number, found.start("rest") + 1, {"name": found.group("key")}
     for number in range(len(lines), max(0, len(lines) - 3), -1):
         found = _NO_COLON.match(lines[number - 1])
         if found and found.group("key") in _field_names():
             return "colon_missing_after", number, found.end("key") + 1, {"name": found.group("key")}
     for number in range(len(lines) - 1, 0, -1):  # an opening mark above, and no mark between
-        if any('"' in row for row in lines[number:-1]):
-            break
+        between = lines[number:-1]
         row = lines[number - 1]
         found = _DOUBLE.match(row)
         if found and _open_double(row[found.end() :]):
+            if any('"' in r for r in between):
+                return None  # closed further down: a text over several lines
+            if '"' in lines[-1] and not _DOUBLE.match(lines[-1]):
+                # the text goes on to a line whose own mark ends it too soon
+                return "quote_inside", line, lines[-1].index('"') + 1, {}
             return "unclosed_quote_at", number, found.end(), {}
         found = _SINGLE.match(row)
         if found and row[found.end() :].replace("''", "").count("'") == 0:
+            if any("'" in r for r in [*between, lines[-1]]):
+                return None
             return "unclosed_quote_at", number, found.end(), {}
+        if any(mark in r for r in between for mark in "\"'"):
+            return None
     return None
 
 
@@ -418,7 +425,7 @@ def _field_names() -> frozenset:
     return frozenset(names)
 
 
-_LANGUAGE = re.compile(r"^language:[ \t]*[\"']?(da|en)[\"']?[ \t]*(?:#.*)?$", re.M)
+_LANGUAGE = re.compile(r"^language:[ \t]*[\"']?(da|en)[\"']?[ \t]*(?:#[^\r\n]*)?\r?$", re.M)
 
 
 def declared_language(raw: bytes) -> str:
@@ -468,8 +475,20 @@ def load(path: str | Path, display: str | None = None) -> Source:
         return source
     lang, text = declared_language(raw), ""
     try:
-        text = _blank_tabs(_check_text(raw))
-        data = _build(_events(text), source, text)
+        text = _check_text(raw)
+        try:
+            data = _build(_events(text), source, text)
+        except yaml.MarkedYAMLError as exc:
+            # Tabs on a blank line or before a comment: YAML allows them, PyYAML does not. Read
+            # again with those tabs as spaces; a file PyYAML reads is never changed.
+            mark = exc.problem_mark or exc.context_mark
+            blank = _blank_tabs(text)
+            if not (mark and text_at(raw, mark.index) == "\t" and blank != text):
+                raise
+            for record in (source.positions, source.key_positions, source.numbers_as_typed, source.comments):
+                record.clear()
+            source.quoted.clear()
+            text, data = blank, _build(_events(blank), source, blank)
         if not isinstance(data, dict):
             raise LoadError(*source.positions.get((), (1, 1)), "root_not_mapping")
         source.data = data

@@ -368,3 +368,41 @@ def test_a_field_after_a_no_break_space_is_named_for_it(write_agreement):
         "Der står et hårdt mellemrum (U+00A0) foran eller i feltet «title», så YAML læser det som en del "
         "af navnet. Slet mellemrummene, og skriv dem igen med mellemrumstasten" in messages
     ), messages
+
+
+@pytest.mark.parametrize(
+    "old, new, said, not_said",
+    [
+        # an amount with thousands separators in quotes: the digits, not «remove the quotes»
+        ("      amount: 45000\n", '      amount: "45.000"\n', "fx 45000", "Fjern dem"),
+        # a Danish phrase that names no value: no guess
+        ("    per: week\n", "    per: om dagen\n", "Pr. skal være en af", "Mente du"),
+        (
+            "      frequency: monthly\n",
+            "      frequency: hver dag\n",
+            "Hyppighed skal være en af",
+            "Mente du",
+        ),
+    ],
+)
+def test_messages_say_nothing_untrue(write_agreement, old, new, said, not_said):
+    assert old in FJORDBY_TEXT, old
+    problems = check(load(write_agreement(FJORDBY_TEXT.replace(old, new, 1))))
+    messages = " | ".join(p.message for p in problems)
+    assert said in messages and not_said not in messages, messages
+
+
+def test_a_partner_reference_hint_never_suggests_what_was_written(write_agreement):
+    text = FJORDBY_TEXT.replace("  - id: familiestotten\n", "  - id: Familiestotten\n", 1)
+    text = text.replace("  - partner: familiestotten\n", "  - partner: Familiestotten\n")
+    messages = [p.message for p in check(load(write_agreement(text)))]
+    assert not any("Mente du «Familiestotten»" in m for m in messages), messages
+
+
+def test_partners_that_are_not_a_list_and_a_wrong_reference_are_the_schemas_messages(write_agreement):
+    """The hint for «partner: Fjordby» reads the agreement's ids; `partners: 5` has none."""
+    text = FJORDBY_TEXT.replace("partners:\n", "partners: 5\nx_partners:\n", 1)
+    text = text.replace("  - partner: fjordby\n", "  - partner: Fjordby\n", 1)
+    messages = [p.message for p in check(load(write_agreement(text)))]
+    assert "Aftalens partnere skal være en liste, ikke et helt tal (partners)" in messages
+    assert any(m.startswith("Partner skal være en partners kort navn (id)") for m in messages), messages

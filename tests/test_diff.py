@@ -344,3 +344,11 @@ def test_text_format_is_the_same_report_without_markdown_marks(repo):
     assert len(text) == len(markdown)
     assert any("180.000 kr. → 200.000 kr." in line for line in text), text
     assert f"## Familiestøtte (§ 18-midler) ({FJORDBY_REL})" in text
+
+
+def test_text_format_keeps_backticks_that_were_typed():
+    from partnerskab.diff import plain_text
+    from partnerskab.markdown import escape
+
+    typed = "Familievenner – brug `build.py` og Børn`s læsning"
+    assert plain_text(f"## {escape(typed)} (`agreements/x.yaml`)") == f"## {typed} (agreements/x.yaml)"

@@ -156,3 +156,42 @@ def test_tabs_on_a_blank_line_or_before_a_comment_are_allowed(write_agreement):
     assert source.positions[("b", "c")] == (5, 6)
     [problem] = _load(write_agreement, "a:\n\tb: 1\n").problems
     assert "Tabulatortegn" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text, line, not_said",
+    [
+        # A no-break space far above, in a text, does not take over an error below.
+        ("a: |\n  \u00a0- punkt\nb: x\nc: d\ne: f: g\n", 5, "hårdt mellemrum"),
+        # A text line that starts with a field's name, above the real error, is text.
+        (
+            "a: >-\n  første linje, hvor\n  status til styregruppen.\nb: Varsel: 3 måneder\n",
+            4,
+            "mangler et kolon",
+        ),
+        ("a: |\n  Tid:kl. 17-19\nb: Varsel: 3 måneder\n", 3, "mellemrum efter kolonet"),
+        # A valid text over two lines in single quotes is closed; the error is the colon below.
+        ("a: 'Alle har\n  et netværk'\nb: Børn: under 6 år\n", 3, "aldrig lukket"),
+    ],
+)
+def test_a_mistake_is_not_blamed_on_valid_text_above_it(write_agreement, text, line, not_said):
+    [problem] = _load(write_agreement, text).problems
+    assert problem.line == line and not_said not in problem.message, problem
+
+
+def test_a_quote_inside_a_text_over_two_lines_is_named(write_agreement):
+    [problem] = _load(write_agreement, 'a: "Alle har\n  et "netværk" at støtte sig til."\n').problems
+    assert (problem.line, problem.column) == (2, 6) and 'Et " inde i teksten' in problem.message
+
+
+def test_windows_line_endings_keep_the_language_and_the_blank_tabs(write_agreement):
+    [problem] = _load(write_agreement, 'language: en\r\ntitle: "a\r\n').problems
+    assert "This quotation mark is never closed" in problem.message
+    source = _load(write_agreement, "a: 1\r\n\t\r\nb: 2\r\n")
+    assert source.problems == [] and source.data == {"a": 1, "b": 2}
+
+
+def test_a_file_pyyaml_reads_is_never_changed_for_its_tabs(write_agreement):
+    """A tab before «#» inside a literal text is part of the text."""
+    source = _load(write_agreement, "a: |\n  x\n  \t# Noter\n")
+    assert source.problems == [] and source.data == {"a": "x\n\t# Noter\n"}
