@@ -245,6 +245,20 @@ def test_a_date_without_a_place_is_not_called_place_and_date(tmp_path):
         assert "Dato: 12. december 2025" in document and "Sted og dato: 12. december" not in document
 
 
+def test_a_signature_block_longer_than_a_page_breaks_instead_of_running_over_the_footer(tmp_path):
+    """A signer's title of nearly 2,000 characters (the schema allows 2,000): the pair of blocks,
+    otherwise kept on one page, breaks across pages; no line of it stands in the bottom margin,
+    where the footer is, or below the page."""
+    title = ("Direktør for Beskæftigelse og Uddannelse " * 48).strip()
+    text = FJORDBY_TEXT.replace("status: signed", "status: draft").replace(
+        "    title: Formand\n", f"    title: {title}\n", 1
+    )
+    pdf, _, _ = _build(tmp_path, "lang-titel", text)
+    bottom_margin = 2.5 / 2.54 * 72
+    heights = [height for word, (_, height) in _words(pdf) if word.startswith("Uddannelse")]
+    assert len(heights) >= 48 and min(heights) > bottom_margin, min(heights)
+
+
 def test_a_range_of_years_is_never_broken_after_its_dash(tmp_path):
     """«2026–2028» in the narrow «År» column of the financing and the budget stays on one line
     in the PDF (Typst breaks after an en dash), and in the HTML."""

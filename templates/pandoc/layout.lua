@@ -292,6 +292,9 @@ local function signature_runs(doc, wrap)
   return doc
 end
 
+-- The characters of a signature block beyond which it may not fit on one page in its column.
+local LONG_SIGNATURE = 1200
+
 local function keep_signatures_together(doc)
   if FORMAT ~= "typst" then
     return nil
@@ -315,7 +318,14 @@ local function keep_signatures_together(doc)
       return
     end
     local above = pairs_in_run > 0 and ", above: 1.6em" or ""
-    raw("#block(breakable: false, width: 100%" .. above .. ", grid(columns: (1fr, 1fr), column-gutter: 1.2cm, inset: (top: 0.4em),")
+    -- A pair is kept on one page, unless its text could not fit on one (a title of a page's
+    -- length): then it may break, rather than run over the footer.
+    local length = 0
+    for i = 1, 2 do
+      length = math.max(length, utf8.len(pandoc.utils.stringify(pair[i] or pandoc.Div({}))) or 0)
+    end
+    local breakable = length > LONG_SIGNATURE and "true" or "false"
+    raw("#block(breakable: " .. breakable .. ", width: 100%" .. above .. ", grid(columns: (1fr, 1fr), column-gutter: 1.2cm, inset: (top: 0.4em),")
     local parts = {}
     for i = 1, 2 do
       parts[i] = { signature_parts(pair[i] or pandoc.Div({})) }
