@@ -10,12 +10,13 @@ import re
 from . import schema as schema_module
 from .i18n import Formats, language, plural
 from .load import Source, strings
-from .messages import PATTERN_KINDS, SCHEMA, json_type, shown
+from .messages import PATTERN_KINDS, RULES, SCHEMA, json_type, shown
 from .money import AMOUNT_FIELDS
 from .problems import Problem, dotted
-from .quickcheck import certainly_valid
+from .quickcheck import DATE_FORM, certainly_valid
 
-PARTNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# The schema's form of a partner's id, as messages.PATTERN_KINDS knows it.
+PARTNER_ID = re.compile(next(p for p, kind in PATTERN_KINDS.items() if kind == "partner_id"))
 
 CODES = {
     "required": "PA010",
@@ -132,30 +133,16 @@ def check_schema(source: Source) -> list[Problem]:
                 if key in allowed:
                     continue
                 if "\u00a0" in key:  # a no-break space before a field: YAML reads it as part of the name
-                    spaced = key.replace("\u00a0", " ").strip()
-                    add(
-                        path + (key,),
-                        kind,
-                        source.key_position(path + (key,)),
-                        template="unknown_nbsp",
-                        key=spaced,
+                    params = {"template": "unknown_nbsp", "key": key.replace("\u00a0", " ").strip()}
+                else:
+                    guess = difflib.get_close_matches(key, allowed, n=1)
+                    hint = (
+                        words["unknown_hint"].format(guess=guess[0])
+                        if guess
+                        else words["unknown_allowed"].format(allowed=", ".join(allowed))
                     )
-                    continue
-                guess = difflib.get_close_matches(key, allowed, n=1)
-                hint = (
-                    words["unknown_hint"].format(guess=guess[0])
-                    if guess
-                    else words["unknown_allowed"].format(allowed=", ".join(allowed))
-                )
-                add(
-                    path + (key,),
-                    kind,
-                    source.key_position(path + (key,)),
-                    template="unknown",
-                    key=key,
-                    parent=label(path, lang),
-                    hint=hint,
-                )
+                    params = {"template": "unknown", "key": key, "parent": label(path, lang), "hint": hint}
+                add(path + (key,), kind, source.key_position(path + (key,)), **params)
         elif kind == "type":
             expected = error.validator_value
             if expected == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -195,7 +182,7 @@ def check_schema(source: Source) -> list[Problem]:
                 )
         elif kind == "format":
             template = "date" if error.validator_value == "date" else "email"
-            if template == "date" and isinstance(value, str) and _DATE_FORM.match(value.strip()):
+            if template == "date" and isinstance(value, str) and DATE_FORM.fullmatch(value.strip()):
                 template = "no_such_date"  # 2027-02-30: the right form, but no such day
             add(path, kind, where, template=template, **common)
         elif kind == "enum":
@@ -263,7 +250,7 @@ def _decimal_number(path: tuple, typed: str, value: float, lang: str) -> dict:
 
 def _fields_of(path: tuple) -> str:
     """The fields a group must have («path: …, alt: …»), or all it may have when none must."""
-    node = schema_module.node_at(tuple(0 if isinstance(p, int) else p for p in path)) or {}
+    node = schema_module.node_at(path) or {}
     names = node.get("required") or list(node.get("properties", {}))
     return ", ".join(f"{name}: …" for name in names)
 
@@ -273,7 +260,7 @@ def _enum_params(path: tuple, allowed: list, value, lang: str) -> dict:
     a guess when what was typed is close to a value or, in Danish, to a meaning («civilsamfund»
     -> civil_society, «uge» -> week)."""
     words = SCHEMA[lang]
-    meanings = schema_module.enum_meanings(tuple(0 if isinstance(p, int) else p for p in path))
+    meanings = schema_module.enum_meanings(path)
     meanings = meanings if lang == "da" else {}
     shown_allowed = [f"{a} ({meanings[str(a)]})" if str(a) in meanings else str(a) for a in allowed]
     guess = None
@@ -319,8 +306,6 @@ _PLAIN_NUMBER = re.compile(r"^\s*-?[0-9]+(?:\.[0-9]+)?\s*$")
 _PLAIN_WHOLE = re.compile(r"^\s*-?[0-9]+\s*$")  # "250.000" in quotes is an amount with separators
 # 7,5: a decimal number written with a Danish decimal comma, read as text.
 _DECIMAL_COMMA = re.compile(r"^-?[0-9]+,[0-9]+$")
-# 2027-02-30: a date's form, whatever the day.
-_DATE_FORM = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Whole kroner as a person writes them: 1.500.000, 1 500 000 or 250,000 (thousands separators),
 # perhaps with ,- or ,00 and kr., kr or DKK after it; or 250000 kr.
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. \u00a0,][0-9]{3})+(?:,-|,00)?$")
@@ -337,7 +322,7 @@ def _whole_kroner(text: str) -> str | None:
 
 
 def _whole_number_field(path: tuple) -> bool:
-    node = schema_module.node_at(tuple(0 if isinstance(p, int) else p for p in path)) or {}
+    node = schema_module.node_at(path) or {}
     return node.get("type") == "integer"
 
 
@@ -366,12 +351,10 @@ def lost_to_comments(source: Source) -> list[Problem]:
     """PA209: a comment on the line of an unquoted free text (`termination: se punkt #4`): YAML
     drops « #4» and what follows, so the document says less than was written. Values with fixed
     forms (ids, codes, dates, numbers) may carry a comment, as the new agreement's template does."""
-    from .messages import RULES
-
     lang = language(source.data)
     problems = []
     for path, (line, column, said) in source.comments.items():
-        node = schema_module.node_at(tuple(0 if isinstance(p, int) else p for p in path)) or {}
+        node = schema_module.node_at(path) or {}
         if node.get("type") != "string" or {"enum", "format", "const"} & set(node):
             continue
         if node.get("pattern", "\\S") != "\\S":

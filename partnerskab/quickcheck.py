@@ -30,7 +30,7 @@ ANNOTATIONS = frozenset(
     {"title", "description", "x-title-en", "default", "examples", "$comment", "$schema", "$id"}
     | {"contentMediaType", "contentEncoding", "deprecated", "readOnly", "writeOnly"}
 )
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # jsonschema's, with date.fromisoformat
+DATE_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # jsonschema's, with date.fromisoformat
 
 
 def certainly_valid(data, schema) -> bool:
@@ -76,7 +76,7 @@ def _format(value, name: str) -> bool:
     if not isinstance(value, str):
         return True
     if name == "date":
-        if not _DATE.fullmatch(value):
+        if not DATE_FORM.fullmatch(value):
             return False
         try:
             dt.date.fromisoformat(value)
