@@ -254,7 +254,6 @@ def build_context(data: dict, stem: str = "aftale") -> dict:
             **s,
             "partner_name": name_of(s["partner"]),
             "date_text": fmt.date(s.get("date")),
-            "case_number": case_numbers.get(s["partner"], ""),
             "case_text": case_text(case_numbers.get(s["partner"]), t),
         }
         for s in data["signatures"]
