@@ -337,20 +337,6 @@ _DOUBLE = re.compile(_KEY + r":\s+\"")
 _SINGLE = re.compile(_KEY + r":\s+'")
 
 
-def _open_double(rest: str) -> bool:
-    """Whether a double-quoted scalar that starts `rest` (after its opening mark) is still open
-    at the end of the line."""
-    escaped = False
-    for char in rest:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == '"':
-            return False
-    return True
-
-
 def _closing_double(rest: str) -> int:
     """The index in `rest` of the mark that closes a double-quoted scalar, or -1."""
     escaped = False
@@ -392,7 +378,7 @@ def syntax_cause(text: str, line: int, detail: str) -> tuple[str, int, int, dict
         between = lines[number:-1]
         row = lines[number - 1]
         found = _DOUBLE.match(row)
-        if found and _open_double(row[found.end() :]):
+        if found and _closing_double(row[found.end() :]) < 0:  # still open at the end of its line
             if any('"' in r for r in between):
                 return None  # closed further down: a text over several lines
             if '"' in lines[-1] and not _DOUBLE.match(lines[-1]):
@@ -440,20 +426,17 @@ def load(path: str | Path, display: str | None = None) -> Source:
     from .messages import load_message, os_reason
 
     source = Source(path=display or str(path))
-    candidate = Path(path)
-    if not candidate.exists() and not candidate.is_symlink():  # before its name is judged
-        reason = "filen findes ikke"
-        if (
-            candidate.suffix not in (".yaml", ".yml")
-            and candidate.with_name(candidate.name + ".yaml").is_file()
-        ):
-            reason += f"; mente du {printable(str(path))}.yaml?"
-        source.problems.append(
-            Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason))
-        )
-        return source
     name = Path(source.path).name
     if not NAME.match(name):
+        candidate = Path(path)
+        if not candidate.exists() and not candidate.is_symlink():  # missing, whatever its name
+            reason = "filen findes ikke"
+            if candidate.with_name(candidate.name + ".yaml").is_file():  # `validate agreements/fjordby`
+                reason += f"; mente du {printable(str(path))}.yaml?"
+            source.problems.append(
+                Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason))
+            )
+            return source
         message = load_message("bad_name", "da", name=printable(name))
         source.problems.append(Problem(source.path, 1, 1, "PA003", message))
         return source
@@ -473,7 +456,7 @@ def load(path: str | Path, display: str | None = None) -> Source:
             Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason))
         )
         return source
-    lang, text = declared_language(raw), ""
+    text = ""
     try:
         text = _check_text(raw)
         try:
@@ -485,18 +468,15 @@ def load(path: str | Path, display: str | None = None) -> Source:
             blank = _blank_tabs(text)
             if not (mark and text_at(raw, mark.index) == "\t" and blank != text):
                 raise
-            for record in (source.positions, source.key_positions, source.numbers_as_typed, source.comments):
-                record.clear()
-            source.quoted.clear()
+            source = Source(path=source.path)  # nothing from the first reading
             text, data = blank, _build(_events(blank), source, blank)
         if not isinstance(data, dict):
             raise LoadError(*source.positions.get((), (1, 1)), "root_not_mapping")
         source.data = data
     except LoadError as exc:
         code = {"syntax": "PA001", "deceptive": "PA004"}.get(exc.key, "PA002")
-        source.problems.append(
-            Problem(source.path, exc.line, exc.column, code, load_message(exc.key, lang, **exc.params))
-        )
+        message = load_message(exc.key, declared_language(raw), **exc.params)
+        source.problems.append(Problem(source.path, exc.line, exc.column, code, message))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -510,9 +490,9 @@ def load(path: str | Path, display: str | None = None) -> Source:
             key, line, column, params = cause
         else:
             key, params = "syntax", {"detail": detail}
-        source.problems.append(Problem(source.path, line, column, "PA001", load_message(key, lang, **params)))
+        message = load_message(key, declared_language(raw), **params)
+        source.problems.append(Problem(source.path, line, column, "PA001", message))
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
-        source.problems.append(
-            Problem(source.path, 1, 1, "PA001", load_message("syntax", lang, detail=str(exc)))
-        )
+        message = load_message("syntax", declared_language(raw), detail=str(exc))
+        source.problems.append(Problem(source.path, 1, 1, "PA001", message))
     return source
