@@ -36,12 +36,11 @@ _SCHEMES = ("http://", "https://", "mailto:")
 # mark run to the end of the paragraph from every opening one: `_a_b ` repeated over 40 kB took
 # 3.5 s (quadratic); bounded, the same text takes 0.2 s, and 100 kB 0.5 s.
 MAX_SPAN = 1000
-_SPAN = rf"\S(?:.{{0,{MAX_SPAN}}}?\S)??"  # an emphasised text: no space at either end, as short as can be
 
 
-def _span_without(mark: str) -> str:
-    """An emphasised text that neither starts nor ends with its own mark: «***» is three stars,
-    not an emphasised star."""
+def _span(mark: str = "") -> str:
+    """An emphasised text, as short as can be: no space at either end, and not its own `mark`
+    either («***» is three stars, not an emphasised star)."""
     edge = rf"[^\s{re.escape(mark)}]"
     return rf"{edge}(?:.{{0,{MAX_SPAN}}}?{edge})??"
 
@@ -49,9 +48,9 @@ def _span_without(mark: str) -> str:
 _QUOTES = "\"'«»“”„‟‘’‚‛‹›"
 _INLINE = re.compile(
     r"\[(?P<text>[^\[\]\n]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)\)"
-    rf"|\*\*(?P<strong>{_SPAN})\*\*"
-    rf"|\*(?P<emph>{_span_without('*')})\*"
-    rf"|(?<![\w])_(?P<uemph>{_span_without('_')})_(?![\w])"
+    rf"|\*\*(?P<strong>{_span()})\*\*"
+    rf"|\*(?P<emph>{_span('*')})\*"
+    rf"|(?<![\w])_(?P<uemph>{_span('_')})_(?![\w])"
     # a bare address ends before a quotation mark, straight or typographic (typography.py has
     # made «"https://…"» into »https://…«, and the mark is not part of the address)
     rf"|(?P<bare>https?://[^\s<>()\[\]{_QUOTES}]+[^\s<>()\[\]{_QUOTES}.,;:!?])"
