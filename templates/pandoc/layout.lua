@@ -1,13 +1,19 @@
 -- Layout that Markdown cannot say, per output format. Works on the document tree, keyed
 -- on classes that only our own template sets; user text is never turned into raw output.
 
-local function wrap_typst(el, opening)
-  local out = { pandoc.RawBlock("typst", opening) }
-  for _, block in ipairs(el.content) do
-    table.insert(out, block)
+-- `items` (blocks or inlines) inside a Typst call that takes content: `opening`, the items as
+-- pandoc writes (and escapes) them, and "]". `Raw` is pandoc.RawBlock or pandoc.RawInline.
+local function enclosed(items, opening, Raw)
+  local out = { Raw("typst", opening) }
+  for _, item in ipairs(items) do
+    table.insert(out, item)
   end
-  table.insert(out, pandoc.RawBlock("typst", "]"))
+  table.insert(out, Raw("typst", "]"))
   return out
+end
+
+local function wrap_typst(el, opening)
+  return enclosed(el.content, opening, pandoc.RawBlock)
 end
 
 -- Labels for the table of contents, from the metadata (our own texts, set in render.py).
@@ -126,12 +132,7 @@ function Span(el)
   end
   -- Text that must not break across lines (render.py's nowrap): Typst breaks after an en dash.
   if el.classes:includes("nowrap") and FORMAT == "typst" then
-    local out = { pandoc.RawInline("typst", "#box[") }
-    for _, inline in ipairs(el.content) do
-      table.insert(out, inline)
-    end
-    table.insert(out, pandoc.RawInline("typst", "]"))
-    return out
+    return enclosed(el.content, "#box[", pandoc.RawInline)
   end
 end
 
@@ -215,7 +216,7 @@ local function hyphenate_long_words(el)
     Str = function(str)
       local word = str.text:gsub("[%p]+$", "")
       if utf8.len(word) and utf8.len(word) >= LONG_WORD and not word:find("[%d/:@%.]") then
-        return { pandoc.RawInline("typst", "#text(hyphenate: true)["), str, pandoc.RawInline("typst", "]") }
+        return enclosed({ str }, "#text(hyphenate: true)[", pandoc.RawInline)
       end
     end,
   })
@@ -320,16 +321,14 @@ local function keep_signatures_together(doc)
     local above = pairs_in_run > 0 and ", above: 1.6em" or ""
     -- A pair is kept on one page, unless its text could not fit on one (a title of a page's
     -- length): then it may break, rather than run over the footer.
-    local length = 0
+    local parts, length = {}, 0
     for i = 1, 2 do
-      length = math.max(length, utf8.len(pandoc.utils.stringify(pair[i] or pandoc.Div({}))) or 0)
+      local block = pair[i] or pandoc.Div({})
+      parts[i] = { signature_parts(block) }
+      length = math.max(length, utf8.len(pandoc.utils.stringify(block)) or 0)
     end
     local breakable = length > LONG_SIGNATURE and "true" or "false"
     raw("#block(breakable: " .. breakable .. ", width: 100%" .. above .. ", grid(columns: (1fr, 1fr), column-gutter: 1.2cm, inset: (top: 0.4em),")
-    local parts = {}
-    for i = 1, 2 do
-      parts[i] = { signature_parts(pair[i] or pandoc.Div({})) }
-    end
     cell(parts[1][1])
     cell(parts[2][1])
     cell(parts[1][2])
@@ -412,10 +411,9 @@ local function signatures_side_by_side(doc)
 end
 
 -- For the HTML: each run of signatures in a grid (agreement.css), two or more side by side
--- where there is room, so that the lines of a row can stand level.
--- In HTML each block is two parts, what stands above the line and the line with the name and
--- title under it, so that the grid (agreement.css) gives the parts of a row one height each:
--- the lines of a row are level, whatever stands above or under them.
+-- where there is room. Each block is two parts, what stands above the line and the line with
+-- the name and title under it, so that the grid gives the parts of a row one height each: the
+-- lines of a row are level, whatever stands above or under them.
 local function signature_grid(doc)
   return signature_runs(doc, function(run)
     for _, div in ipairs(run) do
