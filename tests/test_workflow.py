@@ -166,14 +166,7 @@ def test_workflow_diff_step_tolerates_nothing_compared_but_not_a_fault(tmp_path,
         "GITHUB_OUTPUT": str(tmp_path / "output"),
         "GITHUB_BASE_REF": "main",
     }
-    result = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _run_step(step, tmp_path, env)
     assert (result.returncode != 0) is step_fails, result.stderr
     if step_fails:
         assert result.returncode == code
