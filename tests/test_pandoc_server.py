@@ -57,7 +57,14 @@ def variants():
     long = copy.deepcopy(data)
     long["purpose"]["task"] = "Lang tekst med *vægt* og [et link](https://example.org). " * 2000
     yield "long", *documents(long)
+    # After the first agreement in a language, the DOCX is written with a slim reference and the
+    # styles put back (render.lua); a second one in English takes that way too, and a style the
+    # reference lacks (only Markdown we never write can ask for one) takes the usual way again.
+    english = load(str(next(p for p in EXAMPLES if "language: en" in p.read_text()))).data
+    english["title"] = "Another title"
+    yield "english-again", *documents(english)
     markdown, meta = documents(data)
+    yield "a-style-the-reference-lacks", '::: {custom-style="Ny stil"}\nTekst\n:::\n', meta
     yield "raw-tabs", "\ufeff# Overskrift\r\n\n\tkode\ttab\r\nab\tc\td\n\n|a\t|b|\n|-|-|\n|1|2|", meta
     yield "empty", "", meta
 
