@@ -571,7 +571,9 @@ def live_preview(folder: Path, python: str, saves: int = 5) -> float | None:
             browser.close()
         return statistics.median(times)
     finally:
-        process.send_signal(signal.SIGINT)
+        # SIGTERM stops the preview as Ctrl-C does (cli.main). SIGINT would not reach it when the
+        # benchmark runs in the background of a shell, which starts it with SIGINT ignored.
+        process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
 
 
