@@ -23,7 +23,7 @@ import yaml
 
 from .assets import repository_root
 from .problems import Problem
-from .text import DECEPTIVE, printable
+from .text import DECEPTIVE, NAME, RESERVED, printable
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -147,12 +147,6 @@ def _line_column(text, index: int) -> tuple[int, int]:
     return text.count(newline, 0, index) + 1, index - (text.rfind(newline, 0, index) + 1) + 1
 
 
-# The names an agreement file may have: a letter (æ, ø and å too) or digit first, then letters,
-# digits, - and _, at most 100 in all, and .yaml (or .yml). Such a name is safe to print and to
-# use in a link, and cannot be mistaken for another file in the output folder (no dots).
-NAME = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,99}\.ya?ml$")
-# The register's own files in the output folder (index.html, agreements.csv, agreements.json).
-RESERVED = {"index", "agreements"}
 
 
 def _check_text(raw: bytes) -> str:

@@ -7,24 +7,23 @@ skeleton fails validation with exactly the list of what is left to do.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 from .messages import COMMANDS, os_reason
 from .paths import TEMPLATES
-from .text import printable
+from .text import NAME, RESERVED, printable
 
 SKELETON = TEMPLATES / "new-agreement.yaml"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 
 
 def new_agreement(slug: str, folder: Path) -> int:
     slug = slug.removesuffix(".yaml")
-    if not SLUG.match(slug) or slug in ("index", "agreements"):
+    # The names `validate` and `build` accept (text.NAME), no more and no less.
+    if not NAME.match(f"{slug}.yaml") or slug in RESERVED:
         print(
-            f"build.py new: fejl: «{printable(slug)}» kan ikke bruges som navn. "
-            "Brug små bogstaver a-z, tal og bindestreg, fx fjordby-familievenner",
+            f"build.py new: fejl: «{printable(slug)}» kan ikke bruges som navn. Brug bogstaver "
+            "(også æ, ø og å), tal, bindestreg og understreg, fx fjordby-familievenner",
             file=sys.stderr,
         )
         return 2

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import re
 
+# The names an agreement file may have: a letter (æ, ø and å too) or digit first, then letters,
+# digits, - and _, at most 100 in all, and .yaml (or .yml). Such a name is safe to print and to
+# use in a link, and cannot be mistaken for another file in the output folder (no dots).
+NAME = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,99}\.ya?ml$")
+# The register's own files in the output folder (index.html, agreements.csv, agreements.json).
+RESERVED = {"index", "agreements"}
+
 
 def printable(text: str) -> str:
     """A file name or other outside text made safe for a terminal, a log or a CI annotation:

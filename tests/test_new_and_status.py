@@ -83,8 +83,22 @@ def test_new_refuses_to_overwrite_and_bad_names(tmp_path):
     assert result.returncode == 1 and "findes allerede" in result.stderr
     assert existing.read_text(encoding="utf-8") == "noget vigtigt\n"
     assert _cli("new", "../uden-for", cwd=project).returncode == 2
-    assert _cli("new", "Store Bogstaver", cwd=project).returncode == 2
+    refused = _cli("new", "Store Bogstaver", cwd=project)
+    assert refused.returncode == 2 and "også æ, ø og å" in refused.stderr
+    assert _cli("new", "index", cwd=project).returncode == 2  # the register's own name
     assert not (project / "uden-for.yaml").exists()
+
+
+def test_new_takes_the_names_validate_takes(tmp_path):
+    """Æ, ø and å, capitals and _ are good names for `validate` and `build`, so for `new` too:
+    what it writes fails only on what is left to fill in, never on its name."""
+    project = _project(tmp_path)
+    for name in ("ældre-vennetjeneste", "Vejle_Ø"):
+        assert _cli("new", name, cwd=project).returncode == 0
+        checked = _cli("validate", f"agreements/{name}.yaml", cwd=project)
+        problems = [PROBLEM.match(line) for line in checked.stdout.strip().split("\n")]
+        assert checked.returncode == 1 and not checked.stderr and all(problems), checked.stdout
+        assert all(p["message"].split(" (")[0].endswith("er ikke udfyldt") for p in problems)
 
 
 def test_new_says_why_it_cannot_write_and_leaves_nothing_half_written(tmp_path):
