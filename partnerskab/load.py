@@ -147,8 +147,6 @@ def _line_column(text, index: int) -> tuple[int, int]:
     return text.count(newline, 0, index) + 1, index - (text.rfind(newline, 0, index) + 1) + 1
 
 
-
-
 def _check_text(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise LoadError(1, 1, "too_large", limit=MAX_BYTES // 1_000_000)
