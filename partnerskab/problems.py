@@ -28,8 +28,13 @@ class Problem:
 
     def text(self) -> str:
         """One line: the file name made printable, so a name cannot move a terminal's cursor
-        or start a CI command; the message's own values are escaped where they are made."""
-        return f"{printable(self.file)}:{self.line}:{self.column}: {self.severity}: {printable(self.message)}"
+        or start a CI command; the message's own values are escaped where they are made. The
+        code comes last, in brackets, as compilers and linters write theirs («[PA020]»): what
+        reads `file:line:column: severity: message` reads it as part of the message, and a
+        person finds it in the README's tables."""
+        where = f"{printable(self.file)}:{self.line}:{self.column}"
+        code = f" [{self.code}]" if self.code else ""
+        return f"{where}: {self.severity}: {printable(self.message)}{code}"
 
 
 def dotted(path) -> str:

@@ -248,7 +248,7 @@ def test_a_missing_file_is_called_missing_and_the_yaml_it_meant_is_named(tmp_pat
     assert f"Filen kan ikke læses: filen findes ikke; mente du {folder / 'fjordby'}.yaml?" in result.stdout
     assert "kan ikke bruges" not in result.stdout
     result = run_cli("validate", str(folder / "findes-ikke.yaml"))
-    assert result.returncode == 1 and "Filen kan ikke læses: filen findes ikke\n" in result.stdout
+    assert result.returncode == 1 and "Filen kan ikke læses: filen findes ikke [PA002]\n" in result.stdout
 
 
 def test_strict_says_why_an_agreement_with_only_warnings_fails(tmp_path):

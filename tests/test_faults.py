@@ -838,7 +838,7 @@ def test_validate_refuses_a_name_the_register_uses(tmp_path):
     path = agreements_folder(tmp_path) / "index.yaml"
     path.write_text((ROOT / "agreements" / "norreby-reading-friends.yaml").read_text(encoding="utf-8"))
     result = run_cli("validate", str(path))
-    assert result.returncode == 1 and "PA003" not in result.stdout  # the code is in json/github output
+    assert result.returncode == 1 and result.stdout.endswith("Giv aftalen et andet navn [PA003]\n")
     assert "Filnavnet «index.yaml» bruges af overblikket" in result.stdout
 
 

@@ -120,8 +120,9 @@ def expected_problem(tmp_path: Path, text: str) -> tuple[int, int, str]:
     probe.write_text(text, encoding="utf-8")
     result = run_cli("validate", str(probe))
     assert result.returncode == 1, result.stdout
-    line, column, message = re.match(r".*?:(\d+):(\d+): error: (.*)", result.stdout.splitlines()[0]).groups()
-    return int(line), int(column), message
+    first = result.stdout.splitlines()[0]
+    line, column, message, code = re.match(r".*?:(\d+):(\d+): error: (.*) \[(PA\d{3})\]$", first).groups()
+    return int(line), int(column), f"{message} ({code})"  # the page gives the code in parentheses
 
 
 def test_the_page_follows_the_yaml_as_it_is_saved(preview, browser, tmp_path):  # noqa: F811

@@ -12,7 +12,9 @@ from partnerskab.load import load
 
 from .conftest import FJORDBY, ROOT, copy_project
 
-PROBLEM = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+)$")
+PROBLEM = re.compile(
+    r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+) \[(?P<code>PA\d{3})\]$"
+)
 
 
 def _cli(*args, cwd, env=None):
@@ -99,6 +101,7 @@ def test_new_takes_the_names_validate_takes(tmp_path):
         problems = [PROBLEM.match(line) for line in checked.stdout.strip().split("\n")]
         assert checked.returncode == 1 and not checked.stderr and all(problems), checked.stdout
         assert all(p["message"].split(" (")[0].endswith("er ikke udfyldt") for p in problems)
+        assert {p["code"] for p in problems} == {"PA020"}
 
 
 def test_new_says_why_it_cannot_write_and_leaves_nothing_half_written(tmp_path):

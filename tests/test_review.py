@@ -316,7 +316,7 @@ def test_invalid_file_says_run_validate_and_exits_0(write_agreement):
     lines = _review(path)
     assert lines[0] == f"# Vejledningstjek: {path}"
     assert f"Kør `python build.py validate {path}` for at se dem med linje og kolonne:" in lines[2]
-    assert f"- {path}:3:17: error: Skemaversion skal være 1, ikke «2» (schema_version)" in lines
+    assert f"- {path}:3:17: error: Skemaversion skal være 1, ikke «2» (schema_version) [PA014]" in lines
     assert any(line.startswith(f"- {path}:") and "(duration.start)" in line for line in lines)
     assert not any(line.startswith("## ") for line in lines)
 
@@ -334,7 +334,8 @@ def test_missing_file_gets_a_message_not_a_traceback(tmp_path):
     result = run_cli("review", str(path))
     assert result.returncode == 0
     assert result.stderr == ""
-    assert f"- {path}:1:1: error: Filen kan ikke læses: filen findes ikke" in result.stdout.splitlines()
+    missing = f"- {path}:1:1: error: Filen kan ikke læses: filen findes ikke [PA002]"
+    assert missing in result.stdout.splitlines()
     assert "python build.py validate" in result.stdout
 
 
