@@ -495,3 +495,4 @@ def test_build_task_puts_rule_problems_in_the_problems_panel(tmp_path):
         assert int(match.group(pattern["column"])) == problem["column"]
         assert match.group(pattern["severity"]) == problem["severity"]
         assert match.group(pattern["message"]) == problem["message"]
+        assert match.group(pattern["code"]) == problem["code"]  # the Problems panel shows it apart
