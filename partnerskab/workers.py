@@ -55,8 +55,11 @@ HANDED_BACK_UNCLEAN = 3
 # Typst keeps what it has laid out for the last ten documents (typst-py evicts the rest). A
 # worker that has rendered this many agreements is replaced by a fresh fork, which keeps the
 # whole build under 400 MB at two jobs, pandoc included (bench/bench.py; 8 gave about 440 MB,
-# never replacing about 560 MB, at the same speed). Pandoc is not restarted for it.
-TASKS_PER_WORKER = 4
+# never replacing about 560 MB, at the same speed). 3 since pandoc's allocation area became
+# 16 MB (pandoc_server.ENVIRONMENT): 4 then gave 375-390 MB, 3 about 357 MB and 2 about 338 MB;
+# a fresh worker's Typst does about 3 % more work for its first agreement. Pandoc is not
+# restarted for it.
+TASKS_PER_WORKER = 3
 _FORK = multiprocessing.get_context("fork")
 
 
