@@ -23,7 +23,7 @@ import yaml
 
 from .assets import repository_root
 from .problems import Problem
-from .text import DECEPTIVE, NAME, RESERVED, printable
+from .text import DECEPTIVE, NAME, RESERVED, printable, same_name
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -432,7 +432,7 @@ def load(path: str | Path, display: str | None = None) -> Source:
         message = load_message("bad_name", "da", name=printable(name))
         source.problems.append(Problem(source.path, 1, 1, "PA003", message))
         return source
-    if Path(name).stem in RESERVED:
+    if same_name(Path(name).stem) in RESERVED:
         message = load_message("reserved_name", "da", name=name)
         source.problems.append(Problem(source.path, 1, 1, "PA003", message))
         return source

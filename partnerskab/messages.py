@@ -171,6 +171,7 @@ BUILD = {
         "write_failed": "Filerne kunne ikke skrives: {detail}",
         "state_not_saved": "build.py: bemærk: listen over byggede filer kunne ikke gemmes (er disken fuld?); næste gang bygges alt forfra",
         "same_name": "En anden aftale hedder også «{name}» ({other}), eller navnet bruges af overblikket. Giv filen et andet navn",
+        "same_name_case": "En anden aftale hedder næsten det samme ({other}): kun store og små bogstaver er forskellige, og på Windows og macOS er det den samme fil. Giv filen et andet navn",
         "missing_glyph": "Tegnet «{text}» ({codes}) kan ikke vises i PDF'en, fordi skrifttypen ikke har det. Erstat eller fjern det{where}",
     },
     "en": {
@@ -183,6 +184,7 @@ BUILD = {
         "write_failed": "The files could not be written: {detail}",
         "state_not_saved": "build.py: note: the record of built files could not be saved (is the disk full?); the next build starts afresh",
         "same_name": "Another agreement is also called «{name}» ({other}), or the register uses the name. Rename the file",
+        "same_name_case": "Another agreement has nearly the same name ({other}): only capitals differ, and on Windows and macOS that is the same file. Rename the file",
         "missing_glyph": "The character «{text}» ({codes}) cannot be shown in the PDF because the font lacks it. Replace or remove it{where}",
     },
 }

@@ -20,6 +20,7 @@ from .i18n import language
 from .load import NAME, RESERVED, LoadError, Source, load, read_agreement, strings
 from .messages import BUILD, os_reason
 from .problems import Problem, dotted
+from .text import same_name
 
 if TYPE_CHECKING:
     from .state import State
@@ -100,10 +101,13 @@ def build_files(
         seen: dict[str, str] = {}
         for index, path in enumerate(files):
             stem = Path(path).stem
-            clash = seen.get(stem) or (stem if stem in RESERVED else None)
-            seen.setdefault(stem, path)
+            key = same_name(stem)
+            clash = seen.get(key) or (stem if key in RESERVED else None)
+            seen.setdefault(key, path)
             if clash:  # two agreements would write the same files in the output folder
-                message = BUILD["da"]["same_name"].format(name=stem, other=clash)
+                other = Path(clash).stem
+                kind = "same_name_case" if other != stem and same_name(other) == key else "same_name"
+                message = BUILD["da"][kind].format(name=stem, other=clash)
                 settle(index, Outcome(path, [Problem(path, 1, 1, "PA093", message)], strict=strict))
                 continue
             try:  # through the same checks as load(): a regular file of bounded size

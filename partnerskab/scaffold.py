@@ -12,22 +12,34 @@ from pathlib import Path
 
 from .messages import COMMANDS, os_reason
 from .paths import TEMPLATES
-from .text import NAME, RESERVED, printable
+from .text import NAME, RESERVED, printable, same_name
 
 SKELETON = TEMPLATES / "new-agreement.yaml"
 
 
 def new_agreement(slug: str, folder: Path) -> int:
-    slug = slug.removesuffix(".yaml")
+    slug = slug.removesuffix(".yaml").removesuffix(".yml")
     # The names `validate` and `build` accept (text.NAME), no more and no less.
-    if not NAME.match(f"{slug}.yaml") or slug in RESERVED:
-        print(
-            f"build.py new: fejl: «{printable(slug)}» kan ikke bruges som navn. Brug bogstaver "
-            "(også æ, ø og å), tal, bindestreg og understreg, fx fjordby-familievenner",
-            file=sys.stderr,
-        )
+    refusal = None
+    if not NAME.match(f"{slug}.yaml"):
+        refusal = "Brug bogstaver (også æ, ø og å), tal, bindestreg og understreg, fx fjordby-familievenner"
+    elif same_name(slug) in RESERVED:
+        refusal = "Navnet bruges af overblikket (index.html, agreements.csv og agreements.json)"
+    if refusal:
+        print(f"build.py new: fejl: «{printable(slug)}» kan ikke bruges som navn. {refusal}", file=sys.stderr)
         return 2
     target = folder / f"{slug}.yaml"
+    # An agreement whose name differs only in capitals, or that ends in .yml, would write the same
+    # documents, and on Windows and macOS the first is the same file: `build` refuses such a pair.
+    candidates = [*folder.glob("*.yaml"), *folder.glob("*.yml")] if folder.is_dir() else []
+    namesake = next((p for p in candidates if same_name(p.stem) == same_name(slug) and p != target), None)
+    if namesake is not None:
+        print(
+            f"{target}: kan ikke oprettes: {namesake.name} findes allerede og ville give de samme "
+            "dokumenter (store og små bogstaver regnes for ens). Vælg et andet navn.",
+            file=sys.stderr,
+        )
+        return 1
     created = False
     try:
         with open(target, "xb") as handle:  # "x": never overwrite, not even in a race

@@ -7,9 +7,16 @@ import re
 # The names an agreement file may have: a letter (æ, ø and å too) or digit first, then letters,
 # digits, - and _, at most 100 in all, and .yaml (or .yml). Such a name is safe to print and to
 # use in a link, and cannot be mistaken for another file in the output folder (no dots).
-NAME = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,99}\.ya?ml$")
+NAME = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,99}\.ya?ml\Z")
 # The register's own files in the output folder (index.html, agreements.csv, agreements.json).
+# Names are compared case-folded (`same_name`): on Windows and macOS «Index.html» is «index.html».
 RESERVED = {"index", "agreements"}
+
+
+def same_name(stem: str) -> str:
+    """The key two agreements' names clash on: their output files would be one file on a file
+    system that does not tell capitals from small letters (Windows, macOS)."""
+    return stem.casefold()
 
 
 def printable(text: str) -> str:

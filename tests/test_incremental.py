@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT, copy_project
+from .conftest import EXAMPLES, ROOT, copy_project, run_cli
 
 
 @pytest.fixture
@@ -156,6 +156,28 @@ def test_two_agreements_with_the_same_name_or_a_register_name_are_refused(projec
     )
     assert "agreements/index.yaml:1:1: error: En anden aftale hedder også «index»" in result.stdout
     assert _summary(result) == (1, 0, 2)
+
+
+def test_names_that_differ_only_in_capitals_are_the_same_name(project):
+    """On Windows and macOS «Aaby-Ungementor.pdf» and «aaby-ungementor.pdf» are one file, and
+    «Index.html» is the register's index.html: such names are refused as the same name."""
+    agreements = project / "agreements"
+    shutil.copy(agreements / "aaby-ungementor.yaml", agreements / "Aaby-Ungementor.yaml")
+    shutil.copy(agreements / "aaby-ungementor.yaml", agreements / "Index.yaml")
+    result = _build(
+        project, "agreements/aaby-ungementor.yaml", "agreements/Aaby-Ungementor.yaml", "agreements/Index.yaml"
+    )
+    assert result.returncode == 1
+    assert (
+        "agreements/Aaby-Ungementor.yaml:1:1: error: En anden aftale hedder næsten det samme "
+        "(agreements/aaby-ungementor.yaml): kun store og små bogstaver er forskellige" in result.stdout
+    )
+    assert "agreements/Index.yaml:1:1: error: En anden aftale hedder også «Index»" in result.stdout
+    assert _summary(result) == (1, 0, 2)
+    assert not (project / "build" / "Index.html").exists()
+    assert sorted(p.name for p in (project / "build").glob("*.pdf")) == ["aaby-ungementor.pdf"]
+    checked = run_cli("validate", str(agreements / "Index.yaml"))
+    assert checked.returncode == 1 and "Filnavnet «Index.yaml» bruges af overblikket" in checked.stdout
 
 
 def test_a_damaged_state_file_rebuilds_instead_of_failing(project):

@@ -195,3 +195,11 @@ def test_a_file_pyyaml_reads_is_never_changed_for_its_tabs(write_agreement):
     """A tab before «#» inside a literal text is part of the text."""
     source = _load(write_agreement, "a: |\n  x\n  \t# Noter\n")
     assert source.problems == [] and source.data == {"a": "x\n\t# Noter\n"}
+
+
+def test_a_name_ends_where_it_ends():
+    """`$` would also match before a final newline: «aftale.yaml\\n» is not a good name."""
+    from partnerskab.text import NAME
+
+    assert NAME.match("aftale.yaml") and NAME.match("Ældre_Ven.yml")
+    assert not NAME.match("aftale.yaml\n") and not NAME.match("aftale.yaml.bak")

@@ -87,7 +87,13 @@ def test_new_refuses_to_overwrite_and_bad_names(tmp_path):
     assert _cli("new", "../uden-for", cwd=project).returncode == 2
     refused = _cli("new", "Store Bogstaver", cwd=project)
     assert refused.returncode == 2 and "også æ, ø og å" in refused.stderr
-    assert _cli("new", "index", cwd=project).returncode == 2  # the register's own name
+    for register in ("index", "Index", "AGREEMENTS"):  # the register's own names, in any capitals
+        refused = _cli("new", register, cwd=project)
+        assert refused.returncode == 2 and "Navnet bruges af overblikket" in refused.stderr
+    # only capitals differ: on Windows and macOS the same file, and the same documents anywhere
+    refused = _cli("new", "Findes", cwd=project)
+    assert refused.returncode == 1 and "findes.yaml findes allerede og ville give de samme" in refused.stderr
+    assert not (project / "agreements" / "Findes.yaml").exists()
     assert not (project / "uden-for.yaml").exists()
 
 
@@ -95,6 +101,8 @@ def test_new_takes_the_names_validate_takes(tmp_path):
     """Æ, ø and å, capitals and _ are good names for `validate` and `build`, so for `new` too:
     what it writes fails only on what is left to fill in, never on its name."""
     project = _project(tmp_path)
+    assert _cli("new", "kort.yml", cwd=project).returncode == 0  # .yml taken off, as .yaml is
+    assert (project / "agreements" / "kort.yaml").is_file()
     for name in ("ældre-vennetjeneste", "Vejle_Ø"):
         assert _cli("new", name, cwd=project).returncode == 0
         checked = _cli("validate", f"agreements/{name}.yaml", cwd=project)

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import copy
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from partnerskab import pandoc_server
 from partnerskab.context import build_context
 from partnerskab.load import load
 from partnerskab.pandoc_server import PandocFailed, PandocServer
@@ -75,6 +79,93 @@ def test_same_bytes_as_four_pandoc_processes(server, tmp_path, name, markdown, m
     cold = convert_with_processes(markdown, meta, tmp_path, 0)
     for format_, a, b in zip(("HTML", "DOCX", "Typst"), warm, cold, strict=True):
         assert a == b, f"{name}: the {format_} differs from the four-process route"
+
+
+# Reference documents the slim DOCX route (render.lua) must give the same bytes for: a style based
+# on one that does not exist (pandoc's style map then leaves it out, so the slim copy must keep
+# `basedOn`), and forms the slimming does not know, for which every DOCX is written as before.
+def _dangling_based_on(styles: str) -> str:
+    return re.sub(
+        r'(w:styleId="Mellemrubrik">.*?<w:basedOn w:val=")[^"]+',
+        r"\1Findes-ikke",
+        styles,
+        count=1,
+        flags=re.S,
+    )
+
+
+def _a_style_without_a_name(styles: str) -> str:
+    return re.sub(r'(w:styleId="Mellemrubrik">.*?)<w:name [^>]*/>', r"\1", styles, count=1, flags=re.S)
+
+
+def _a_name_with_an_end_tag(styles: str) -> str:
+    return re.sub(r'<w:name w:val="Mellemrubrik"\s*/>', '<w:name w:val="Mellemrubrik"></w:name>', styles)
+
+
+REFERENCES = {"as-made": None, "dangling-based-on": _dangling_based_on}
+REFERENCES |= {"no-name": _a_style_without_a_name, "name-end-tag": _a_name_with_an_end_tag}
+
+
+def _templates_with(tmp_path: Path, change) -> Path:
+    """A copy of templates/pandoc and of templates/reference.docx with its styles `change`d;
+    the script in it reads that reference. Returns the script."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "pandoc", templates / "pandoc")
+    _write_reference(templates / "reference.docx", change)
+    return templates / "pandoc" / "render.lua"
+
+
+def _write_reference(target: Path, change) -> None:
+    with zipfile.ZipFile(ROOT / "templates" / "reference.docx") as source:
+        parts = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in parts:
+            if info.filename == "word/styles.xml" and change:
+                changed = change(data.decode("utf-8"))
+                assert changed != data.decode("utf-8")
+                data = changed.encode("utf-8")
+            out.writestr(info, data)
+
+
+@pytest.mark.parametrize("name", REFERENCES)
+def test_the_slim_reference_gives_the_bytes_the_whole_one_gives(tmp_path, monkeypatch, name):
+    """The first agreement in a language is written with the whole reference, the next ones by the
+    slim route: each agreement, written second, must be what it was written first."""
+    monkeypatch.setattr(pandoc_server, "SCRIPT", _templates_with(tmp_path, REFERENCES[name]))
+    fjordby, aaby = (
+        documents(load(str(ROOT / "agreements" / f"{n}.yaml")).data)
+        for n in ("fjordby-familievenner", "aaby-ungementor")
+    )
+    first, second = PandocServer(READER, timeout=120), PandocServer(READER, timeout=120)
+    try:
+        whole = {"fjordby": first.convert(*fjordby)[1], "aaby": second.convert(*aaby)[1]}
+        assert first.convert(*aaby)[1] == whole["aaby"]
+        assert second.convert(*fjordby)[1] == whole["fjordby"]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_reference_made_again_while_pandoc_runs_is_read_again(tmp_path, monkeypatch):
+    """`make reference-docx` beside `build.py watch`: the next DOCX uses the new reference."""
+    script = _templates_with(tmp_path, None)
+    monkeypatch.setattr(pandoc_server, "SCRIPT", script)
+    fjordby, aaby = (
+        documents(load(str(ROOT / "agreements" / f"{n}.yaml")).data)
+        for n in ("fjordby-familievenner", "aaby-ungementor")
+    )
+    running, fresh = PandocServer(READER, timeout=120), None
+    try:
+        running.convert(*fjordby)
+        before = running.convert(*aaby)[1]  # by the slim route
+        _write_reference(script.parent.parent / "reference.docx", _dangling_based_on)
+        after = running.convert(*aaby)[1]
+        fresh = PandocServer(READER, timeout=120)
+        assert after == fresh.convert(*aaby)[1] != before
+    finally:
+        running.close()
+        if fresh:
+            fresh.close()
 
 
 def test_one_process_serves_many(server):

@@ -49,30 +49,47 @@ local WRITERS = {  -- in the order the answer sends them (each writes from its o
 }
 
 -- The DOCX writer parses the reference document's styles (word/styles.xml) for every document
--- it writes, which was a third of its time. Its output's styles.xml depends only on those
--- styles, the document's language and the styles a document adds for a `custom-style` the
--- reference lacks (layout.lua uses only styles it has). Everything else it writes depends on the
--- styles' names alone. So after the first agreement in a language, documents are written with a
--- *slim* reference, whose styles keep only their names, and the styles.xml of an empty document
--- in that language written with the whole reference is put in its place; an agreement whose
--- styles.xml is not the slim reference's own (a style was added) is written again the usual way.
--- The result is the same bytes (tests/test_pandoc_server.py); it saves about 10 ms of the 45 ms
--- a DOCX took (bench/bench.py's agreements). The first agreement in a language is written the
--- usual way, and the two empty documents are written at the second, after its Typst source has
--- gone: a build of one agreement pays nothing for this.
+-- it writes, which was a third of its time. What it writes depends on them in two ways only:
+-- - its styles.xml is the reference's, with the document's language set and the styles added
+--   that the document uses and the reference lacks (a `custom-style`; layout.lua uses only
+--   styles the reference has);
+-- - everything else uses its style map: each style's type, id, name and the style it is based
+--   on (pandoc's Readers/Docx/Parse/Styles.hs), nothing more.
+-- So after the first agreement in a language, documents are written with a *slim* reference
+-- whose styles keep just those, and the styles.xml that the whole reference gives an empty
+-- document in that language is put in its place. An agreement whose styles.xml is not what the
+-- slim reference gives an empty document (a style was added) is written again the usual way, and
+-- so is every agreement when the reference has a form the slimming does not know. The result is
+-- the same bytes (tests/test_pandoc_server.py); it saves about 10 ms of the 45 ms a DOCX took
+-- (bench/bench.py's agreements). The first agreement in a language is written the usual way,
+-- and the two empty documents are written at the second, after its Typst source has gone: a
+-- build of one agreement pays nothing for this.
 local STYLES = "word/styles.xml"
 local SLIM_REFERENCE = "slim-reference.docx" -- a name in pandoc's media bag, which fetchItem reads first
 
+-- The styles with only what the style map reads, or nil for a form this does not know (a style
+-- without a name, a self-closing one, a name written with an end tag).
 local function slim_styles(xml)
-  local head, body, tail = xml:match("^(.-<w:styles[^>]*>)(.*)(</w:styles>%s*)$")
-  local styles = {}
-  for style in body:gmatch("<w:style%s.-</w:style>") do
-    table.insert(styles, style:match("^<w:style[^>]*>") .. style:match("<w:name [^>]*/>") .. "</w:style>")
+  local head, body, tail = xml:match("^(.-<w:styles[%s>].->)(.*)(</w:styles>%s*)$")
+  if not head or body:find("<w:style%s[^>]-/>") then
+    return nil
   end
-  return head .. table.concat(styles) .. tail
+  local styles, count = {}, 0
+  for _ in body:gmatch("<w:style%s") do
+    count = count + 1
+  end
+  for style in body:gmatch("<w:style%s.-</w:style>") do
+    local opening, name = style:match("^<w:style%s[^>]*>"), style:match("<w:name%s[^>]-/>")
+    if not (opening and name) then
+      return nil
+    end
+    table.insert(styles, opening .. name .. (style:match("<w:basedOn%s[^>]-/>") or "") .. "</w:style>")
+  end
+  return #styles == count and head .. table.concat(styles) .. tail or nil
 end
 
--- The archive with the entry `path` made `change(contents)`, nil when it has no such entry.
+-- The archive with the entry `path` made `change(contents)`, nil when it has no such entry or
+-- `change` gives nil.
 local function with_entry(archive, path, change)
   local entries, found = {}, false
   for _, entry in ipairs(archive.entries) do
@@ -97,32 +114,58 @@ local function entry_contents(docx, path)
   end
 end
 
-local docx_styles = {} -- per language: { slim = ..., whole = ... }, the styles.xml of an empty document
-local languages_seen = {}
+-- What the slim route knows, for the reference document as it was read last: a reference made
+-- again while the process runs (`make reference-docx` beside `build.py watch`) starts it afresh.
+local reference = {}
 
-local function write_docx(tree, options)
-  local language = pandoc.utils.stringify(tree.meta.lang or "")
-  if not languages_seen[language] then  -- the first agreement costs no more than before
-    languages_seen[language] = true
-    return pandoc.write(tree, "docx", options)
-  end
-  if not docx_styles[language] then
-    if not pandoc.mediabag.lookup(SLIM_REFERENCE) then
-      local slim = with_entry(pandoc.zip.Archive(read_file(REFERENCE)), STYLES, slim_styles)
+local function slim_route(language, options)
+  local bytes = read_file(REFERENCE)
+  if bytes ~= reference.bytes then
+    reference = { bytes = bytes, seen = {}, styles = {} }
+    local ok, slim = pcall(function()
+      return with_entry(pandoc.zip.Archive(bytes), STYLES, slim_styles)
+    end)
+    reference.usable = ok and slim ~= nil
+    if reference.usable then
       pandoc.mediabag.insert(SLIM_REFERENCE, "application/zip", slim:bytestring())
     end
-    local empty = pandoc.Pandoc({}, { lang = tree.meta.lang })
-    docx_styles[language] = {
-      slim = entry_contents(pandoc.write(empty, "docx", { reference_doc = SLIM_REFERENCE }), STYLES),
-      whole = entry_contents(pandoc.write(empty, "docx", options), STYLES),
-    }
   end
-  local styles = docx_styles[language]
-  local written = pandoc.write(tree, "docx", { reference_doc = SLIM_REFERENCE })
-  local archive = with_entry(pandoc.zip.Archive(written), STYLES, function(xml)
-    return xml == styles.slim and styles.whole or nil
-  end)
-  return archive and archive:bytestring() or pandoc.write(tree, "docx", options)
+  if not reference.usable or not reference.seen[language] then -- the first agreement: as before
+    reference.seen[language] = true
+    return nil
+  end
+  if not reference.styles[language] then
+    local empty = pandoc.Pandoc({}, { lang = language ~= "" and language or nil })
+    local ok, styles = pcall(function()
+      return {
+        slim = entry_contents(pandoc.write(empty, "docx", { reference_doc = SLIM_REFERENCE }), STYLES),
+        whole = entry_contents(pandoc.write(empty, "docx", options), STYLES),
+      }
+    end)
+    if not (ok and styles.slim and styles.whole) then
+      reference.usable = false
+      return nil
+    end
+    reference.styles[language] = styles
+  end
+  return reference.styles[language]
+end
+
+local function write_docx(tree, options)
+  local styles = slim_route(pandoc.utils.stringify(tree.meta.lang or ""), options)
+  if styles then
+    local archive = with_entry(
+      pandoc.zip.Archive(pandoc.write(tree, "docx", { reference_doc = SLIM_REFERENCE })),
+      STYLES,
+      function(xml)
+        return xml == styles.slim and styles.whole or nil
+      end
+    )
+    if archive then
+      return archive:bytestring()
+    end
+  end
+  return pandoc.write(tree, "docx", options)
 end
 
 -- Whether any text could hold what layout.lua's Str rewrites for Typst ("..", "-?", "-" and a
