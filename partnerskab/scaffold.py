@@ -29,13 +29,14 @@ def new_agreement(slug: str, folder: Path) -> int:
         print(f"build.py new: fejl: «{printable(slug)}» kan ikke bruges som navn. {refusal}", file=sys.stderr)
         return 2
     target = folder / f"{slug}.yaml"
+    shown = target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target
     # An agreement whose name differs only in capitals, or that ends in .yml, would write the same
     # documents, and on Windows and macOS the first is the same file: `build` refuses such a pair.
     candidates = [*folder.glob("*.yaml"), *folder.glob("*.yml")] if folder.is_dir() else []
     namesake = next((p for p in candidates if same_name(p.stem) == same_name(slug) and p != target), None)
     if namesake is not None:
         print(
-            f"{target}: kan ikke oprettes: {namesake.name} findes allerede og ville give de samme "
+            f"{shown}: kan ikke oprettes: {namesake.name} findes allerede og ville give de samme "
             "dokumenter (store og små bogstaver regnes for ens). Vælg et andet navn.",
             file=sys.stderr,
         )
@@ -47,7 +48,7 @@ def new_agreement(slug: str, folder: Path) -> int:
             handle.write(SKELETON.read_bytes())
     except FileExistsError:
         print(
-            f"{target}: findes allerede. Vælg et andet navn; en eksisterende aftale overskrives aldrig.",
+            f"{shown}: findes allerede. Vælg et andet navn; en eksisterende aftale overskrives aldrig.",
             file=sys.stderr,
         )
         return 1
@@ -55,10 +56,10 @@ def new_agreement(slug: str, folder: Path) -> int:
         if created:  # never a half-written agreement
             target.unlink(missing_ok=True)
         print(
-            COMMANDS["cannot_create"].format(target=printable(target), reason=os_reason(exc)), file=sys.stderr
+            COMMANDS["cannot_create"].format(target=printable(str(shown)), reason=os_reason(exc)),
+            file=sys.stderr,
         )
         return 1
-    shown = target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target
     print(
         f"Oprettede {shown}. Udfyld felterne markeret UDFYLD, og tjek med: python build.py validate {shown}"
     )
