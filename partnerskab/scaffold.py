@@ -20,26 +20,20 @@ SKELETON = TEMPLATES / "new-agreement.yaml"
 def new_agreement(slug: str, folder: Path) -> int:
     slug = slug.removesuffix(".yaml").removesuffix(".yml")
     # The names `validate` and `build` accept (text.NAME), no more and no less.
-    refusal = None
     if not NAME.match(f"{slug}.yaml"):
-        refusal = "Brug bogstaver (også æ, ø og å), tal, bindestreg og understreg, fx fjordby-familievenner"
-    elif same_name(slug) in RESERVED:
-        refusal = "Navnet bruges af overblikket (index.html, agreements.csv og agreements.json)"
-    if refusal:
-        print(f"build.py new: fejl: «{printable(slug)}» kan ikke bruges som navn. {refusal}", file=sys.stderr)
+        print(COMMANDS["new_bad_name"].format(name=printable(slug)), file=sys.stderr)
+        return 2
+    if same_name(slug) in RESERVED:
+        print(COMMANDS["new_reserved"].format(name=printable(slug)), file=sys.stderr)
         return 2
     target = folder / f"{slug}.yaml"
-    shown = target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target
+    shown = printable(str(target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target))
     # An agreement whose name differs only in capitals, or that ends in .yml, would write the same
     # documents, and on Windows and macOS the first is the same file: `build` refuses such a pair.
     candidates = [*folder.glob("*.yaml"), *folder.glob("*.yml")] if folder.is_dir() else []
     namesake = next((p for p in candidates if same_name(p.stem) == same_name(slug) and p != target), None)
     if namesake is not None:
-        print(
-            f"{shown}: kan ikke oprettes: {namesake.name} findes allerede og ville give de samme "
-            "dokumenter (store og små bogstaver regnes for ens). Vælg et andet navn.",
-            file=sys.stderr,
-        )
+        print(COMMANDS["new_namesake"].format(target=shown, other=printable(namesake.name)), file=sys.stderr)
         return 1
     created = False
     try:
@@ -47,20 +41,12 @@ def new_agreement(slug: str, folder: Path) -> int:
             created = True
             handle.write(SKELETON.read_bytes())
     except FileExistsError:
-        print(
-            f"{shown}: findes allerede. Vælg et andet navn; en eksisterende aftale overskrives aldrig.",
-            file=sys.stderr,
-        )
+        print(COMMANDS["new_exists"].format(target=shown), file=sys.stderr)
         return 1
     except OSError as exc:  # no agreements/ folder, a folder we may not write in, a full disk
         if created:  # never a half-written agreement
             target.unlink(missing_ok=True)
-        print(
-            COMMANDS["cannot_create"].format(target=printable(str(shown)), reason=os_reason(exc)),
-            file=sys.stderr,
-        )
+        print(COMMANDS["cannot_create"].format(target=shown, reason=os_reason(exc)), file=sys.stderr)
         return 1
-    print(
-        f"Oprettede {shown}. Udfyld felterne markeret UDFYLD, og tjek med: python build.py validate {shown}"
-    )
+    print(COMMANDS["new_created"].format(target=shown))
     return 0
