@@ -349,7 +349,7 @@ def _build_files(args, pandoc) -> int:
         elif any(o.written for o in outcomes):
             write_together(web_fonts(Path(args.out)))  # the HTML pages load them from fonts/
     except OSError as exc:
-        print(f"build.py: fejl: overblikket kunne ikke skrives: {os_reason(exc)}", file=sys.stderr)
+        print(COMMANDS["register_not_written"].format(reason=os_reason(exc)), file=sys.stderr)
         failed = True
     print(progress.summary())
     return 1 if failed else 0

@@ -99,7 +99,7 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
                 if any(o.written for o in outcomes):
                     write_together(web_fonts(out))
             except OSError as exc:
-                print(f"build.py: fejl: overblikket kunne ikke skrives: {exc}", file=sys.stderr)
+                print(COMMANDS["register_not_written"].format(reason=os_reason(exc)), file=sys.stderr)
             seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")  # a decimal comma
             clock = time.strftime("%H:%M:%S")
             states = []

@@ -426,14 +426,13 @@ def seal_command(files: list[str]) -> int:
         outcome = Outcome(file, check(source))
         if not outcome.ok:
             sys.stdout.write("".join(p.text() + "\n" for p in outcome.problems))
-            print(f"{printable(file)} kan ikke forsegles, før problemerne er rettet.", file=sys.stderr)
+            print(COMMANDS["seal_has_problems"].format(file=printable(file)), file=sys.stderr)
             failed = True
             continue
         data = source.data
         if data["status"] not in SEALED_STATUSES:
             print(
-                f"{printable(file)} har status «{data['status']}». Kun en underskrevet aftale (status: signed) "
-                "forsegles: sæt status, når alle har skrevet under, og kør seal igen.",
+                COMMANDS["seal_not_signed"].format(file=printable(file), status=data["status"]),
                 file=sys.stderr,
             )
             failed = True
@@ -444,22 +443,17 @@ def seal_command(files: list[str]) -> int:
             wrong = integrity(existing)
             if wrong:
                 names = ", ".join(_shown(w) for w in wrong)
-                print(
-                    f"Version {number} af {printable(file)} er forseglet, men disse filer passer ikke til "
-                    f"forseglingen: {names}. Hent dem fra git-historikken.",
-                    file=sys.stderr,
+                message = COMMANDS["seal_files_differ"].format(
+                    number=number, file=printable(file), names=names
                 )
+                print(message, file=sys.stderr)
                 failed = True
                 continue
-            print(f"Version {number} af {printable(file)} er allerede forseglet ({_shown(existing.folder)}).")
+            folder = _shown(existing.folder)
+            print(COMMANDS["seal_already"].format(number=number, file=printable(file), folder=folder))
         elif existing:
             sys.stdout.write("".join(p.text() + "\n" for p in check_seal(file, source)[0]))
-            print(
-                f"Version {number} af {printable(file)} er forseglet med et andet indhold. En ændring af en "
-                "underskreven aftale er et tillæg: skriv det under changes.amendments, så aftalen får et nyt "
-                "versionsnummer, og forsegl igen.",
-                file=sys.stderr,
-            )
+            print(COMMANDS["seal_other_content"].format(number=number, file=printable(file)), file=sys.stderr)
             failed = True
         else:
             todo.append((file, data, number))
@@ -471,7 +465,7 @@ def seal_command(files: list[str]) -> int:
         for (file, data, number), outcome in zip(todo, outcomes, strict=True):
             if not outcome.ok:
                 sys.stdout.write("".join(p.text() + "\n" for p in outcome.problems))
-                print(f"{printable(file)} kunne ikke bygges, så den er ikke forseglet.", file=sys.stderr)
+                print(COMMANDS["seal_not_built"].format(file=printable(file)), file=sys.stderr)
                 failed = True
                 continue
             try:
@@ -480,14 +474,14 @@ def seal_command(files: list[str]) -> int:
                 from .messages import os_reason
 
                 print(
-                    f"build.py: fejl: {printable(file)} kunne ikke forsegles: {os_reason(exc)}",
+                    COMMANDS["seal_not_written"].format(file=printable(file), reason=os_reason(exc)),
                     file=sys.stderr,
                 )
                 failed = True
                 continue
-            print(f"Version {number} af {printable(file)} er forseglet i {_shown(where)}.")
+            print(COMMANDS["seal_done"].format(number=number, file=printable(file), folder=_shown(where)))
     if not failed:
-        print("Læg mappen i git sammen med aftalen (git add), så den forseglede udgave er den, der gælder.")
+        print(COMMANDS["seal_add_to_git"])
     return 1 if failed else 0
 
 
@@ -650,19 +644,14 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
         roots = trust_roots([Path(t).read_bytes() for t in trust])
         content, match = find_sealed(Path(file), agreements)
     except OSError as exc:
-        print(
-            f"build.py: fejl: {printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}",
-            file=sys.stderr,
-        )
+        name = printable(exc.filename or file)
+        print(COMMANDS["verify_unreadable"].format(file=name, reason=os_reason(exc)), file=sys.stderr)
         return 1
     except SigningFailed as exc:
-        print(f"build.py: fejl: --trust: {exc}", file=sys.stderr)
+        print(COMMANDS["verify_bad_trust"].format(detail=exc), file=sys.stderr)
         return 1
     if match is None:
-        print(
-            f"{shown} er IKKE et forseglet dokument fra dette repositorium: ingen forsegling i {ARCHIVE}/ har"
-        )
-        print("filens SHA-256. Den kan være ændret efter forseglingen eller komme et andet sted fra.")
+        print(COMMANDS["verify_unknown"].format(file=shown, archive=ARCHIVE))
         return 1
     seal, record = match.seal, match.seal.record
     title = printable(str(record.get("title", "?")))
@@ -671,17 +660,27 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
     if match.signed_copy:
         reports, broken, acceptable = check_signed_copy(content, match, roots)
         if not acceptable:
-            print(f"{shown} begynder med den forseglede PDF af «{title}», version {record['version']}, men")
             print(
-                "bagefter er der ændret eller tilføjet andet end underskrifter: det er ikke den forseglede aftale."
+                COMMANDS["verify_more_than_signatures"].format(
+                    file=shown, title=title, version=record["version"]
+                )
             )
             _print_signatures(reports, broken, roots)
             return 1
-    what = {"pdf": "PDF", "docx": "DOCX-fil", "html": "HTML-side"}[match.kind]
-    print(
-        f"{shown} er {'en underskrevet udgave af ' if match.signed_copy else ''}den forseglede {what} af "
-        f"«{title}» ({_shown(agreement)}), version {record['version']}, forseglet {record.get('sealed', '?')}."
+    sealed = COMMANDS["verify_sealed"].format(
+        file=shown,
+        signed=COMMANDS["verify_signed_copy"] if match.signed_copy else "",
+        what={
+            "pdf": COMMANDS["verify_kind_pdf"],
+            "docx": COMMANDS["verify_kind_docx"],
+            "html": COMMANDS["verify_kind_html"],
+        }[match.kind],
+        title=title,
+        agreement=_shown(agreement),
+        version=record["version"],
+        sealed=record.get("sealed", "?"),
     )
+    print(sealed)
     print(_currency(agreement, seal))
     return 0 if _print_signatures(reports, broken, roots) else 1
 
@@ -729,22 +728,22 @@ def _only_signatures(content: bytes, sealed_size: int) -> bool:
 
 def _print_signatures(reports, broken, roots) -> bool:
     if broken:
-        print("Underskrifterne kan ikke kontrolleres: filen er beskadiget eller ændret.")
+        print(COMMANDS["verify_damaged"])
         return False
     ok = True
     for number, report in enumerate(reports, 1):
         if not report.intact:
-            state = "BRUDT: det underskrevne indhold er ændret, eller underskriften passer ikke"
+            state = COMMANDS["verify_broken"]
             ok = False
         elif not report.covers_rest:
-            state = "intakt, men filen er ændret efter underskriften med andet end underskrifter"
+            state = COMMANDS["verify_changed_after"]
             ok = False
         else:
-            state = "intakt"
+            state = COMMANDS["verify_intact"]
         if not roots:
-            trust = "udstederen er ikke kontrolleret (angiv udstederens certifikat med --trust)"
+            trust = COMMANDS["verify_issuer_unchecked"]
         elif report.trusted:
-            trust = "certifikatet er udstedt af en betroet udsteder"
+            trust = COMMANDS["verify_trusted"]
         elif report.validity and report.validity[0] == "expired":
             trust = COMMANDS["verify_expired"].format(day=Formats("da").plain_date(report.validity[1]))
             ok = False
@@ -752,7 +751,12 @@ def _print_signatures(reports, broken, roots) -> bool:
             trust = COMMANDS["verify_not_yet"].format(day=Formats("da").plain_date(report.validity[1]))
             ok = False
         else:
-            trust = "certifikatet er IKKE udstedt af en af de angivne udstedere"
+            trust = COMMANDS["verify_untrusted"]
             ok = False
-        print(f"Underskrift {number}: {printable(report.signer)}, {_when(report.when)}: {state}; {trust}.")
+        signer, when = printable(report.signer), _when(report.when)
+        print(
+            COMMANDS["verify_signature"].format(
+                number=number, signer=signer, when=when, state=state, trust=trust
+            )
+        )
     return ok

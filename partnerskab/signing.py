@@ -627,13 +627,15 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
     from .text import printable
 
     def fail(message: str) -> int:
-        print(f"build.py: fejl: {message}", file=sys.stderr)
+        print(COMMANDS["sign_failed"].format(message=message), file=sys.stderr)
         return 1
 
     try:
         content, match = find_sealed(Path(file), agreements)
     except OSError as exc:
-        return fail(f"{printable(exc.filename or file)} kan ikke læses: {os_reason(exc)}")
+        return fail(
+            COMMANDS["sign_unreadable"].format(file=printable(exc.filename or file), reason=os_reason(exc))
+        )
     try:
         p12 = read_regular(Path(certificate), 1024 * 1024, follow=True)
     except OSError as exc:
@@ -641,28 +643,20 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
             COMMANDS["certificate_unreadable"].format(name=printable(certificate), reason=os_reason(exc))
         )
     if match is None or match.kind != "pdf":
-        return fail(
-            f"{printable(file)} er ikke en forseglet PDF fra dette repositorium. Kun den forseglede "
-            f"udgave underskrives: forsegl aftalen med «python build.py seal AFTALE» og underskriv "
-            f"PDF'en i {ARCHIVE}/"
-        )
+        return fail(COMMANDS["sign_not_sealed"].format(file=printable(file), archive=ARCHIVE))
     reports, acceptable = [], True  # the sealed PDF itself has no signatures
     if match.signed_copy:
         reports, _, acceptable = check_signed_copy(content, match, [])
     if not acceptable or not all(r.intact and r.covers_rest for r in reports):
-        return fail(
-            f"{printable(file)} er ændret efter forseglingen, eller en underskrift er ikke intakt; "
-            f"kør «python build.py verify {file}»"
-        )
+        return fail(COMMANDS["sign_changed"].format(file=printable(file)))
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is None:
         if not sys.stdin.isatty():
-            return fail(
-                f"skriv adgangskoden til certifikatet, når du bliver spurgt (i en terminal), eller sæt den i "
-                f"miljøvariablen {PASSWORD_VARIABLE}. Den kan ikke gives på kommandolinjen"
-            )
+            return fail(COMMANDS["sign_password_where"].format(variable=PASSWORD_VARIABLE))
         try:
-            password = getpass.getpass(f"Adgangskode til {printable(certificate)}: ")
+            password = getpass.getpass(
+                COMMANDS["sign_password_prompt"].format(certificate=printable(certificate))
+            )
         except EOFError:  # Ctrl-D at the prompt
             print(file=sys.stderr)
             return fail(COMMANDS["no_password"])
@@ -670,21 +664,17 @@ def sign_command(file: str, certificate: str, agreements: Path, out: str | None,
         signer = load_certificate(p12, password.encode())
         target = Path(out) if out else next_signed_name(Path(file))
         if target.resolve() == Path(file).resolve() or target.exists():
-            return fail(
-                f"{printable(target)} findes allerede og bliver ikke overskrevet; "
-                "vælg et andet navn med --out"
-            )
+            return fail(COMMANDS["sign_exists"].format(target=printable(target)))
         signed = sign_pdf(content, signer, f"Underskrift {len(reports) + 1}", reason)
     except SigningFailed as exc:
-        return fail(f"{printable(certificate)}: {exc}")
+        return fail(COMMANDS["sign_certificate"].format(certificate=printable(certificate), detail=exc))
     except Exception as exc:  # pyHanko's own errors: the certificate or the file cannot be used
-        return fail(f"underskriften kunne ikke laves ({type(exc).__name__}: {printable(str(exc))})")
+        return fail(COMMANDS["sign_not_made"].format(kind=type(exc).__name__, detail=printable(str(exc))))
     try:
         _write_new(target, signed)
     except OSError as exc:
-        return fail(f"{printable(target)} kunne ikke skrives: {os_reason(exc)}")
-    print(f"Underskrevet af {printable(signer_name(signer))}: {printable(target)}")
-    print(f"Kontrollér den med «python build.py verify {target}».")
+        return fail(COMMANDS["sign_not_written"].format(target=printable(target), reason=os_reason(exc)))
+    print(COMMANDS["sign_done"].format(signer=printable(signer_name(signer)), target=printable(target)))
     return 0
 
 

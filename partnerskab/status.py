@@ -17,6 +17,7 @@ from .check import check
 from .i18n import Formats
 from .load import load
 from .markdown import escape
+from .messages import COMMANDS
 from .register import next_text, today
 from .text import printable
 
@@ -113,8 +114,10 @@ def status_report(files: list[str], within: int, markdown: bool = False) -> int:
     fmt_da = Formats("da")
     rows, broken = attention(files, within)
     if not rows and not broken:
-        reviewed = fmt_da.count(len(files), {"one": "{n} gennemgået", "other": "{n} gennemgået"})
-        print(f"Ingen aftaler kræver opmærksomhed ({reviewed}, {fmt_da.count(within, DAYS)} frem).")
+        reviewed = fmt_da.count(
+            len(files), {"one": COMMANDS["status_reviewed"], "other": COMMANDS["status_reviewed"]}
+        )
+        print(COMMANDS["status_nothing"].format(reviewed=reviewed, days=fmt_da.count(within, DAYS)))
         return 0
     header = ("Fil", "Aftale", "Status", "Næste dato", "Dage", "Hvad")
     if markdown and rows:
@@ -131,5 +134,5 @@ def status_report(files: list[str], within: int, markdown: bool = False) -> int:
     for path in broken:
         name = escape(printable(path)) if markdown else printable(path)
         bullet = "- " if markdown else ""
-        print(f"{bullet}{name}: kan ikke læses som en gyldig aftale; kør python build.py validate")
+        print(bullet + COMMANDS["status_unreadable"].format(name=name))
     return 1
