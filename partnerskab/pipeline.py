@@ -105,8 +105,7 @@ def build_files(
             clash = seen.get(key) or (stem if key in RESERVED else None)
             seen.setdefault(key, path)
             if clash:  # two agreements would write the same files in the output folder
-                other = Path(clash).stem
-                kind = "same_name_case" if other != stem and same_name(other) == key else "same_name"
+                kind = "same_name_case" if Path(clash).stem != stem else "same_name"  # only capitals differ
                 message = BUILD["da"][kind].format(name=stem, other=clash)
                 settle(index, Outcome(path, [Problem(path, 1, 1, "PA093", message)], strict=strict))
                 continue

@@ -262,8 +262,6 @@ local function convert(markdown, metadata)
     tree = layout(tree, writer.format)
     if writer.format == "docx" then
       only_embedded_images(tree)
-    end
-    if writer.format == "docx" then
       table.insert(out, write_docx(tree, writer.options))
     else
       table.insert(out, pandoc.write(tree, writer.format, writer.options))
