@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .i18n import Formats
 from .messages import ARGPARSE, BUILD_TOOLS_MISSING, COMMANDS, os_reason
+from .paths import shown_path
 from .pipeline import validate_file
 from .problems import format_github, format_json, format_markdown, format_text
 from .stopping import request_stop, stop_requested
@@ -224,7 +225,7 @@ def agreement_files(given: list[str] | None = None) -> list[str]:
                     files.append(file)
         return files
     found = sorted(AGREEMENTS.glob("*.yaml"))
-    return [str(p.relative_to(Path.cwd())) if p.is_relative_to(Path.cwd()) else str(p) for p in found]
+    return [shown_path(p) for p in found]
 
 
 def _none_found(given: list[str] | None) -> str:

@@ -21,7 +21,6 @@ served read-only. Ctrl-C stops both processes and the workers; the command then 
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import os
@@ -36,6 +35,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .messages import COMMANDS, os_reason
+from .paths import shown_path
 from .problems import format_text
 from .stopping import check_stop, reset_stop
 from .text import printable
@@ -137,7 +137,7 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
             for path in changed:
                 shown = watched.get(path)
                 if shown is None and every and _agreement(path):
-                    shown = watched[path] = _shown(path)
+                    shown = watched[path] = shown_path(path)
                 if shown is None:
                     if _asset(path):  # a logo or an annex: any agreement may use it
                         paths = list(watched.values())
@@ -185,13 +185,6 @@ def _agreement(path: str) -> bool:
     from .load import NAME
 
     return bool(NAME.match(Path(path).name))
-
-
-def _shown(path: str) -> str:
-    resolved = Path(path)
-    with contextlib.suppress(ValueError):
-        return str(resolved.relative_to(Path.cwd()))
-    return str(resolved)
 
 
 # ---------------------------------------------------------------------------------------------

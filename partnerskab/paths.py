@@ -5,3 +5,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as a person who runs the command sees it: from the current folder when it lies
+    inside it, else as given."""
+    path = Path(path)
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)

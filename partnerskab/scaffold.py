@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .messages import COMMANDS, os_reason
-from .paths import TEMPLATES
+from .paths import TEMPLATES, shown_path
 from .text import NAME, RESERVED, printable, same_name
 
 SKELETON = TEMPLATES / "new-agreement.yaml"
@@ -27,13 +27,13 @@ def new_agreement(slug: str, folder: Path) -> int:
         print(COMMANDS["new_reserved"].format(name=printable(slug)), file=sys.stderr)
         return 2
     target = folder / f"{slug}.yaml"
-    shown = printable(str(target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target))
+    named = printable(shown_path(target))
     # An agreement whose name differs only in capitals, or that ends in .yml, would write the same
     # documents, and on Windows and macOS the first is the same file: `build` refuses such a pair.
     candidates = [*folder.glob("*.yaml"), *folder.glob("*.yml")] if folder.is_dir() else []
     namesake = next((p for p in candidates if same_name(p.stem) == same_name(slug) and p != target), None)
     if namesake is not None:
-        print(COMMANDS["new_namesake"].format(target=shown, other=printable(namesake.name)), file=sys.stderr)
+        print(COMMANDS["new_namesake"].format(target=named, other=printable(namesake.name)), file=sys.stderr)
         return 1
     created = False
     try:
@@ -41,12 +41,12 @@ def new_agreement(slug: str, folder: Path) -> int:
             created = True
             handle.write(SKELETON.read_bytes())
     except FileExistsError:
-        print(COMMANDS["new_exists"].format(target=shown), file=sys.stderr)
+        print(COMMANDS["new_exists"].format(target=named), file=sys.stderr)
         return 1
     except OSError as exc:  # no agreements/ folder, a folder we may not write in, a full disk
         if created:  # never a half-written agreement
             target.unlink(missing_ok=True)
-        print(COMMANDS["cannot_create"].format(target=shown, reason=os_reason(exc)), file=sys.stderr)
+        print(COMMANDS["cannot_create"].format(target=named, reason=os_reason(exc)), file=sys.stderr)
         return 1
-    print(COMMANDS["new_created"].format(target=shown))
+    print(COMMANDS["new_created"].format(target=named))
     return 0

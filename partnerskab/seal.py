@@ -42,6 +42,7 @@ from pathlib import Path
 from .context import version
 from .i18n import Formats
 from .messages import COMMANDS, SEAL
+from .paths import shown_path
 from .problems import Problem, dotted
 from .text import printable
 
@@ -203,13 +204,6 @@ def seals(agreement: Path) -> tuple[dict[int, Seal], list[tuple[Path, SealError]
     return found, broken
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def integrity(seal: Seal) -> list[Path]:
     """The files of a seal that are missing or not what it records: each document and annex
     by its SHA-256, and the YAML copy by the agreement's hash of its data."""
@@ -252,18 +246,18 @@ def _seal_problems(
     does not match, reported at `where` (file, line, column)."""
     problems = [
         Problem(
-            _shown(file),
+            shown_path(file),
             error.line,
             error.column,
             "PA133",
-            words["PA133"].format(seal=_shown(file), why=words[error.key].format(**error.params)),
+            words["PA133"].format(seal=shown_path(file), why=words[error.key].format(**error.params)),
         )
         for file, error in broken
     ]
     for seal in found.values():
         for file in integrity(seal):
             message = words["PA132"].format(
-                name=file.name, seal=_shown(seal.folder / SEAL_FILE), name_path=_shown(file)
+                name=file.name, seal=shown_path(seal.folder / SEAL_FILE), name_path=shown_path(file)
             )
             problems.append(Problem(*where, "PA132", message, json_path=json_path))
     return problems
@@ -313,7 +307,7 @@ def orphan_problems(agreements: Path, checked: set[str]) -> list[Problem]:
             continue
         found, broken = seals(agreements / f"{archive.name}.yaml")
         for seal in found.values():
-            where = (_shown(seal.folder / SEAL_FILE), 1, 1)
+            where = (shown_path(seal.folder / SEAL_FILE), 1, 1)
             problems += _seal_problems({seal.version: seal}, [], SEAL["da"], where, json_path="")
         problems += _seal_problems({}, broken, SEAL["da"], ("", 1, 1), json_path="")
     return problems
@@ -442,14 +436,14 @@ def seal_command(files: list[str]) -> int:
         if existing and existing.record["agreement_sha256"] == agreement_hash(data):
             wrong = integrity(existing)
             if wrong:
-                names = ", ".join(_shown(w) for w in wrong)
+                names = ", ".join(shown_path(w) for w in wrong)
                 message = COMMANDS["seal_files_differ"].format(
                     number=number, file=printable(file), names=names
                 )
                 print(message, file=sys.stderr)
                 failed = True
                 continue
-            folder = _shown(existing.folder)
+            folder = shown_path(existing.folder)
             print(COMMANDS["seal_already"].format(number=number, file=printable(file), folder=folder))
         elif existing:
             sys.stdout.write("".join(p.text() + "\n" for p in check_seal(file, source)[0]))
@@ -479,7 +473,7 @@ def seal_command(files: list[str]) -> int:
                 )
                 failed = True
                 continue
-            print(COMMANDS["seal_done"].format(number=number, file=printable(file), folder=_shown(where)))
+            print(COMMANDS["seal_done"].format(number=number, file=printable(file), folder=shown_path(where)))
     if not failed:
         print(COMMANDS["seal_add_to_git"])
     return 1 if failed else 0
@@ -676,7 +670,7 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
             "html": COMMANDS["verify_kind_html"],
         }[match.kind],
         title=title,
-        agreement=_shown(agreement),
+        agreement=shown_path(agreement),
         version=record["version"],
         sealed=record.get("sealed", "?"),
     )
@@ -689,10 +683,10 @@ def _currency(agreement: Path, seal: Seal) -> str:
     from .load import load
 
     if not agreement.is_file():
-        return f"Aftalen findes ikke længere som {_shown(agreement)}."
+        return f"Aftalen findes ikke længere som {shown_path(agreement)}."
     data = load(agreement).data
     if not isinstance(data, dict):
-        return f"Den nuværende {_shown(agreement)} kan ikke læses; kør validate."
+        return f"Den nuværende {shown_path(agreement)} kan ikke læses; kør validate."
     now = version(data)
     if now == seal.version:
         if agreement_hash(data) == seal.record["agreement_sha256"]:
