@@ -127,15 +127,18 @@ def _write_reference(target: Path, change) -> None:
             out.writestr(info, data)
 
 
+def _two_examples() -> list[tuple[str, dict]]:
+    """(Markdown, metadata) of two Danish examples."""
+    names = ("fjordby-familievenner", "aaby-ungementor")
+    return [documents(load(str(ROOT / "agreements" / f"{n}.yaml")).data) for n in names]
+
+
 @pytest.mark.parametrize("name", REFERENCES)
 def test_the_slim_reference_gives_the_bytes_the_whole_one_gives(tmp_path, monkeypatch, name):
     """The first agreement in a language is written with the whole reference, the next ones by the
     slim route: each agreement, written second, must be what it was written first."""
     monkeypatch.setattr(pandoc_server, "SCRIPT", _templates_with(tmp_path, REFERENCES[name]))
-    fjordby, aaby = (
-        documents(load(str(ROOT / "agreements" / f"{n}.yaml")).data)
-        for n in ("fjordby-familievenner", "aaby-ungementor")
-    )
+    fjordby, aaby = _two_examples()
     first, second = PandocServer(READER, timeout=120), PandocServer(READER, timeout=120)
     try:
         whole = {"fjordby": first.convert(*fjordby)[1], "aaby": second.convert(*aaby)[1]}
@@ -150,10 +153,7 @@ def test_a_reference_made_again_while_pandoc_runs_is_read_again(tmp_path, monkey
     """`make reference-docx` beside `build.py watch`: the next DOCX uses the new reference."""
     script = _templates_with(tmp_path, None)
     monkeypatch.setattr(pandoc_server, "SCRIPT", script)
-    fjordby, aaby = (
-        documents(load(str(ROOT / "agreements" / f"{n}.yaml")).data)
-        for n in ("fjordby-familievenner", "aaby-ungementor")
-    )
+    fjordby, aaby = _two_examples()
     running, fresh = PandocServer(READER, timeout=120), None
     try:
         running.convert(*fjordby)
