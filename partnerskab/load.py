@@ -342,12 +342,17 @@ def _closing_double(rest: str) -> int:
     return -1
 
 
+def _nearest(lines: list[str]):
+    """(number, row) of the last of `lines`, where PyYAML gave up, and of the two above it."""
+    for number in range(len(lines), max(0, len(lines) - 3), -1):
+        yield number, lines[number - 1]
+
+
 def syntax_cause(text: str, line: int, detail: str) -> tuple[str, int, int, dict] | None:
     """(message key, line, column, params) for a mistake a person makes by hand, found on the
     lines up to where PyYAML gave up (`line`, 1-based); None when none of them is there."""
     lines = [row.removesuffix("\r") for row in text.split("\n")[:line]]
-    for number in range(len(lines), max(0, len(lines) - 3), -1):  # this line and the two above
-        row = lines[number - 1]
+    for number, row in _nearest(lines):
         if "\u00a0" in row[: len(row) - len(row.lstrip(" \u00a0"))]:
             return "nbsp_indent", number, row.index("\u00a0") + 1, {}
     row = lines[-1] if lines else ""
@@ -357,13 +362,12 @@ def syntax_cause(text: str, line: int, detail: str) -> tuple[str, int, int, dict
         after = row[found.end() + closing + 1 :].strip()
         if after and not after.startswith("#"):  # the mark that ended the text too soon
             return "quote_inside", line, found.end() + closing + 1, {}
-    for number in range(len(lines), max(0, len(lines) - 3), -1):  # this line and the two above
-        row = lines[number - 1]
+    for number, row in _nearest(lines):
         found = _NO_SPACE.match(row)
         if found and "://" not in row and found.group("key") in _field_names():
             return "colon_space", number, found.start("rest") + 1, {"name": found.group("key")}
-    for number in range(len(lines), max(0, len(lines) - 3), -1):
-        found = _NO_COLON.match(lines[number - 1])
+    for number, row in _nearest(lines):
+        found = _NO_COLON.match(row)
         if found and found.group("key") in _field_names():
             return "colon_missing_after", number, found.end("key") + 1, {"name": found.group("key")}
     for number in range(len(lines) - 1, 0, -1):  # an opening mark above, and no mark between
@@ -473,12 +477,11 @@ def load(path: str | Path, display: str | None = None) -> Source:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = exc.problem or ""
-        cause = syntax_cause(text, line, detail) if text and "nesting depth" not in detail else None
         if mark and text_at(raw, mark.index) == "\t":
             key, params = "tab", {}
         elif "nesting depth" in detail:
             key, params = "too_deep", {"limit": MAX_DEPTH}
-        elif cause:  # the line a person got wrong, not where PyYAML gave up
+        elif text and (cause := syntax_cause(text, line, detail)):  # the line a person got wrong
             key, line, column, params = cause
         else:
             key, params = "syntax", {"detail": detail}
