@@ -96,7 +96,6 @@ WARM_UP = (
         "page-label": "Side",
         "page-of": "af",
         "draft": True,
-        "draft-mark": "UDKAST",
         "warm-up": True,
     },
 )

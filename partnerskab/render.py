@@ -122,7 +122,6 @@ def metadata(data: dict, context: dict) -> dict:
         "page-label": "Side" if context["lang"] == "da" else "Page",
         "page-of": "af" if context["lang"] == "da" else "of",
         "draft": data["status"] == "draft",
-        "draft-mark": t["draft_mark"],
     }
 
 
@@ -217,6 +216,7 @@ class Renderer:
     def __init__(self, pandoc: PandocServer | None = None):
         self.pandoc = pandoc or PandocServer(READER, PANDOC_TIMEOUT)
         self._typst: typst.Compiler | None = None
+        self._draft_marks: dict[str, bytes] = {}
 
     def typst(self) -> typst.Compiler:
         if self._typst is None:  # in the worker, never in the parent: Typst starts threads
@@ -225,6 +225,23 @@ class Renderer:
             )
             self._typst = typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
         return self._typst
+
+    def draft_mark(self, word: str, workdir: Path) -> bytes:
+        """The draft's mark as an SVG picture of `word` (templates/pandoc/draft-mark.typ),
+        made by this Typst once for each word: about 1 ms warm. `word` is our own label
+        (i18n.LABELS), never the agreement's text."""
+        if word not in self._draft_marks:
+            if not word.isalpha():  # a label is one word; it is put in as a Typst string
+                raise ValueError(f"draft mark {word!r} is not a single word")
+            source = (TEMPLATES / "pandoc" / "draft-mark.typ").read_text(encoding="utf-8")
+            typ = workdir / "draft-mark.typ"
+            typ.write_text(source.replace("$draft-mark$", f'#"{word}"'), encoding="utf-8")
+            try:
+                svg = self.typst().compile(input=str(typ), root=str(workdir), format="svg")
+            except Exception as exc:  # typst raises its own TypstError types
+                raise RenderError(f"typst failed: {exc}", "typst_failed", detail=exc) from None
+            self._draft_marks[word] = svg
+        return self._draft_marks[word]
 
     def close(self) -> None:
         self.pandoc.close()
@@ -253,6 +270,9 @@ def render(
     stamp = timestamp(data)
     renderer.pandoc.send(markdown, meta)  # its failures are RenderErrors (PandocFailed)
     compiler = renderer.typst()
+    if data["status"] == "draft":  # agreement.typst draws it behind every page
+        mark = renderer.draft_mark(LABELS[context["lang"]]["draft_mark"], workdir)
+        (workdir / "draft-mark.svg").write_bytes(mark)
     # lxml is imported here, while pandoc converts, not while Typst lays out the PDF; never by
     # `validate`. (A worker forked after the first has it from the parent: workers.py.)
     from .docx import DocxFrame, finish_docx

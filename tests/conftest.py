@@ -25,6 +25,22 @@ FJORDBY = ROOT / "agreements" / "fjordby-familievenner.yaml"
 EXAMPLE_WARNINGS = {"gadekaer-vaeresteder.yaml": ["PA205"]}
 
 
+def missing_program(reason: str) -> None:
+    """A program a test opens a document with is not installed: skip the test and say how to
+    install it, or fail under CI, where .ci/run installs it."""
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def poppler(program: str) -> str:
+    """pdftoppm or pdftotext, which draw a PDF's pages and take out its text as a reader's
+    viewer does."""
+    return shutil.which(program) or missing_program(
+        f"{program} is missing: install Debian's `poppler-utils` package (.ci/run does)"
+    )
+
+
 def run_cli(
     *args: str, cwd: Path = ROOT, env: dict | None = None, root: Path = ROOT, stdin=None
 ) -> subprocess.CompletedProcess:

@@ -18,7 +18,16 @@ from pypdf import PdfReader
 
 from partnerskab.load import load
 
-from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, run_cli, seal_if_signed, with_long_budget
+from .conftest import (
+    EXAMPLES,
+    FJORDBY,
+    ROOT,
+    agreements_folder,
+    poppler,
+    run_cli,
+    seal_if_signed,
+    with_long_budget,
+)
 
 FJORDBY_TEXT = FJORDBY.read_text(encoding="utf-8")
 AABY = ROOT / "agreements" / "aaby-ungementor.yaml"
@@ -274,9 +283,49 @@ def test_a_range_of_years_is_never_broken_after_its_dash(tmp_path):
     assert ".nowrap { white-space: nowrap; }" in css
 
 
-def test_draft_is_marked_on_every_page_in_the_header_and_as_a_banner(built):
-    for page in _pages(built / "aaby-ungementor.pdf"):
-        assert "UDKAST" in page
+def _page_pixels(pdf, page: int, tmp_path) -> tuple[int, int, bytes]:
+    """Page `page` (from 1) as a reader sees it, drawn by poppler at 30 dpi: width, height and
+    RGB bytes."""
+    root = tmp_path / f"{pdf.stem}-{page}"
+    pages = ["-f", str(page), "-l", str(page), "-singlefile"]
+    subprocess.run([poppler("pdftoppm"), "-r", "30", *pages, str(pdf), str(root)], check=True)
+    magic, size, depth, pixels = root.with_suffix(".ppm").read_bytes().split(b"\n", 3)
+    assert magic == b"P6" and depth == b"255"
+    width, height = map(int, size.split())
+    return width, height, pixels
+
+
+def _mark_pixels(pdf, page: int, tmp_path) -> int:
+    """How many pixels in the middle of the page have the draft mark's pale red: red above green
+    and blue, which are alike (black text is grey, the accent blue, the logos elsewhere)."""
+    width, height, pixels = _page_pixels(pdf, page, tmp_path)
+    count = 0
+    for y in range(height * 3 // 10, height * 7 // 10):
+        for x in range(width * 3 // 10, width * 7 // 10):
+            r, g, b = pixels[3 * (y * width + x) : 3 * (y * width + x) + 3]
+            count += r > 200 and r - g >= 8 and abs(g - b) <= 4
+    return count
+
+
+def test_draft_is_marked_on_every_page_in_the_header_and_as_a_banner(built, tmp_path):
+    """The draft mark is drawn behind every page, as a picture: its letters are not text, so a
+    reader who copies from the PDF, a search, or pdftotext never gets them one by one
+    («T», «S», «A» on lines of their own, as when it was text)."""
+    draft, signed = built / "aaby-ungementor.pdf", built / "fjordby-familievenner.pdf"
+    pages = _pages(draft)
+    assert "UDKAST – Aftalen er ikke underskrevet" in pages[0]
+    assert all(page.startswith("Frivillige mentorer til unge i Åby Udkast ") for page in pages[1:])
+    for number in range(1, len(pages) + 1):
+        assert _mark_pixels(draft, number, tmp_path) > 100, number
+        text = subprocess.run(
+            [poppler("pdftotext"), "-f", str(number), "-l", str(number), str(draft), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert not [line for line in text.splitlines() if len(line.strip()) == 1], (number, text)
+    assert "UDKAST" not in " ".join(pages[1:])
+    assert _mark_pixels(signed, 2, tmp_path) == 0
     header = Document(str(built / "aaby-ungementor.docx")).sections[0].header.paragraphs[0]
     assert header.text.endswith("\tUDKAST") and any(r.bold and r.text == "UDKAST" for r in header.runs)
     banner = _html(built / "aaby-ungementor.html").select_one(".status-banner.draft")
@@ -298,7 +347,9 @@ def test_draft_is_marked_on_every_page_in_the_header_and_as_a_banner(built):
 def test_english_draft_says_draft(tmp_path):
     text = NORREBY.read_text(encoding="utf-8").replace("status: signed", "status: draft")
     pdf, docx, html = _build(tmp_path, "draft", text)
-    assert all("DRAFT" in page for page in _pages(pdf))
+    pages = _pages(pdf)
+    assert "DRAFT – This agreement" in pages[0] and all(" Draft " in page for page in pages[1:])
+    assert all(_mark_pixels(pdf, number, tmp_path) > 100 for number in range(1, len(pages) + 1))
     assert Document(str(docx)).sections[0].header.paragraphs[0].text.endswith("\tDRAFT")
     assert _flat(_html(html).select_one(".status-banner.draft").get_text()).startswith(
         "DRAFT – This agreement"
