@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
@@ -11,7 +12,7 @@ from pypdf import PdfReader
 
 from partnerskab.markdown import escape, prose
 
-from .conftest import FJORDBY, agreements_folder, run_cli, seal_if_signed
+from .conftest import FJORDBY, agreements_folder, poppler, run_cli, seal_if_signed
 
 HOSTILE_NAME = "Evil <script>alert(1)</script> #set page(fill: red) $x$ @ref <lbl> {{ 7*7 }} \\LaTeX{}"
 HOSTILE_PROSE = (
@@ -83,6 +84,26 @@ def test_pdf_shows_the_literal_text_and_is_not_restyled(hostile_build):
     assert "$x$" in text and "@ref" in text and "\\LaTeX{}" in text
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert not any("Ny overskrift" in t for t in outline)
+
+
+def test_a_long_address_in_a_table_cell_stays_literal_where_it_may_break(tmp_path):
+    """layout.lua splits a long address in a table cell into parts with room to break between
+    them (before ".", "@", "/", "_"); each part is still text that pandoc escapes, so Typst
+    markup in such a word is shown, not run: a comment after "//", a label, a reference, code."""
+    token = "evil@#set_page(fill:red)/$x$.//kommentar_<lbl>.@ref/#read(/etc/passwd).example"
+    text = FJORDBY.read_text(encoding="utf-8").replace("status: signed", "status: draft")
+    text, count = re.subn(r"(\n\s+indicator: )[^\n]+", rf"\g<1>'{token}'", text, count=1)
+    assert count == 1
+    path = agreements_folder(tmp_path) / "adresse.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("build", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = tmp_path / "out" / "adresse.pdf"
+    raw = subprocess.run([poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True).stdout
+    assert token not in raw and token in raw.replace("\n", "")  # broken in the cell, and all there
+    assert "root:" not in raw
+    drawn = PdfReader(pdf).pages[0].get_contents().get_data().decode("latin-1")
+    assert "1 0 0 rg" not in drawn and "1 0 0 sc" not in drawn  # no red page
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
@@ -19,7 +20,7 @@ from pypdf import PdfReader
 from partnerskab import schema
 from partnerskab.typography import typeset
 
-from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, run_cli, seal, seal_if_signed
+from .conftest import EXAMPLES, FJORDBY, ROOT, agreements_folder, poppler, run_cli, seal, seal_if_signed
 
 NORREBY = ROOT / "agreements" / "norreby-reading-friends.yaml"
 
@@ -226,6 +227,48 @@ def test_a_word_wider_than_its_table_column_is_hyphenated_not_run_over_the_next(
     assert word in joined and word not in raw  # hyphenated, and nothing lost
     html = BeautifulSoup((out / "celle.html").read_text(encoding="utf-8"), "html.parser").get_text()
     assert word in html  # the HTML wraps it itself
+
+
+def test_a_long_address_breaks_within_its_table_column_and_is_copied_as_written(tmp_path):
+    """An e-mail and a web address as a goal's indicator, each wider than the column: whole, they
+    ran into the «Frist» column. Now they break before a ".", "@" or "/" and stay within their
+    column, with no hyphen and nothing added: the text taken out of the PDF, with its line
+    breaks removed, is each address as written."""
+    email = "sundhedsplejen.familievenner@fjordbykommune.example"
+    url = "https://www.fjordbykommune.example/familie/statistik"
+    text = FJORDBY_TEXT.replace("status: signed", "status: draft")
+    text, count = re.subn(r"(\n\s+indicator: )[^\n]+", rf"\g<1>Skriv til {email}", text, count=1)
+    text, more = re.subn(r"(\n\s+indicator: )(?!Skriv)[^\n]+", rf"\g<1>Tal fra {url}", text, count=1)
+    assert count == more == 1
+    path = agreements_folder(tmp_path) / "adresse.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("build", str(path), "--out", str(out)).returncode == 0
+    [page] = [
+        n for n, p in enumerate(PdfReader(out / "adresse.pdf").pages, 1) if "Indikator" in p.extract_text()
+    ]
+    pdf = str(out / "adresse.pdf")
+    raw = subprocess.run(
+        [poppler("pdftotext"), "-f", str(page), "-l", str(page), pdf, "-"], capture_output=True, text=True
+    ).stdout
+    assert "\u200b" not in raw and "\u00ad" not in raw
+    for address in (email, url):
+        assert address not in raw and address in raw.replace("\n", "")  # broken, nothing lost or added
+    boxes = subprocess.run(
+        [poppler("pdftotext"), "-bbox", "-f", str(page), "-l", str(page), pdf, "-"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    words = [
+        (float(x_min), float(x_max), word)
+        for x_min, x_max, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]+)<', boxes
+        )
+    ]
+    [deadline] = [x_min for x_min, _, word in words if word == "Frist"]
+    parts = [(x_max, word) for _, x_max, word in words if word in email + url and len(word) > 4]
+    assert len(parts) >= 5, parts
+    assert all(x_max < deadline - 4 for x_max, _ in parts), (deadline, parts)
 
 
 def test_partner_lines_have_no_doubled_parentheses_and_labels_do_not_repeat_headings(built):

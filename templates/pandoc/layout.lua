@@ -211,6 +211,36 @@ end
 -- into the next one. Such a word (not an address, a number or a code) may be hyphenated.
 local LONG_WORD = 16
 
+-- An address (an e-mail, a web address, a file name) is never hyphenated: a hyphen would look
+-- like part of it. A long one may also break before each ".", "@", "/" or "_" that has more of
+-- the address after it, as style guides break addresses (never before a closing "." or ")").
+-- The place is an empty box, between which and text Typst may break a line; nothing is added
+-- to the text, so what a reader copies from the PDF is the address as written (a zero-width
+-- space would be copied too, and spoil the address).
+local SEPARATOR = "[@/._]"
+-- After the separators: a letter or digit (ASCII, or the first byte of a letter in UTF-8 from
+-- U+00C0 on; not a no-break space, "»" or another sign from U+0080 to U+00BF).
+local MORE = "^[@/._]+[%w\195-\244]"
+
+local function address_parts(text)
+  if not (utf8.len(text) and utf8.len(text) >= LONG_WORD and text:find("%a")) then
+    return nil
+  end
+  local out, start = {}, 1
+  for i = 2, #text do
+    if text:sub(i, i):find(SEPARATOR) and not text:sub(i - 1, i - 1):find(SEPARATOR) and text:find(MORE, i) then
+      table.insert(out, pandoc.Str(text:sub(start, i - 1)))
+      table.insert(out, pandoc.RawInline("typst", "#box();")) -- ";": a "." after it is text
+      start = i
+    end
+  end
+  if #out == 0 then
+    return nil
+  end
+  table.insert(out, pandoc.Str(text:sub(start)))
+  return out
+end
+
 local function hyphenate_long_words(el)
   return pandoc.walk_block(el, {
     Str = function(str)
@@ -218,6 +248,7 @@ local function hyphenate_long_words(el)
       if utf8.len(word) and utf8.len(word) >= LONG_WORD and not word:find("[%d/:@%.]") then
         return enclosed({ str }, "#text(hyphenate: true)[", pandoc.RawInline)
       end
+      return address_parts(str.text)
     end,
   })
 end
