@@ -16,8 +16,8 @@ from pathlib import Path
 
 from .i18n import Formats
 from .messages import ARGPARSE, BUILD_TOOLS_MISSING, COMMANDS, os_reason
-from .paths import shown_path
-from .pipeline import validate_file
+from .paths import agreements_in, shown_path
+from .pipeline import name_clashes, validate_file
 from .problems import format_github, format_json, format_markdown, format_text
 from .stopping import request_stop, stop_requested
 from .text import printable
@@ -211,21 +211,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def agreement_files(given: list[str] | None = None) -> list[str]:
-    """The files given, or every agreements/*.yaml, shown relative to where we stand. A folder
+    """The files given, or every agreement in agreements/, shown relative to where we stand. A folder
     given stands for the agreements in it; a file given twice counts once."""
     if given:
         files, seen = [], set()
         for name in given:
             folder = Path(name)
-            inside = sorted(map(str, folder.glob("*.yaml"))) if folder.is_dir() else [name]
+            inside = list(map(str, agreements_in(folder))) if folder.is_dir() else [name]
             for file in inside:
                 key = os.path.realpath(file)
                 if key not in seen:
                     seen.add(key)
                     files.append(file)
         return files
-    found = sorted(AGREEMENTS.glob("*.yaml"))
-    return [shown_path(p) for p in found]
+    return [shown_path(p) for p in agreements_in(AGREEMENTS)]
 
 
 def _none_found(given: list[str] | None) -> str:
@@ -366,8 +365,11 @@ def _validate(args) -> int:
         print(_none_found(args.files), file=sys.stderr)
         return 1
     failed, collected, warned = 0, [], 0
+    clashes = name_clashes(files)  # as `build` would refuse them
     for path in files:
         outcome = validate_file(path, args.strict, base=args.base)
+        if path in clashes:
+            outcome.problems.append(clashes[path])
         collected += outcome.problems
         if args.format != "json":
             sys.stdout.write(FORMATS[args.format](outcome.problems))

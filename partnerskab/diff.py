@@ -26,6 +26,7 @@ from .i18n import Formats, language, plural
 from .load import Source, load
 from .markdown import escape
 from .money import AMOUNT_FIELDS
+from .paths import agreements_in
 from .text import printable
 
 MISSING = object()
@@ -475,9 +476,9 @@ def _unreadable(source: Source, template: str, base: str) -> str | None:
 def default_files(folder: Path, base: str) -> list[str]:
     """Every agreement in `folder` now or at `base`, so that one deleted since is reported too;
     shown relative to where we stand, like the other commands show them."""
-    names = {p.name for p in folder.glob("*.yaml")}
+    names = {p.name for p in agreements_in(folder)}
     try:
-        names |= {name for name in names_at(base, folder) if name.endswith(".yaml")}
+        names |= {name for name in names_at(base, folder) if name.endswith((".yaml", ".yml"))}
     except HistoryError:
         pass  # diff_markdown reports it for each file
     here = Path.cwd()

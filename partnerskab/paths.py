@@ -12,3 +12,8 @@ def shown_path(path: str | Path) -> str:
     inside it, else as given."""
     path = Path(path)
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
+def agreements_in(folder: Path) -> list[Path]:
+    """The agreements in `folder`, by name: its *.yaml and *.yml files (text.NAME allows both)."""
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])

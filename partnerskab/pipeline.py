@@ -20,7 +20,7 @@ from .i18n import language
 from .load import NAME, RESERVED, LoadError, Source, load, read_agreement, strings
 from .messages import BUILD, os_reason
 from .problems import Problem, dotted
-from .text import same_name
+from .text import printable, same_name
 
 if TYPE_CHECKING:
     from .state import State
@@ -40,6 +40,29 @@ class Outcome:
         """No errors; and with --strict, no warnings either."""
         failing = ("error", "warning") if self.strict else ("error",)
         return not any(p.severity in failing for p in self.problems)
+
+
+def name_clashes(files: list[str]) -> dict[str, Problem]:
+    """PA093 for each of `files` whose documents would have the name of another's: the same
+    name case-folded (text.same_name), as with `x.yaml` and `x.yml`, or `X.yaml` beside
+    `x.yaml`, which on Windows and macOS are one file. Every file of such a group fails, each
+    naming the others, so the order of the files never decides which one is built. Only files
+    that could be built take part: a file that is missing, or whose name load() refuses
+    (PA002, PA003, the register's names too), never costs a namesake its build."""
+    groups: dict[str, dict[str, str]] = {}  # name -> the file itself -> the path as given
+    for path in files:
+        name = Path(path).name
+        if NAME.match(name) and same_name(Path(name).stem) not in RESERVED and os.path.isfile(path):
+            groups.setdefault(same_name(Path(name).stem), {}).setdefault(os.path.realpath(path), path)
+    clashes = {}
+    for members in groups.values():
+        group = list(members.values())
+        for path in group if len(group) > 1 else ():
+            stem, others = Path(path).stem, [other for other in group if other != path]
+            kind = "same_name" if all(Path(other).stem == stem for other in others) else "same_name_case"
+            message = BUILD["da"][kind].format(name=stem, other=", ".join(printable(o) for o in others))
+            clashes[path] = Problem(path, 1, 1, "PA093", message)
+    return clashes
 
 
 def validate_file(path: str, strict: bool = False, base: str | None = None) -> Outcome:
@@ -98,16 +121,11 @@ def build_files(
 
     def tasks():
         """Check each agreement as a worker becomes free; yield those that need rendering."""
-        seen: dict[str, str] = {}
+        clashes = name_clashes(files)
         for index, path in enumerate(files):
             stem = Path(path).stem
-            key = same_name(stem)
-            clash = seen.get(key) or (stem if key in RESERVED else None)
-            seen.setdefault(key, path)
-            if clash:  # two agreements would write the same files in the output folder
-                kind = "same_name_case" if Path(clash).stem != stem else "same_name"  # only capitals differ
-                message = BUILD["da"][kind].format(name=stem, other=clash)
-                settle(index, Outcome(path, [Problem(path, 1, 1, "PA093", message)], strict=strict))
+            if path in clashes:  # two agreements would write the same files in the output folder
+                settle(index, Outcome(path, [clashes[path]], strict=strict))
                 continue
             try:  # through the same checks as load(): a regular file of bounded size
                 raw = read_agreement(Path(path)) if NAME.match(Path(path).name) else None

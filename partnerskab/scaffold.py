@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .messages import COMMANDS, os_reason
-from .paths import TEMPLATES, shown_path
+from .paths import TEMPLATES, agreements_in, shown_path
 from .text import NAME, RESERVED, printable, same_name
 
 SKELETON = TEMPLATES / "new-agreement.yaml"
@@ -30,10 +30,11 @@ def new_agreement(slug: str, folder: Path) -> int:
     named = printable(shown_path(target))
     # An agreement whose name differs only in capitals, or that ends in .yml, would write the same
     # documents, and on Windows and macOS the first is the same file: `build` refuses such a pair.
-    candidates = [*folder.glob("*.yaml"), *folder.glob("*.yml")] if folder.is_dir() else []
+    candidates = agreements_in(folder) if folder.is_dir() else []
     namesake = next((p for p in candidates if same_name(p.stem) == same_name(slug) and p != target), None)
     if namesake is not None:
-        print(COMMANDS["new_namesake"].format(target=named, other=printable(namesake.name)), file=sys.stderr)
+        kind = "new_namesake" if namesake.stem == slug else "new_namesake_case"  # .yml, or capitals
+        print(COMMANDS[kind].format(target=named, other=printable(namesake.name)), file=sys.stderr)
         return 1
     created = False
     try:

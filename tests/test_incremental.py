@@ -143,6 +143,8 @@ def test_make_passes_jobs_on():
 
 
 def test_two_agreements_with_the_same_name_or_a_register_name_are_refused(project):
+    """Two agreements that would write the same documents both fail, each naming the other: the
+    order of the files never decides which is built. A register name is refused as a name."""
     (project / "andet").mkdir()
     shutil.copy(project / "agreements" / "aaby-ungementor.yaml", project / "andet" / "aaby-ungementor.yaml")
     shutil.copy(project / "agreements" / "aaby-ungementor.yaml", project / "agreements" / "index.yaml")
@@ -150,17 +152,21 @@ def test_two_agreements_with_the_same_name_or_a_register_name_are_refused(projec
         project, "agreements/aaby-ungementor.yaml", "andet/aaby-ungementor.yaml", "agreements/index.yaml"
     )
     assert result.returncode == 1
-    assert (
-        "andet/aaby-ungementor.yaml:1:1: error: En anden aftale hedder også «aaby-ungementor»"
-        in result.stdout
-    )
-    assert "agreements/index.yaml:1:1: error: En anden aftale hedder også «index»" in result.stdout
-    assert _summary(result) == (1, 0, 2)
+    for one, other in (("andet", "agreements"), ("agreements", "andet")):
+        assert (
+            f"{one}/aaby-ungementor.yaml:1:1: error: En anden aftale hedder også «aaby-ungementor» "
+            f"({other}/aaby-ungementor.yaml) og ville give dokumenter med samme navn. Ingen af dem bygges"
+            in result.stdout
+        )
+    assert "agreements/index.yaml:1:1: error: Filnavnet «index.yaml» bruges af overblikket" in result.stdout
+    assert _summary(result) == (0, 0, 3)
+    assert not list((project / "build").glob("*.pdf"))
 
 
 def test_names_that_differ_only_in_capitals_are_the_same_name(project):
     """On Windows and macOS «Aaby-Ungementor.pdf» and «aaby-ungementor.pdf» are one file, and
-    «Index.html» is the register's index.html: such names are refused as the same name."""
+    «Index.html» is the register's index.html: such names are refused as the same name, by
+    `build` and by `validate` alike."""
     agreements = project / "agreements"
     shutil.copy(agreements / "aaby-ungementor.yaml", agreements / "Aaby-Ungementor.yaml")
     shutil.copy(agreements / "aaby-ungementor.yaml", agreements / "Index.yaml")
@@ -172,12 +178,64 @@ def test_names_that_differ_only_in_capitals_are_the_same_name(project):
         "agreements/Aaby-Ungementor.yaml:1:1: error: En anden aftale hedder næsten det samme "
         "(agreements/aaby-ungementor.yaml): kun store og små bogstaver er forskellige" in result.stdout
     )
-    assert "agreements/Index.yaml:1:1: error: En anden aftale hedder også «Index»" in result.stdout
-    assert _summary(result) == (1, 0, 2)
+    assert (
+        "agreements/aaby-ungementor.yaml:1:1: error: En anden aftale hedder næsten det samme "
+        in result.stdout
+    )
+    assert "agreements/Index.yaml:1:1: error: Filnavnet «Index.yaml» bruges af overblikket" in result.stdout
+    assert _summary(result) == (0, 0, 3)
     assert not (project / "build" / "Index.html").exists()
-    assert sorted(p.name for p in (project / "build").glob("*.pdf")) == ["aaby-ungementor.pdf"]
+    assert not list((project / "build").glob("*.pdf"))
     checked = run_cli("validate", str(agreements / "Index.yaml"))
     assert checked.returncode == 1 and "Filnavnet «Index.yaml» bruges af overblikket" in checked.stdout
+    whole = subprocess.run(
+        [sys.executable, str(project / "build.py"), "validate"], cwd=project, capture_output=True, text=True
+    )
+    assert whole.returncode == 1
+    for name in ("Aaby-Ungementor", "aaby-ungementor"):
+        assert f"agreements/{name}.yaml:1:1: error: En anden aftale hedder næsten det samme" in whole.stdout
+
+
+def test_a_file_that_cannot_be_built_never_costs_its_namesake_its_build(project):
+    """A mistyped name, or a backup beside the agreement, is reported for what it is; the
+    agreement with the same name is built as if it were alone."""
+    agreements = project / "agreements"
+    shutil.copy(agreements / "aaby-ungementor.yaml", agreements / "aaby-ungementor.orig")
+    result = _build(
+        project,
+        "agreements/Aaby-Ungementor.yaml",  # no such file
+        "agreements/aaby-ungementor.orig",
+        "agreements/aaby-ungementor.yaml",
+    )
+    assert "Aaby-Ungementor.yaml:1:1: error: Filen kan ikke læses: filen findes ikke" in result.stdout
+    assert (
+        "aaby-ungementor.orig:1:1: error: Filnavnet «aaby-ungementor.orig» kan ikke bruges" in result.stdout
+    )
+    assert "PA093" not in result.stdout and "En anden aftale" not in result.stdout
+    assert _summary(result) == (1, 0, 2)
+    assert (project / "build" / "aaby-ungementor.pdf").is_file()
+
+
+def test_an_agreement_named_yml_is_built_with_the_folder(project):
+    """text.NAME allows .yml as well as .yaml: a whole-folder build and check include it, and a
+    .yml beside a .yaml of the same name is a clash like any other."""
+    agreements = project / "agreements"
+    (agreements / "aaby-ungementor.yaml").rename(agreements / "aaby-ungementor.yml")
+    result = _build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _summary(result) == (len(EXAMPLES), 0, 0)
+    assert (project / "build" / "aaby-ungementor.pdf").is_file()
+    assert "aaby-ungementor" in (project / "build" / "index.html").read_text(encoding="utf-8")
+    shutil.copy(agreements / "aaby-ungementor.yml", agreements / "aaby-ungementor.yaml")
+    checked = subprocess.run(
+        [sys.executable, str(project / "build.py"), "validate"], cwd=project, capture_output=True, text=True
+    )
+    assert checked.returncode == 1
+    for one, other in (("yaml", "yml"), ("yml", "yaml")):
+        assert (
+            f"agreements/aaby-ungementor.{one}:1:1: error: En anden aftale hedder også «aaby-ungementor» "
+            f"(agreements/aaby-ungementor.{other})" in checked.stdout
+        )
 
 
 def test_a_damaged_state_file_rebuilds_instead_of_failing(project):

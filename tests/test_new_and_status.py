@@ -93,7 +93,14 @@ def test_new_refuses_to_overwrite_and_bad_names(tmp_path):
     # only capitals differ: on Windows and macOS the same file, and the same documents anywhere
     refused = _cli("new", "Findes", cwd=project)
     assert refused.returncode == 1 and "findes.yaml findes allerede og ville give de samme" in refused.stderr
+    assert "(store og små bogstaver regnes for ens)" in refused.stderr
     assert not (project / "agreements" / "Findes.yaml").exists()
+    # the same name with .yml: the reason is the ending, not capitals
+    (project / "agreements" / "gammel.yml").write_text("noget vigtigt\n", encoding="utf-8")
+    refused = _cli("new", "gammel", cwd=project)
+    assert refused.returncode == 1 and "gammel.yml findes allerede" in refused.stderr
+    assert "(.yaml og .yml giver samme navn)" in refused.stderr and "store og små" not in refused.stderr
+    assert not (project / "agreements" / "gammel.yaml").exists()
     assert not (project / "uden-for.yaml").exists()
 
 
