@@ -36,6 +36,14 @@ _CLDR = {
         "list": ("{0} and {1}", "{0}, {1}", "{0} and {1}"),
     },
 }
+# The month names of both languages, in small letters, with the short forms (jan, sept, okt):
+# «1. marts» or «15. okt.» at the start of a line is a date (markdown.prose).
+MONTH_NAMES = frozenset(
+    form
+    for data in _CLDR.values()
+    for month in data["months"].casefold().split()
+    for form in (month, month[:3], month[:4])
+)
 
 
 def decimal_text(value, locale: str) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .i18n import MONTH_NAMES
+
 # Punctuation that cannot change structure anywhere inside a line stays readable.
 _KEEP = set(",;?/%")
 _PUNCTUATION = {c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"} - _KEEP
@@ -29,7 +31,17 @@ def escape(value) -> str:
     return "".join("\\" + c if c in _PUNCTUATION else c for c in text)
 
 
-_ITEM = re.compile(r"^\s{0,3}(?:([-*+])|(\d{1,9})[.)])\s+(.*)$")
+_ITEM = re.compile(r"^\s{0,3}(?:([-*+])|(\d{1,9})([.)]))\s+(.*)$")
+_WORD = re.compile(r"\w+")
+
+
+def _is_date(number: str, text: str) -> bool:
+    """«1. marts 2027 …», «15. okt. …»: a date at the start of a line, not the first item of a
+    numbered list (Danish writes the day with a full stop)."""
+    word = _WORD.match(text)
+    return int(number) <= 31 and word is not None and word.group().casefold() in MONTH_NAMES
+
+
 _URL_SAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#@!$&'*+,;=%]")  # others are %-encoded
 _SCHEMES = ("http://", "https://", "mailto:")
 # Emphasis spans at most this many characters. An unbounded span made a search for the closing
@@ -69,7 +81,7 @@ def prose(value) -> Markdown:
         return Markdown("")
     blocks: list[str] = []
     paragraph: list[str] = []
-    items: list[tuple[str, list[str]]] = []  # (marker, lines)
+    items: list[tuple[str, list[str]]] = []  # (marker as written, lines)
 
     def flush_paragraph():
         if paragraph:
@@ -77,13 +89,17 @@ def prose(value) -> Markdown:
             paragraph.clear()
 
     def flush_list():
-        if items:
-            lines = []
-            for number, (marker, item_lines) in enumerate(items):
-                bullet = "-" if not marker.isdigit() else f"{int(items[0][0]) + number}."
-                lines.append(f"{bullet} {_inline_line(' '.join(item_lines))}")
-            blocks.append("\n".join(lines))
-            items.clear()
+        if not items:
+            return
+        numbers = [int(marker[:-1]) for marker, _ in items if marker[0].isdigit()]
+        if numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            # «1. kvartal», «3. kvartal»: numbered lines that a list would renumber 1, 2. Each
+            # stays a line of its own with its number as written, so its meaning stays too.
+            blocks.extend(_inline_line(" ".join([marker, *lines])) for marker, lines in items)
+        else:  # "1." for "1)", which pandoc writes alike; "-" for "*" and "+"
+            bullet = {marker: f"{marker[:-1]}." if marker[0].isdigit() else "-" for marker, _ in items}
+            blocks.append("\n".join(f"{bullet[m]} {_inline_line(' '.join(lines))}" for m, lines in items))
+        items.clear()
 
     for line in str(value).replace("\r\n", "\n").split("\n"):
         if not line.strip():
@@ -91,14 +107,14 @@ def prose(value) -> Markdown:
             flush_list()
             continue
         item = _ITEM.match(line)
-        if item and item[2] and paragraph:
-            item = None  # "1. marts" in the middle of a paragraph is a date, not a list
+        if item and item[2] and (paragraph or _is_date(item[2], item[4])):
+            item = None  # "1. marts" in a paragraph, or starting one, is a date, not a list
         if item:
             flush_paragraph()
-            marker = item[1] or item[2]
-            if items and marker.isdigit() != items[0][0].isdigit():
+            marker = item[1] or item[2] + item[3]
+            if items and marker[0].isdigit() != items[0][0][0].isdigit():
                 flush_list()
-            items.append((marker, [item[3]]))
+            items.append((marker, [item[4]]))
         elif items and line.startswith((" ", "\t")):
             items[-1][1].append(line.strip())
         else:

@@ -130,6 +130,55 @@ def test_prose_keeps_the_subset_and_nothing_else():
 @pytest.mark.parametrize(
     "written, expected",
     [
+        # A date at the start of a paragraph is text, not a numbered list of one item.
+        (
+            "1. marts 2027 starter vi op.\nDet bliver godt.",
+            "1\\. marts 2027 starter vi op\\. Det bliver godt\\.",
+        ),
+        ("15. okt. holder vi møde.", "15\\. okt\\. holder vi møde\\."),
+        ("Vi starter\n1. marts", "Vi starter 1\\. marts"),
+        # Numbered lines that a list would renumber keep their numbers, each on its own line.
+        (
+            "1. kvartal: opstart\n3. kvartal: evaluering",
+            "1\\. kvartal\\: opstart\n\n3\\. kvartal\\: evaluering",
+        ),
+        # A list numbered in order stays a list, from its first number.
+        ("1. en\n2. to\n3. tre", "1. en\n2. to\n3. tre"),
+        ("3. tre\n4. fire", "3. tre\n4. fire"),
+        ("1) en\n2) to", "1. en\n2. to"),
+    ],
+)
+def test_numbered_lines_never_change_their_numbers(written, expected):
+    """A list renumbers its items from the first: «15. april» as a list item after «1. marts»
+    was shown as «2. april», and «1. marts 2027 …» alone became a list."""
+    assert prose(written) == expected
+
+
+def test_a_date_that_starts_a_paragraph_is_shown_as_written(tmp_path):
+    text = FJORDBY.read_text(encoding="utf-8").replace("status: signed", "status: draft")
+    vision = "  vision: Alle småbørnsfamilier i Fjordby har et netværk at støtte sig til."
+    written = "1. marts 2027 starter vi op.\n\n    1. kvartal: opstart\n    3. kvartal: evaluering"
+    text = text.replace(vision, f"  vision: |-\n    {written}")
+    path = agreements_folder(tmp_path) / "datoer.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("build", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = BeautifulSoup((tmp_path / "out" / "datoer.html").read_bytes(), "html5lib")
+    after = html.find("h3", id="vision").find_next_siblings()
+    section = after[: next(i for i, tag in enumerate(after) if tag.name.startswith("h"))]
+    assert [_flat(tag.get_text()).strip() for tag in section] == [
+        "1. marts 2027 starter vi op.",
+        "1. kvartal: opstart",
+        "3. kvartal: evaluering",
+    ]
+    assert [tag.name for tag in section] == ["p", "p", "p"]  # no list
+    pdf = _flat(" ".join(page.extract_text() for page in PdfReader(tmp_path / "out" / "datoer.pdf").pages))
+    assert "1. marts 2027 starter vi op. 1. kvartal: opstart 3. kvartal: evaluering" in pdf
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
         # One-letter emphasis ends at its own closing mark, not at a later one.
         ("Vi gør *A* **altid**, og *B* *C*.", "Vi gør *A* **altid**, og *B* *C*\\."),
         ("*A* *B*", "*A* *B*"),
