@@ -23,7 +23,7 @@ import yaml
 
 from .assets import repository_root
 from .problems import Problem
-from .text import DECEPTIVE, NAME, RESERVED, printable, same_name
+from .text import DECEPTIVE, NAME, PRIVATE, RESERVED, printable, same_name
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -133,11 +133,15 @@ def _control_char(text: str) -> int:
 
 # Characters that make text read differently from what it says (text.DECEPTIVE). Letters of any
 # script are allowed; these never belong in an agreement.
-_DECEPTIVE = re.compile(DECEPTIVE)
+# Nor do characters of private use (text.PRIVATE): the PDF would show a glyph the text lacks.
+_DECEPTIVE = re.compile(f"{DECEPTIVE}|{PRIVATE}")
+_PRIVATE = re.compile(PRIVATE)
 
 
 def _deceptive_error(char: str, line: int, column: int) -> LoadError:
     """The error for a deceptive character, naming it (U+202E RIGHT-TO-LEFT OVERRIDE)."""
+    if _PRIVATE.match(char):
+        return LoadError(line, column, "private_use", code=f"U+{ord(char):04X}")
     return LoadError(line, column, "deceptive", code=f"U+{ord(char):04X}", name=unicodedata.name(char, ""))
 
 
@@ -470,7 +474,7 @@ def load(path: str | Path, display: str | None = None) -> Source:
             raise LoadError(*source.positions.get((), (1, 1)), "root_not_mapping")
         source.data = data
     except LoadError as exc:
-        code = {"syntax": "PA001", "deceptive": "PA004"}.get(exc.key, "PA002")
+        code = {"syntax": "PA001", "deceptive": "PA004", "private_use": "PA004"}.get(exc.key, "PA002")
         message = load_message(exc.key, declared_language(raw), **exc.params)
         source.problems.append(Problem(source.path, exc.line, exc.column, code, message))
     except yaml.MarkedYAMLError as exc:

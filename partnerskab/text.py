@@ -44,4 +44,7 @@ DECEPTIVE = (
     "\u2060-\u2064\u2066-\u206f\u2800\u3164\ufe00-\ufe0f\uffa0\ufff9-\ufffb"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
 )
-_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff]|{DECEPTIVE}")
+# Characters with no meaning of their own: the private use areas, whose glyphs each font makes
+# up (IBM Plex Sans draws U+E000 as «fb», while the text says nothing), and the noncharacters.
+PRIVATE = "[\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U0010ffff]"
+_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff]|{DECEPTIVE}|{PRIVATE}")
