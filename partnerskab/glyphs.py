@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -71,12 +72,14 @@ def _fonts() -> str:
 
 
 def _document(chars: list[str]) -> str:
-    text = " ".join(f"\\u{{{ord(c):x}}}" for c in chars)  # spaced: Typst names one character at a time
+    # spaced: Typst names one character (or a letter with its marks) at a time
+    text = " ".join("".join(f"\\u{{{ord(c):x}}}" for c in cluster) for cluster in chars)
     return f'#set text(font: {_fonts()})\n#"{text}"\n\n#text(weight: "bold")[#"{text}"]\n\n#emph[#"{text}"]\n'
 
 
 def _compiles(chars: list[str]) -> tuple[bool, str]:
-    """(True, "") when Typst shows all `chars`; else (False, the text it could not show)."""
+    """(True, "") when Typst shows all `chars` (each a character, or a letter and a mark);
+    else (False, the text it could not show)."""
     import typst
 
     with tempfile.TemporaryDirectory(prefix="partnerskab-glyphs-") as folder:
@@ -99,7 +102,22 @@ def _compiles(chars: list[str]) -> tuple[bool, str]:
     return True, ""
 
 
+def _is_mark(char: str) -> bool:
+    """A combining mark (U+0301, U+20DD): drawn on the character before it, in one cluster."""
+    return unicodedata.category(char).startswith("M")
+
+
 def _probe(chars: list[str]) -> None:
+    """In the child process: find out which of `chars` Typst can show; fills _known. A
+    combining mark is tried on a letter, as it stands in text, one mark at a time: Typst shapes
+    a letter and its marks together, and when no font has the mark it names only the letter
+    («b» for «b⃝»), never the mark."""
+    for mark in [c for c in chars if _is_mark(c)]:
+        _known[mark] = _compiles(["o" + mark])[0]
+    _probe_each([c for c in chars if not _is_mark(c)])
+
+
+def _probe_each(chars: list[str]) -> None:
     """In the child process: find out which of `chars` Typst can show; fills _known.
 
     One compile of up to CHUNK characters shows them all, or names the first it cannot show;

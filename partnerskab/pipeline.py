@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -236,11 +237,11 @@ def _finish(
         )
         return
     except MissingGlyph as exc:
-        where = _find_text(source.data, exc.text)
+        where, shown = _find_glyphs(source.data, exc.text)
         line, column = source.position(where) if where is not None else (1, 1)
-        codes = ", ".join(f"U+{ord(c):04X}" for c in exc.text)
+        codes = ", ".join(f"U+{ord(c):04X}" for c in shown)
         message = BUILD[lang]["missing_glyph"].format(
-            text=exc.text, codes=codes, where=f" ({dotted(where)})" if where else ""
+            text=shown, codes=codes, where=f" ({dotted(where)})" if where else ""
         )
         outcome.problems.append(Problem(path, line, column, "PA092", message, json_path=dotted(where or ())))
     except RenderError as exc:
@@ -273,6 +274,18 @@ def logos(agreement: Path, data: dict) -> dict[str, bytes]:
     return {pid: file.read_bytes() for pid, file in logo_files(agreement, data).items()}
 
 
-def _find_text(data, text: str) -> tuple | None:
-    """The path of the first string value that contains `text`."""
-    return next((path for path, value in strings(data) if text in value), None)
+def _find_glyphs(data, text: str) -> tuple[tuple | None, str]:
+    """The path of the first string value that holds `text`, the text Typst could not show, and
+    what to name there. Typst names only the letter of a letter with a mark no font has («b» for
+    «b⃝»); then it is the first value with that letter and a mark after it, and the marks are
+    named (glyphs.py tries marks on a letter, so `validate` finds them first)."""
+    for path, value in strings(data):
+        start = value.find(text)
+        while start >= 0:
+            end = start + len(text)
+            while end < len(value) and unicodedata.category(value[end]).startswith("M"):
+                end += 1
+            if end > start + len(text):
+                return path, value[start + len(text) : end]
+            start = value.find(text, start + 1)
+    return next((path for path, value in strings(data) if text in value), None), text

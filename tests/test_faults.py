@@ -623,6 +623,37 @@ def test_hundreds_of_characters_the_pdf_cannot_show_are_found_quickly_and_only_t
     assert [p.code for p in problems] == ["PA092"]
 
 
+def test_a_mark_no_font_has_is_found_by_validate_where_it_stands_and_accents_still_build(tmp_path):
+    """«b⃝» (b and U+20DD COMBINING ENCLOSING CIRCLE): no font has the circle, and Typst names
+    only the «b» it could not show with it. validate found nothing, and build blamed a «b» in the
+    title. The probe now tries each mark on a letter; a letter written with its accent apart
+    (å as a + U+030A, as macOS may write it) is shown and builds."""
+    from partnerskab import glyphs
+    from partnerskab.pipeline import _find_glyphs
+
+    glyphs._known.clear()
+    assert glyphs.unshowable("Søren b\u20dd og a\u20de") == ["\u20dd", "\u20de"]
+    assert glyphs.unshowable("Sa\u030aren j\u030c S\u0327 Nguye\u0302\u0303n") == []
+    text = (ROOT / "agreements" / "fjordby-familievenner.yaml").read_text(encoding="utf-8")
+    text = text.replace("status: signed", "status: draft")
+    folder = agreements_folder(tmp_path)
+    (folder / "ring.yaml").write_text(text.replace("name: Søren Ørum", 'name: "Søren b\\u20dd"', 1), "utf-8")
+    (folder / "nfd.yaml").write_text(text.replace("name: Søren Ørum", 'name: "Sa\\u030aren"'), "utf-8")
+    result = run_cli("validate", str(folder / "ring.yaml"))
+    assert result.returncode == 1
+    assert result.stdout.startswith(
+        f"{folder / 'ring.yaml'}:31:13: error: Tegnet «\u20dd» (U+20DD) kan ikke vises i PDF'en"
+    ), result.stdout
+    assert result.stdout.count("\n") == 1  # the value that holds it, and nothing else
+    assert "(partners[1].contact.name) [PA092]" in result.stdout
+    built = run_cli("build", str(folder / "nfd.yaml"), "--out", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stdout + built.stderr
+    # Were the probe to miss one, the build names the mark and its value, not the letter's first use.
+    data = {"title": "Fjordby", "partners": [{"contact": {"name": "Søren b\u20dd"}}]}
+    assert _find_glyphs(data, "b") == (("partners", 0, "contact", "name"), "\u20dd")
+    assert _find_glyphs(data, "\U0001f642") == (None, "\U0001f642")
+
+
 def test_a_second_signal_cannot_cut_the_clean_up_short(tmp_path):
     process, marker, scratch = _start_build(tmp_path)
     process.send_signal(signal.SIGTERM)
