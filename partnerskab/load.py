@@ -23,7 +23,7 @@ import yaml
 
 from .assets import repository_root
 from .problems import Problem
-from .text import DECEPTIVE, NAME, PRIVATE, RESERVED, printable, same_name
+from .text import DECEPTIVE, NAME, PRIVATE, RESERVED, name_fault, printable, same_name
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -423,7 +423,7 @@ def declared_language(raw: bytes) -> str:
 
 def load(path: str | Path, display: str | None = None) -> Source:
     """Read and parse one agreement. Problems are collected on the Source, never raised."""
-    from .messages import load_message, os_reason
+    from .messages import NAME_FAULTS, load_message, os_reason
 
     source = Source(path=display or str(path))
     name = Path(source.path).name
@@ -437,7 +437,9 @@ def load(path: str | Path, display: str | None = None) -> Source:
                 Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason))
             )
             return source
-        message = load_message("bad_name", "da", name=printable(name))
+        fault, values = name_fault(name)
+        why = NAME_FAULTS["da"][fault].format(**values)
+        message = load_message("bad_name", "da", name=printable(name), why=why)
         source.problems.append(Problem(source.path, 1, 1, "PA003", message))
         return source
     if same_name(Path(name).stem) in RESERVED:

@@ -18,7 +18,7 @@ LOAD = {
         "control_char": "Filen indeholder et usynligt kontroltegn ({code}). Slet det",
         "deceptive": "Teksten indeholder tegnet {code} {name}, som ikke kan ses, men kan få teksten til at læses anderledes, end den står. Slet det",
         "private_use": "Teksten indeholder tegnet {code}, et tegn til privat brug uden fast betydning: PDF'en ville vise et andet tegn, end teksten har. Slet det",
-        "bad_name": "Filnavnet «{name}» kan ikke bruges. Et navn består af bogstaver, tal, bindestreg og understreg og slutter med .yaml, fx fjordby-familievenner.yaml. Omdøb filen",
+        "bad_name": "Filnavnet «{name}» kan ikke bruges: {why}. Et navn består af bogstaver, tal, bindestreg og understreg og slutter med .yaml, fx fjordby-familievenner.yaml. Omdøb filen",
         "reserved_name": "Filnavnet «{name}» bruges af overblikket (index.html, agreements.csv og agreements.json). Giv aftalen et andet navn",
         "not_regular": "Det er ikke en almindelig fil (men fx en mappe, en enhed eller en pipe) og kan ikke være en aftale",
         "outside": "Filen er et link til en fil uden for repositoriet. Læg aftalen i repositoriet",
@@ -57,7 +57,7 @@ LOAD = {
         "control_char": "The file contains an invisible control character ({code}). Delete it",
         "deceptive": "The text contains the character {code} {name}, which cannot be seen but can make the text read differently from what it says. Delete it",
         "private_use": "The text contains the character {code}, a character for private use with no fixed meaning: the PDF would show a different character from the text. Delete it",
-        "bad_name": "The file name «{name}» cannot be used. A name consists of letters, digits, hyphens and underscores and ends in .yaml, e.g. fjordby-familievenner.yaml. Rename the file",
+        "bad_name": "The file name «{name}» cannot be used: {why}. A name consists of letters, digits, hyphens and underscores and ends in .yaml, e.g. fjordby-familievenner.yaml. Rename the file",
         "reserved_name": "The file name «{name}» is used by the register (index.html, agreements.csv and agreements.json). Give the agreement another name",
         "not_regular": "This is not an ordinary file (but e.g. a folder, a device or a pipe) and cannot be an agreement",
         "outside": "The file is a link to a file outside the repository. Put the agreement in the repository",
@@ -203,7 +203,7 @@ SCHEMA = {
         "decimal_comma": "{title}: skriv et decimaltal med punktum, fx {fixed}, ikke «{typed}» ({path})",
         "whole_number": "{title} skal være et helt tal uden punktum, decimaler eller e, ikke «{typed}» ({path})",
         "max_items": "{title}: der må højst være {limit}, men der er {count} ({path})",
-        "max_length": "{title} er for lang: højst {limit} tegn, men der er {count}. Forkort teksten, eller læg den i et bilag ({path})",
+        "max_length": "{title}: teksten er for lang, højst {limit} tegn, men der er {count}. Forkort den, eller læg den i et bilag ({path})",
         "unknown": "Ukendt felt «{key}» i {parent}{hint}",
         "unknown_hint": ". Mente du «{guess}»?",
         "unknown_nbsp": "Der står et hårdt mellemrum (U+00A0) foran eller i feltet «{key}», så YAML læser det som en del af navnet. Slet mellemrummene, og skriv dem igen med mellemrumstasten",
@@ -596,6 +596,31 @@ EDITOR = {
 
 # The commands' own lines (Danish: the command line speaks Danish; messages about an agreement,
 # above, follow its language). Those written before December 2026 are still beside their code.
+# Why a file name is refused (text.name_fault), put into LOAD's bad_name and new_bad_name.
+NAME_FAULTS = {
+    "da": {
+        "suffix": "det slutter ikke med .yaml eller .yml",
+        "empty": "der står intet foran .yaml",
+        "decomposed": "«{letter}» er skrevet som to tegn, et bogstav og en accent for sig. Skriv «{letter}» igen som ét tegn",
+        "too_long": "navnet er {count} tegn langt, og højst 100 kan bruges",
+        "space": "der er et mellemrum i det; brug bindestreg",
+        "dot": "der er et punktum i det",
+        "first": "det begynder med «{char}»; et navn begynder med et bogstav eller et tal",
+        "char": "tegnet «{char}» ({code} {char_name}) kan ikke bruges i et navn",
+    },
+    "en": {
+        "suffix": "it does not end in .yaml or .yml",
+        "empty": "there is nothing before .yaml",
+        "decomposed": "«{letter}» is written as two characters, a letter and an accent apart. Type «{letter}» again as one character",
+        "too_long": "the name is {count} characters long, and at most 100 can be used",
+        "space": "there is a space in it; use a hyphen",
+        "dot": "there is a full stop in it",
+        "first": "it starts with «{char}»; a name starts with a letter or a digit",
+        "char": "the character «{char}» ({code} {char_name}) cannot be used in a name",
+    },
+}
+
+
 COMMANDS = {
     "not_whole": "«{text}» er ikke et helt tal",
     "at_least": "skal være mindst {least}, ikke {number}",
@@ -647,7 +672,7 @@ COMMANDS = {
     "verify_trusted": "certifikatet er udstedt af en betroet udsteder",
     "verify_untrusted": "certifikatet er IKKE udstedt af en af de angivne udstedere",
     "verify_signature": "Underskrift {number}: {signer}, {when}: {state}; {trust}.",
-    "new_bad_name": "build.py new: fejl: «{name}» kan ikke bruges som navn. Brug bogstaver (også æ, ø og å), tal, bindestreg og understreg, fx fjordby-familievenner",
+    "new_bad_name": "build.py new: fejl: «{name}» kan ikke bruges som navn: {why}. Brug bogstaver (også æ, ø og å), tal, bindestreg og understreg, fx fjordby-familievenner",
     "new_reserved": "build.py new: fejl: «{name}» kan ikke bruges som navn. Navnet bruges af overblikket (index.html, agreements.csv og agreements.json)",
     "new_namesake": "{target}: kan ikke oprettes: {other} findes allerede og ville give de samme dokumenter (.yaml og .yml giver samme navn). Vælg et andet navn.",
     "new_namesake_case": "{target}: kan ikke oprettes: {other} findes allerede og ville give de samme dokumenter (store og små bogstaver regnes for ens). Vælg et andet navn.",

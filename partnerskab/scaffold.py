@@ -10,18 +10,23 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .messages import COMMANDS, os_reason
+from .messages import COMMANDS, NAME_FAULTS, os_reason
 from .paths import TEMPLATES, agreements_in, shown_path
-from .text import NAME, RESERVED, printable, same_name
+from .text import NAME, RESERVED, name_fault, printable, same_name
 
 SKELETON = TEMPLATES / "new-agreement.yaml"
 
 
 def new_agreement(slug: str, folder: Path) -> int:
-    slug = slug.removesuffix(".yaml").removesuffix(".yml")
+    for suffix in (".yaml", ".yml"):  # one ending: «x.yml.yaml» is a name with a dot in it
+        if slug.endswith(suffix):
+            slug = slug.removesuffix(suffix)
+            break
     # The names `validate` and `build` accept (text.NAME), no more and no less.
     if not NAME.match(f"{slug}.yaml"):
-        print(COMMANDS["new_bad_name"].format(name=printable(slug)), file=sys.stderr)
+        fault, values = name_fault(f"{slug}.yaml")
+        why = NAME_FAULTS["da"][fault].format(**values)
+        print(COMMANDS["new_bad_name"].format(name=printable(slug), why=why), file=sys.stderr)
         return 2
     if same_name(slug) in RESERVED:
         print(COMMANDS["new_reserved"].format(name=printable(slug)), file=sys.stderr)

@@ -13,6 +13,34 @@ NAME = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,99}\.ya?
 RESERVED = {"index", "agreements"}
 
 
+def name_fault(name: str) -> tuple[str, dict]:
+    """Why `name` is not a NAME: a key of messages.NAME_FAULTS and its values. A name that
+    looks right («blå.yaml» with å written as a + U+030A, «аbc.yaml» with a Cyrillic а) is
+    refused with the character that makes it wrong."""
+    import unicodedata
+
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or suffix not in ("yaml", "yml"):
+        return "suffix", {}
+    if not stem:
+        return "empty", {}
+    for index, char in enumerate(stem[1:], 1):  # a letter and its accent apart, as macOS may write å
+        letter = unicodedata.normalize("NFC", stem[index - 1 : index + 1])
+        if unicodedata.category(char).startswith("M") and len(letter) == 1 and NAME.match(f"{letter}.yaml"):
+            return "decomposed", {"letter": letter}
+    if len(stem) > 100:
+        return "too_long", {"count": len(stem)}
+    for index, char in enumerate(stem):
+        if not NAME.match(f"{'a' * index}{char}.yaml"):
+            if char == " " or char == ".":
+                return "space" if char == " " else "dot", {}
+            if index == 0 and NAME.match(f"a{char}.yaml"):
+                return "first", {"char": char}
+            code, char_name = f"U+{ord(char):04X}", unicodedata.name(char, "")
+            return "char", {"char": printable(char), "code": code, "char_name": char_name}
+    return "char", {"char": "", "code": "", "char_name": ""}  # not reached: NAME took it
+
+
 def same_name(stem: str) -> str:
     """The key two agreements' names clash on: their output files would be one file on a file
     system that does not tell capitals from small letters (Windows, macOS)."""

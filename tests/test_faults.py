@@ -548,9 +548,9 @@ def test_status_as_markdown_escapes_every_value(monkeypatch, tmp_path, capsys):
 @pytest.mark.parametrize(
     "field, length, words",
     [
-        ("title", 256, "Aftalens titel er for lang: højst 255 tegn, men der er 256"),
-        ("vision", 20_001, "Vision er for lang: højst 20.000 tegn, men der er 20.001"),
-        ("text", 2_001, "Målet er for lang: højst 2000 tegn, men der er 2001"),
+        ("title", 256, "Aftalens titel: teksten er for lang, højst 255 tegn, men der er 256"),
+        ("vision", 20_001, "Vision: teksten er for lang, højst 20.000 tegn, men der er 20.001"),
+        ("text", 2_001, "Målet: teksten er for lang, højst 2000 tegn, men der er 2001"),
     ],
 )
 def test_a_text_over_its_limit_is_refused_at_its_line(write_agreement, field, length, words):
@@ -882,6 +882,40 @@ def test_new_and_json_print_names_harmlessly(tmp_path):
 
     [problem] = json.loads(done.stdout.decode("utf-8"))["problems"]  # valid UTF-8 JSON
     assert problem["code"] == "PA003" and problem["file"].endswith("bad\\xff.yaml")
+
+
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        # looks right, and is not: the character is named
+        (
+            "bla\u030a.yaml",
+            "«å» er skrevet som to tegn, et bogstav og en accent for sig. Skriv «å» igen som ét tegn",
+        ),
+        ("\u0430bc.yaml", "tegnet «\u0430» (U+0430 CYRILLIC SMALL LETTER A) kan ikke bruges i et navn"),
+        ("\u212aelvin.yaml", "tegnet «\u212a» (U+212A KELVIN SIGN) kan ikke bruges i et navn"),
+        ("a b.yaml", "der er et mellemrum i det; brug bindestreg"),
+        ("x.y.yaml", "der er et punktum i det"),
+        ("-x.yaml", "det begynder med «-»; et navn begynder med et bogstav eller et tal"),
+        ("a" * 101 + ".yaml", "navnet er 101 tegn langt, og højst 100 kan bruges"),
+        ("x.txt", "det slutter ikke med .yaml eller .yml"),
+        ("x.yml.yaml", "der er et punktum i det"),
+    ],
+)
+def test_a_refused_file_name_says_what_is_wrong_with_it(tmp_path, name, why):
+    """«blå» with å written as a and a ring apart (as macOS may write it), or with a Cyrillic а,
+    looks exactly like a good name: the message names what makes it wrong. `new` says the same."""
+    path = agreements_folder(tmp_path) / name
+    path.write_text((ROOT / "agreements" / "norreby-reading-friends.yaml").read_text(encoding="utf-8"))
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1
+    assert f"Filnavnet «{name}» kan ikke bruges: {why}. Et navn består af" in result.stdout, result.stdout
+    if name.endswith(".yaml") and len(name) < 100:  # `new` takes the name with or without .yaml
+        (tmp_path / "kopi").mkdir()
+        project = copy_project(tmp_path / "kopi", examples=False)
+        made = run_cli("new", "--", name, cwd=project, root=project)
+        assert made.returncode == 2 and f"kan ikke bruges som navn: {why}. Brug bogstaver" in made.stderr
+        assert not list((project / "agreements").iterdir())
 
 
 def test_validate_refuses_a_name_the_register_uses(tmp_path):
