@@ -3,7 +3,12 @@ common design system (Det Fælles Designsystem), under the SIL Open Font License
 
 The font files are shipped in fonts/ibm-plex-sans/ (from the npm package @ibm/plex-sans 1.1.0,
 Plex Sans 3.005; the TrueType files are its WOFF2 files unpacked with fontTools), so a build
-needs no system fonts and gives the same bytes everywhere:
+needs no system fonts and gives the same bytes everywhere. Text in Arabic script (a name, an
+association's own name) is set in IBM Plex Sans Arabic, regular and bold, from
+fonts/ibm-plex-sans-arabic/ (the npm package @ibm/plex-sans-arabic 1.1.0, unpacked the same
+way); before, Typst fell back to its monospaced DejaVu Sans Mono, which drew the letters
+unjoined. The PDF template names it after IBM Plex Sans, which has no Arabic, so no other text
+changes font.
 - the PDF embeds them (Typst reads FONT_DIR, never the system's fonts);
 - the DOCX names the family in its styles, with FALLBACK_WORD where Word lacks it;
 - the HTML loads the WOFF2 files as web fonts from a fonts/ folder beside the pages.
@@ -16,6 +21,7 @@ from pathlib import Path
 FAMILY = "IBM Plex Sans"
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FACES = FONT_DIR / "ibm-plex-sans"
+ARABIC_FACES = FONT_DIR / "ibm-plex-sans-arabic"
 # Word shows this where IBM Plex Sans is not installed (it ships with every Windows and Mac).
 FALLBACK_WORD = "Arial"
 # The web fonts a page loads: (file, weight, style).
@@ -30,7 +36,7 @@ LICENCE = FACES / "OFL.txt"
 
 def font_paths() -> list[str]:
     """For typst.compile(font_paths=...): only our own fonts, besides those inside Typst."""
-    return [str(FACES)]
+    return [str(FACES), str(ARABIC_FACES)]
 
 
 def fontconfig_file(folder: Path) -> Path:

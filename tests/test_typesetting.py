@@ -271,6 +271,30 @@ def test_a_long_address_breaks_within_its_table_column_and_is_copied_as_written(
     assert all(x_max < deadline - 4 for x_max, _ in parts), (deadline, parts)
 
 
+def test_arabic_script_is_set_in_plex_sans_arabic_not_a_monospaced_fallback(tmp_path):
+    """An association's name in Arabic: IBM Plex Sans has no Arabic, and Typst fell back to its
+    DejaVu Sans Mono, which drew the letters unjoined. The template names IBM Plex Sans Arabic
+    next; Latin text keeps IBM Plex Sans, so no other document changes."""
+    arabic = "جمعية النساء العربيات"
+    text = FJORDBY_TEXT.replace("status: signed", "status: draft")
+    text = text.replace("    unit: Børne- og Familieafdelingen", f"    unit: {arabic}", 1)
+    assert arabic in text
+    path = agreements_folder(tmp_path) / "arabisk.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", str(path), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    fonts = subprocess.run(
+        [poppler("pdffonts"), str(out / "arabisk.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert names == {"IBMPlexSans", "IBMPlexSans-Bold", "IBMPlexSansArabic"}, names
+    raw = subprocess.run(
+        [poppler("pdftotext"), str(out / "arabisk.pdf"), "-"], capture_output=True, text=True
+    )
+    assert all(word in raw.stdout for word in arabic.split()), raw.stdout[:800]
+
+
 def test_partner_lines_have_no_doubled_parentheses_and_labels_do_not_repeat_headings(built):
     pdf = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(built / "norreby-reading-friends.pdf").pages
