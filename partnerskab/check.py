@@ -308,8 +308,8 @@ _PLAIN_WHOLE = re.compile(r"^\s*-?[0-9]+\s*$")  # "250.000" in quotes is an amou
 _DECIMAL_COMMA = re.compile(r"^-?[0-9]+,[0-9]+$")
 # Whole kroner as a person writes them: 1.500.000, 1 500 000 or 250,000 (thousands separators),
 # perhaps with ,- or ,00 and kr., kr or DKK after it; or 250000 kr.
-_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. \u00a0,][0-9]{3})+(?:,-|,00)?$")
-_KRONER = re.compile(r"\s*(?:kr\.?|DKK)$", re.IGNORECASE)
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. \u00a0,_][0-9]{3})+(?:,-|,00)?$")
+_KRONER = re.compile(r"^(?:kr\.?|DKK)\s*|\s*(?:kr\.?|DKK)$", re.IGNORECASE)  # 250.000 kr., DKK 250000
 
 
 def _whole_kroner(text: str) -> str | None:

@@ -340,7 +340,7 @@ def _build_files(args, pandoc) -> int:
     progress = Progress(len(files))
     outcomes, rows = build_files(files, out, args.strict, max(1, args.jobs), progress, pandoc)
     failed = any(not o.ok for o in outcomes)
-    from .register import web_fonts, write_register
+    from .register import not_written, web_fonts, write_register
     from .write import write_together
 
     try:
@@ -349,7 +349,7 @@ def _build_files(args, pandoc) -> int:
         elif any(o.written for o in outcomes):
             write_together(web_fonts(Path(args.out)))  # the HTML pages load them from fonts/
     except OSError as exc:
-        print(COMMANDS["register_not_written"].format(reason=os_reason(exc)), file=sys.stderr)
+        print(not_written(exc), file=sys.stderr)
         failed = True
     print(progress.summary())
     return 1 if failed else 0

@@ -57,7 +57,7 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
     import multiprocessing
 
     from .pipeline import build_files
-    from .register import web_fonts, write_register
+    from .register import not_written, web_fonts, write_register
     from .state import STATE_FILE
     from .workers import RenderPool
     from .write import write_together
@@ -99,7 +99,7 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
                 if any(o.written for o in outcomes):
                     write_together(web_fonts(out))
             except OSError as exc:
-                print(COMMANDS["register_not_written"].format(reason=os_reason(exc)), file=sys.stderr)
+                print(not_written(exc), file=sys.stderr)
             seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")  # a decimal comma
             clock = time.strftime("%H:%M:%S")
             states = []

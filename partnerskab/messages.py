@@ -645,7 +645,7 @@ COMMANDS = {
     "status_nothing": "Ingen aftaler kræver opmærksomhed ({reviewed}, {days} frem).",
     "status_reviewed": "{n} gennemgået",
     "status_unreadable": "{name}: kan ikke læses som en gyldig aftale; kør python build.py validate",
-    "register_not_written": "build.py: fejl: overblikket kunne ikke skrives: {reason}",
+    "register_not_written": "build.py: fejl: overblikket kunne ikke skrives{where}: {reason}",
     "seal_has_problems": "{file} kan ikke forsegles, før problemerne er rettet.",
     "seal_not_signed": "{file} har status «{status}». Kun en underskrevet aftale (status: signed) forsegles: sæt status, når alle har skrevet under, og kør seal igen.",
     "seal_files_differ": "Version {number} af {file} er forseglet, men disse filer passer ikke til forseglingen: {names}. Hent dem fra git-historikken.",

@@ -207,6 +207,18 @@ def web_fonts(out_dir: Path) -> list[tuple[Path, bytes]]:
     return [(out_dir / "fonts" / file.name, file.read_bytes()) for file in files]
 
 
+def not_written(exc: OSError) -> str:
+    """The line that says the register could not be written, naming the file it failed on (the
+    target of a rename, not the temporary file beside it) and why."""
+    from .messages import COMMANDS, os_reason
+    from .paths import shown_path
+    from .text import printable
+
+    target = exc.filename2 or exc.filename
+    where = f" ({printable(shown_path(target))})" if target else ""
+    return COMMANDS["register_not_written"].format(where=where, reason=os_reason(exc))
+
+
 def write_register(rows: list[dict], out_dir: Path) -> list[Path]:
     """The three register files and the web fonts, all or none (write.write_together); raises
     OSError."""

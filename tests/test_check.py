@@ -228,6 +228,9 @@ def test_missing_end_date_names_the_element(write_agreement):
                 ("45000 kr", "45000 kr"),
                 ("45,000", "45,000"),
                 ("45 000 DKK", "45 000 DKK"),
+                ("DKK 45000", "DKK 45000"),
+                ("kr. 45.000", "kr. 45.000"),
+                ("45_000", "45_000"),
             ]
         ],
         (

@@ -381,6 +381,18 @@ def test_a_full_disk_gives_clean_messages_and_documents_that_appear_together_or_
     assert not list(small_disk.glob(".*.tmp"))
 
 
+def test_a_register_that_cannot_be_written_is_named(tmp_path):
+    """A folder where the register's index.html should go: the message names the file, not the
+    temporary file beside it, and the build fails."""
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    (project / "ud" / "index.html").mkdir(parents=True)
+    result = run_cli("build", "--out", "ud", cwd=project, root=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "build.py: fejl: overblikket kunne ikke skrives (ud/index.html): " in result.stderr, result.stderr
+    assert ".tmp" not in result.stderr
+
+
 # -- images are checked before they are decoded ----------------------------------------------------------
 
 
