@@ -32,14 +32,16 @@ def escape(value) -> str:
 
 
 _ITEM = re.compile(r"^\s{0,3}(?:([-*+])|(\d{1,9})([.)]))\s+(.*)$")
-_WORD = re.compile(r"\w+")
+# After the day: a month in small letters, as Danish writes it («marts», «okt.»), then the end
+# of the line, a year or other digits, or a sign (not «Maj Andersen», «Jan Holm»: names).
+_MONTH = re.compile(r"([a-zæøå]+)(?=$|[.,:;]|\s+\d)")
 
 
-def _is_date(number: str, text: str) -> bool:
+def _is_date(number: str, delimiter: str, text: str) -> bool:
     """«1. marts 2027 …», «15. okt. …»: a date at the start of a line, not the first item of a
     numbered list (Danish writes the day with a full stop)."""
-    word = _WORD.match(text)
-    return int(number) <= 31 and word is not None and word.group().casefold() in MONTH_NAMES
+    month = _MONTH.match(text)
+    return delimiter == "." and int(number) <= 31 and month is not None and month[1] in MONTH_NAMES
 
 
 _URL_SAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#@!$&'*+,;=%]")  # others are %-encoded
@@ -81,12 +83,14 @@ def prose(value) -> Markdown:
         return Markdown("")
     blocks: list[str] = []
     paragraph: list[str] = []
+    dated = [False]  # the paragraph began with a date: a line that begins with one starts anew
     items: list[tuple[str, list[str]]] = []  # (marker as written, lines)
 
     def flush_paragraph():
         if paragraph:
             blocks.append(_inline_line(" ".join(paragraph)))
             paragraph.clear()
+        dated[0] = False
 
     def flush_list():
         if not items:
@@ -107,8 +111,11 @@ def prose(value) -> Markdown:
             flush_list()
             continue
         item = _ITEM.match(line)
-        if item and item[2] and (paragraph or _is_date(item[2], item[4])):
+        date = bool(item and item[2] and _is_date(item[2], item[3], item[4]))
+        if item and item[2] and (paragraph or date):
             item = None  # "1. marts" in a paragraph, or starting one, is a date, not a list
+        if date and paragraph and (dated[0] or paragraph[-1].endswith((".", "!", "?", ":"))):
+            flush_paragraph()  # «1. marts 2027: første rate», «15. juni 2027: anden rate»
         if item:
             flush_paragraph()
             marker = item[1] or item[2] + item[3]
@@ -119,6 +126,7 @@ def prose(value) -> Markdown:
             items[-1][1].append(line.strip())
         else:
             flush_list()
+            dated[0] = dated[0] if paragraph else date
             paragraph.append(line.strip())
     flush_paragraph()
     flush_list()

@@ -146,6 +146,15 @@ def test_prose_keeps_the_subset_and_nothing_else():
         ("1. en\n2. to\n3. tre", "1. en\n2. to\n3. tre"),
         ("3. tre\n4. fire", "3. tre\n4. fire"),
         ("1) en\n2) to", "1. en\n2. to"),
+        # Names that are also months («Jan», «Maj») are names: a month is written in small letters.
+        ("1. Anne Berg\n2. Jan Holm\n3. Lise Ravn", "1. Anne Berg\n2. Jan Holm\n3. Lise Ravn"),
+        ("1. Maj Andersen\n2. Peter Jensen", "1. Maj Andersen\n2. Peter Jensen"),
+        # Dates one under another: each its own line.
+        (
+            "1. marts 2027: første rate\n15. juni 2027: anden rate",
+            "1\\. marts 2027\\: første rate\n\n15\\. juni 2027\\: anden rate",
+        ),
+        ("Rater:\n1. marts 2027: første", "Rater\\:\n\n1\\. marts 2027\\: første"),
     ],
 )
 def test_numbered_lines_never_change_their_numbers(written, expected):
