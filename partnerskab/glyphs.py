@@ -108,24 +108,41 @@ def _is_mark(char: str) -> bool:
 
 
 def _probe(chars: list[str]) -> None:
-    """In the child process: find out which of `chars` Typst can show; fills _known. A
-    combining mark is tried on a letter, as it stands in text, one mark at a time: Typst shapes
-    a letter and its marks together, and when no font has the mark it names only the letter
-    («b» for «b⃝»), never the mark."""
-    for mark in [c for c in chars if _is_mark(c)]:
-        _known[mark] = _compiles(["o" + mark])[0]
-    _probe_each([c for c in chars if not _is_mark(c)])
+    """In the child process: find out which of `chars` Typst can show; fills _known. Combining
+    marks are tried on a letter, as they stand in text (_probe_marks)."""
+    marks = [c for c in chars if _is_mark(c)]
+    found = _probe_marks(marks) if marks else 0
+    _probe_each([c for c in chars if not _is_mark(c)], found)
 
 
-def _probe_each(chars: list[str]) -> None:
+def _probe_marks(marks: list[str]) -> int:
+    """Which `marks` Typst shows on a letter; returns how many it cannot. Typst shapes a letter
+    and its marks together, and when no font has the mark it names only the letter («b» for
+    «b⃝»), never the mark. So up to CHUNK marks are tried in one compile, each on its own «o»,
+    and a group that fails is halved until the marks no font has are found: a few compiles for
+    each, and none after MAX_MISSING, as for other characters."""
+    found = 0
+    groups = [marks[start : start + CHUNK] for start in range(0, len(marks), CHUNK)]
+    while groups and found < MAX_MISSING:
+        group = groups.pop(0)
+        if _compiles(["o" + mark for mark in group])[0]:
+            _known.update(dict.fromkeys(group, True))
+        elif len(group) == 1:
+            _known[group[0]] = False
+            found += 1
+        else:
+            groups[:0] = [group[: len(group) // 2], group[len(group) // 2 :]]
+    return found
+
+
+def _probe_each(chars: list[str], found: int = 0) -> None:
     """In the child process: find out which of `chars` Typst can show; fills _known.
 
     One compile of up to CHUNK characters shows them all, or names the first it cannot show;
     that one is set aside and the rest compiled again. After MAX_MISSING such rounds the rest
     stay unknown: they are neither reported nor remembered, and the agreement already fails on
     those found, so what `validate` accepts has still been tried in full. (Hundreds of Chinese
-    characters would otherwise cost hundreds of compiles.)"""
-    found = 0
+    characters would otherwise cost hundreds of compiles.) `found`: missing marks already found."""
     for start in range(0, len(chars), CHUNK):  # a short document compiles in milliseconds
         remaining = chars[start : start + CHUNK]
         while remaining:
