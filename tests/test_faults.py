@@ -666,6 +666,36 @@ def test_a_mark_no_font_has_is_found_by_validate_where_it_stands_and_accents_sti
     assert _find_glyphs(data, "\U0001f642") == (None, "\U0001f642")
 
 
+MARK_PROBE = """
+import json, unicodedata
+from partnerskab import glyphs
+marks = [chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M")]
+calls, compiles = [], glyphs._compiles
+glyphs._compiles = lambda chars: calls.append(len(chars)) or compiles(chars)
+glyphs._probe(marks)
+print(json.dumps({"marks": len(marks), "calls": calls, "known": glyphs._known}))
+"""
+
+
+def test_marks_are_probed_in_groups_and_stop_after_max_missing():
+    """Every combining mark of the Basic Multilingual Plane (over 1300) in one agreement: the
+    probe tries them CHUNK at a time and halves a group that fails, so it costs a few dozen
+    compiles, not one for each mark, and stops once MAX_MISSING are found. (In a process of its
+    own, as the probe always runs: Typst starts threads.)"""
+    import json
+
+    from partnerskab import glyphs
+
+    done = subprocess.run([sys.executable, "-c", MARK_PROBE], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    missing = [mark for mark, shown in result["known"].items() if not shown]
+    assert len(missing) == glyphs.MAX_MISSING
+    assert len(result["calls"]) < result["marks"] / glyphs.CHUNK + glyphs.MAX_MISSING * 7, result["calls"]
+    assert max(result["calls"]) <= glyphs.CHUNK
+    assert result["known"]["\u0301"] is True  # an acute accent on a letter is shown
+
+
 def test_a_second_signal_cannot_cut_the_clean_up_short(tmp_path):
     process, marker, scratch = _start_build(tmp_path)
     process.send_signal(signal.SIGTERM)
