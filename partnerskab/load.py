@@ -133,7 +133,10 @@ def _control_char(text: str) -> int:
 
 # Characters that make text read differently from what it says (text.DECEPTIVE). Letters of any
 # script are allowed; these never belong in an agreement.
-# Nor do characters of private use (text.PRIVATE): the PDF would show a glyph the text lacks.
+# They are refused anywhere in the file, comments too: a reviewer reads those. Characters of
+# private use (text.PRIVATE) are refused in values and keys, where the PDF would show a glyph
+# the text lacks; in a comment they are harmless.
+_DECEPTIVE_ANYWHERE = re.compile(DECEPTIVE)
 _DECEPTIVE = re.compile(f"{DECEPTIVE}|{PRIVATE}")
 _PRIVATE = re.compile(PRIVATE)
 
@@ -163,7 +166,7 @@ def _check_text(raw: bytes) -> str:
     index = _control_char(text)
     if index >= 0:
         raise LoadError(*_line_column(text, index), "control_char", code=f"U+{ord(text[index]):04X}")
-    found = _DECEPTIVE.search(text)
+    found = _DECEPTIVE_ANYWHERE.search(text)
     if found:
         raise _deceptive_error(found.group(), *_line_column(text, found.start()))
     return text
@@ -264,9 +267,11 @@ def _build(events, source: Source, text_of_file: str = ""):
             index = _control_char(event.value)  # also those written as escapes: "\x07", "\u2028"
             if index >= 0:
                 raise LoadError(*mark, "control_char", code=f"U+{ord(event.value[index]):04X}")
-            found = _DECEPTIVE.search(event.value)  # written as an escape, "\u202e": at the value
+            found = _DECEPTIVE.search(event.value)  # as an escape, "\u202e", or of private use
             if found:
-                raise _deceptive_error(found.group(), *mark)
+                # where it is written in the value, or the value's start for an escape
+                at = text_of_file.find(found.group(), event.start_mark.index, event.end_mark.index)
+                raise _deceptive_error(found.group(), *(_line_column(text_of_file, at) if at >= 0 else mark))
             value = _scalar(event) if tag is None else event.value
             child = attach(value, event, mark)
             if isinstance(value, float) and child is not None:

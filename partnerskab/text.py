@@ -73,6 +73,11 @@ DECEPTIVE = (
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
 )
 # Characters with no meaning of their own: the private use areas, whose glyphs each font makes
-# up (IBM Plex Sans draws U+E000 as «fb», while the text says nothing), and the noncharacters.
-PRIVATE = "[\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U0010ffff]"
+# up (IBM Plex Sans draws U+E000 as «fb», while the text says nothing), and the noncharacters
+# (U+FDD0-U+FDEF, and the last two code points of every plane). Refused in values, not comments.
+PRIVATE = (
+    "[\ue000-\uf8ff\ufdd0-\ufdef\U000f0000-\U0010ffff"
+    + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(15))
+    + "]"
+)
 _UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff]|{DECEPTIVE}|{PRIVATE}")

@@ -165,23 +165,45 @@ def test_characters_that_make_text_read_otherwise_are_refused(write_agreement, w
 
 
 @pytest.mark.parametrize(
-    "written, column",
+    "written, below, column",
     [
-        ("title: x\ue000y\n", 9),
-        ('title: "x\\ue000y"\n', 8),
-        ("title: x\U000f0001y\n", 9),
-        ("title: x\ufdd0y\n", 9),
+        ("title: x\ue000y\n", 0, 9),
+        ('title: "x\\ue000y"\n', 0, 8),
+        ("title: x\U000f0001y\n", 0, 9),
+        ("title: x\ufdd0y\n", 0, 9),
+        ("title: x\U0001fffey\n", 0, 9),
+        ("title: Frivillig\n  x\ue000y\n", 1, 4),  # in a value that goes on on the next line
     ],
-    ids=["private-use", "private-use-escaped", "supplementary-private-use", "noncharacter"],
+    ids=[
+        "private-use",
+        "private-use-escaped",
+        "supplementary-private-use",
+        "noncharacter",
+        "plane-1-nonchar",
+        "folded",
+    ],
 )
-def test_characters_of_private_use_are_refused(write_agreement, written, column):
+def test_characters_of_private_use_are_refused(write_agreement, written, below, column):
     """IBM Plex Sans draws U+E000 as «fb»: the PDF would say «xfby» where the text and the HTML
     say «xy». Such a character has no meaning of its own, so it is refused where it stands."""
     text = EXAMPLES[0].read_text(encoding="utf-8")
     text = re.sub(r"^title: .*\n", lambda m: written, text, count=1, flags=re.M)
     [problem] = check(load(write_agreement(text)))
-    assert problem.code == "PA004" and (problem.line, problem.column) == (_line(text, written), column)
+    assert problem.code == "PA004" and (problem.line, problem.column) == (
+        _line(text, written) + below,
+        column,
+    )
     assert re.match(r"Teksten indeholder tegnet U\+[0-9A-F]{4,6}, et tegn til privat brug", problem.message)
+
+
+def test_a_character_of_private_use_in_a_comment_is_harmless(write_agreement):
+    """Only values reach the documents; such a comment was valid before and stays valid."""
+    text = EXAMPLES[0].read_text(encoding="utf-8")
+    text = re.sub(
+        r"^title: (.*)\n", lambda m: f"title: {m[1]}  # \ue000 et ikon\n", text, count=1, flags=re.M
+    )
+    assert "\ue000" in text
+    assert [p.code for p in check(load(write_agreement(text))) if p.severity == "error"] == []
 
 
 def test_letters_of_other_scripts_are_still_allowed(write_agreement):
