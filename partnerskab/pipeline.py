@@ -277,15 +277,17 @@ def logos(agreement: Path, data: dict) -> dict[str, bytes]:
 def _find_glyphs(data, text: str) -> tuple[tuple | None, str]:
     """The path of the first string value that holds `text`, the text Typst could not show, and
     what to name there. Typst names only the letter of a letter with a mark no font has («b» for
-    «b⃝»); then it is the first value with that letter and a mark after it, and the marks are
-    named (glyphs.py tries marks on a letter, so `validate` finds them first)."""
+    «b⃝»): then it is the first value where that letter has a mark after it that the fonts lack
+    (glyphs.py; `validate` finds those first), named with its letter."""
+    from .glyphs import unshowable
+
     for path, value in strings(data):
         start = value.find(text)
         while start >= 0:
             end = start + len(text)
             while end < len(value) and unicodedata.category(value[end]).startswith("M"):
                 end += 1
-            if end > start + len(text):
-                return path, value[start + len(text) : end]
+            if end > start + len(text) and unshowable(value[start + len(text) : end]):
+                return path, value[start:end]
             start = value.find(text, start + 1)
     return next((path for path, value in strings(data) if text in value), None), text

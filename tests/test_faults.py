@@ -683,8 +683,9 @@ def test_a_mark_no_font_has_is_found_by_validate_where_it_stands_and_accents_sti
     built = run_cli("build", str(folder / "nfd.yaml"), "--out", str(tmp_path / "out"))
     assert built.returncode == 0, built.stdout + built.stderr
     # Were the probe to miss one, the build names the mark and its value, not the letter's first use.
-    data = {"title": "Fjordby", "partners": [{"contact": {"name": "Søren b\u20dd"}}]}
-    assert _find_glyphs(data, "b") == (("partners", 0, "contact", "name"), "\u20dd")
+    data = {"title": "Bla\u030a by", "partners": [{"contact": {"name": "Søren a b\u20dd"}}]}
+    assert _find_glyphs(data, "b") == (("partners", 0, "contact", "name"), "b\u20dd")
+    assert _find_glyphs(data, "a") == (("title",), "a")  # its accent is shown: the letter is named
     assert _find_glyphs(data, "\U0001f642") == (None, "\U0001f642")
 
 
