@@ -600,23 +600,23 @@ EDITOR = {
 NAME_FAULTS = {
     "da": {
         "suffix": "det slutter ikke med .yaml eller .yml",
-        "empty": "der står intet foran .yaml",
+        "empty": "der står intet foran .{suffix}",
         "decomposed": "«{letter}» er skrevet som to tegn, et bogstav og en accent for sig. Skriv «{letter}» igen som ét tegn",
         "too_long": "navnet er {count} tegn langt, og højst 100 kan bruges",
         "space": "der er et mellemrum i det; brug bindestreg",
         "dot": "der er et punktum i det",
         "first": "det begynder med «{char}»; et navn begynder med et bogstav eller et tal",
-        "char": "tegnet «{char}» ({code} {char_name}) kan ikke bruges i et navn",
+        "char": "tegnet «{char}» ({code}) kan ikke bruges i et navn",
     },
     "en": {
         "suffix": "it does not end in .yaml or .yml",
-        "empty": "there is nothing before .yaml",
+        "empty": "there is nothing before .{suffix}",
         "decomposed": "«{letter}» is written as two characters, a letter and an accent apart. Type «{letter}» again as one character",
         "too_long": "the name is {count} characters long, and at most 100 can be used",
         "space": "there is a space in it; use a hyphen",
         "dot": "there is a full stop in it",
         "first": "it starts with «{char}»; a name starts with a letter or a digit",
-        "char": "the character «{char}» ({code} {char_name}) cannot be used in a name",
+        "char": "the character «{char}» ({code}) cannot be used in a name",
     },
 }
 

@@ -47,9 +47,10 @@ def name_clashes(files: list[str]) -> dict[str, Problem]:
     """PA093 for each of `files` whose documents would have the name of another's: the same
     name case-folded (text.same_name), as with `x.yaml` and `x.yml`, or `X.yaml` beside
     `x.yaml`, which on Windows and macOS are one file. Every file of such a group fails, each
-    naming the others, so the order of the files never decides which one is built. Only files
-    that could be built take part: a file that is missing, or whose name load() refuses
-    (PA002, PA003, the register's names too), never costs a namesake its build."""
+    naming the others, so the order of the files never decides which one is built. A file that
+    is missing (PA002), or whose name load() refuses (PA003, the register's names too), takes no
+    part and never costs a namesake its build; any other file with the name does, whatever is
+    in it, since on Windows and macOS the two cannot even stand side by side."""
     groups: dict[str, dict[str, str]] = {}  # name -> the file itself -> the path as given
     for path in files:
         name = Path(path).name

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -207,6 +208,10 @@ def web_fonts(out_dir: Path) -> list[tuple[Path, bytes]]:
     return [(out_dir / "fonts" / file.name, file.read_bytes()) for file in files]
 
 
+# write.write_together's temporary file for NAME: .NAME.<random>.tmp beside it.
+_STAGED = re.compile(r"^\.(.+)\.[^.]+\.tmp$")
+
+
 def not_written(exc: OSError) -> str:
     """The line that says the register could not be written, naming the file it failed on (the
     target of a rename, not the temporary file beside it) and why."""
@@ -215,6 +220,8 @@ def not_written(exc: OSError) -> str:
     from .text import printable
 
     target = exc.filename2 or exc.filename
+    if target and (staged := _STAGED.match(Path(target).name)):  # write.py's temporary file
+        target = Path(target).with_name(staged[1])
     where = f" ({printable(shown_path(target))})" if target else ""
     return COMMANDS["register_not_written"].format(where=where, reason=os_reason(exc))
 

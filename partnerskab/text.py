@@ -23,7 +23,7 @@ def name_fault(name: str) -> tuple[str, dict]:
     if not dot or suffix not in ("yaml", "yml"):
         return "suffix", {}
     if not stem:
-        return "empty", {}
+        return "empty", {"suffix": suffix}
     for index, char in enumerate(stem[1:], 1):  # a letter and its accent apart, as macOS may write å
         letter = unicodedata.normalize("NFC", stem[index - 1 : index + 1])
         if unicodedata.category(char).startswith("M") and len(letter) == 1 and NAME.match(f"{letter}.yaml"):
@@ -36,9 +36,9 @@ def name_fault(name: str) -> tuple[str, dict]:
                 return "space" if char == " " else "dot", {}
             if index == 0 and NAME.match(f"a{char}.yaml"):
                 return "first", {"char": char}
-            code, char_name = f"U+{ord(char):04X}", unicodedata.name(char, "")
-            return "char", {"char": printable(char), "code": code, "char_name": char_name}
-    return "char", {"char": "", "code": "", "char_name": ""}  # not reached: NAME took it
+            code = " ".join(filter(None, (f"U+{ord(char):04X}", unicodedata.name(char, ""))))
+            return "char", {"char": printable(char), "code": code}
+    return "char", {"char": "", "code": ""}  # not reached: NAME took it
 
 
 def same_name(stem: str) -> str:

@@ -34,8 +34,8 @@ def missing_program(reason: str) -> None:
 
 
 def poppler(program: str) -> str:
-    """pdftoppm or pdftotext, which draw a PDF's pages and take out its text as a reader's
-    viewer does."""
+    """pdftoppm, pdftotext or pdffonts, which draw a PDF's pages, take out its text as a
+    reader's viewer does, and list the fonts it embeds."""
     return shutil.which(program) or missing_program(
         f"{program} is missing: install Debian's `poppler-utils` package (.ci/run does)"
     )

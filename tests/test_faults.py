@@ -413,6 +413,13 @@ def test_a_register_that_cannot_be_written_is_named(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "build.py: fejl: overblikket kunne ikke skrives (ud/index.html): " in result.stderr, result.stderr
     assert ".tmp" not in result.stderr
+    # when the temporary file beside it cannot be made (a folder we may not write in), the same
+    from partnerskab.register import not_written
+
+    refused = PermissionError(13, "Permission denied", str(project / "ud" / ".index.html.k3x_9q.tmp"))
+    assert not_written(refused).startswith(
+        f"build.py: fejl: overblikket kunne ikke skrives ({project}/ud/index.html)"
+    )
 
 
 # -- images are checked before they are decoded ----------------------------------------------------------
