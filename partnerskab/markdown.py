@@ -83,14 +83,15 @@ def prose(value) -> Markdown:
         return Markdown("")
     blocks: list[str] = []
     paragraph: list[str] = []
-    dated = [False]  # the paragraph began with a date: a line that begins with one starts anew
+    dated = False  # the paragraph began with a date: a line that begins with one starts anew
     items: list[tuple[str, list[str]]] = []  # (marker as written, lines)
 
     def flush_paragraph():
+        nonlocal dated
         if paragraph:
             blocks.append(_inline_line(" ".join(paragraph)))
             paragraph.clear()
-        dated[0] = False
+        dated = False
 
     def flush_list():
         if not items:
@@ -114,7 +115,7 @@ def prose(value) -> Markdown:
         date = bool(item and item[2] and _is_date(item[2], item[3], item[4]))
         if item and item[2] and (paragraph or date):
             item = None  # "1. marts" in a paragraph, or starting one, is a date, not a list
-        if date and paragraph and (dated[0] or paragraph[-1].endswith((".", "!", "?", ":"))):
+        if date and paragraph and (dated or paragraph[-1].endswith((".", "!", "?", ":"))):
             flush_paragraph()  # «1. marts 2027: første rate», «15. juni 2027: anden rate»
         if item:
             flush_paragraph()
@@ -126,7 +127,7 @@ def prose(value) -> Markdown:
             items[-1][1].append(line.strip())
         else:
             flush_list()
-            dated[0] = dated[0] if paragraph else date
+            dated = dated if paragraph else date
             paragraph.append(line.strip())
     flush_paragraph()
     flush_list()
