@@ -680,13 +680,16 @@ def verify_command(file: str, agreements: Path, trust: list[str]) -> int:
 
 
 def _currency(agreement: Path, seal: Seal) -> str:
+    from .check import check
     from .load import load
 
     if not agreement.is_file():
         return f"Aftalen findes ikke længere som {shown_path(agreement)}."
-    data = load(agreement).data
-    if not isinstance(data, dict):
-        return f"Den nuværende {shown_path(agreement)} kan ikke læses; kør validate."
+    source = load(agreement)
+    # Its version is read only from an agreement the schema and the rules accept.
+    if not isinstance(source.data, dict) or any(p.severity == "error" for p in check(source)):
+        return f"Den nuværende {shown_path(agreement)} kan ikke læses som en gyldig aftale; kør validate."
+    data = source.data
     now = version(data)
     if now == seal.version:
         if agreement_hash(data) == seal.record["agreement_sha256"]:

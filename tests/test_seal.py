@@ -203,6 +203,25 @@ def test_an_amendment_is_sealed_as_a_new_version_and_verify_tells_it(sealed):
     assert "Det er den gældende version af aftalen." in current.stdout
 
 
+@pytest.mark.parametrize(
+    "changes", ["changes: 5", "changes: [1]", "changes:\n  amendments: 5", 'changes:\n  amendments: "abc"']
+)
+def test_verify_of_a_sealed_pdf_says_when_the_agreement_now_is_broken(sealed, changes):
+    """The sealed PDF is genuine, whatever has been done to the YAML since: verify says so, and
+    that the agreement as it is now cannot be read, instead of crashing on its version or
+    naming a version it made up («den gældende version er 4» for amendments: "abc")."""
+    agreement = sealed / "agreements" / SIGNED.name
+    text = agreement.read_text(encoding="utf-8")
+    start = text.index("\nchanges:")
+    following = [m.start() for m in re.finditer(r"\n[a-z_]+:", text) if m.start() > start]
+    end = following[0] if following else len(text)
+    agreement.write_text(text[:start] + "\n" + changes + text[end:], encoding="utf-8")
+    verify = cli(sealed, "verify", str(folder(sealed) / f"{SIGNED.stem}.pdf"))
+    assert verify.returncode == 0 and "Traceback" not in verify.stderr, verify.stdout + verify.stderr
+    assert "kan ikke læses som en gyldig aftale; kør validate." in verify.stdout, verify.stdout
+    assert "gældende version er" not in verify.stdout
+
+
 def test_a_replaced_sealed_file_and_a_broken_seal_are_errors(sealed):
     html = folder(sealed) / f"{SIGNED.stem}.html"
     html.write_bytes(html.read_bytes().replace(b"Fjordby", b"Fjordbi", 1))
