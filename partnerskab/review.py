@@ -21,6 +21,7 @@ from . import money
 from .check import check
 from .i18n import language, plural
 from .load import load
+from .markdown import escape
 from .text import printable
 
 OK, THIN, MISSING, NOT_APPLICABLE = "ok", "thin", "missing", "not_applicable"
@@ -624,7 +625,7 @@ WORDS = {
 def _gap_text(g: Gap, words: dict) -> str:
     text = words["or"].join(f"`{field}`" for field in g.fields)
     if g.names:
-        text += f" (for {', '.join(g.names)})"
+        text += f" (for {', '.join(escape(name) for name in g.names)})"  # the agreement's text
     elif g.words is not None:
         text += f" ({plural(g.words, words['words'], words['locale']).format(n=g.words)})"
     return text
@@ -634,7 +635,9 @@ def review_data(data: dict, file: str, rule_errors: int = 0) -> str:
     """The review of schema-valid data, in the agreement's language."""
     lang = language(data)
     words = WORDS[lang]
-    lines = [words["header"].format(title=data["title"], file=printable(file)), "", words["intro"]]
+    # The review is Markdown (a pull request comment): the agreement's text is escaped, as in diff.py.
+    header = words["header"].format(title=escape(data["title"]), file=escape(printable(file)))
+    lines = [header, "", words["intro"]]
     if rule_errors:
         counted = plural(rule_errors, words["rule_errors"], words["locale"])
         lines += ["", counted.format(file=printable(shlex.quote(file)), n=rule_errors)]
@@ -676,6 +679,13 @@ def review_file(path: str) -> str:
     broken = [p for p in problems if p.severity == "error" and p.code.startswith("PA0")]
     if broken or not isinstance(source.data, dict):
         head = WORDS[lang]["broken"].format(file=printable(shlex.quote(path)))
-        return head + "\n" + "".join(f"- {p.text()}\n" for p in broken or problems)
+        return head + "\n" + "".join(f"- {_problem_line(p)}\n" for p in broken or problems)
     rule_errors = sum(p.severity == "error" for p in problems)
     return review_data(source.data, path, rule_errors)
+
+
+def _problem_line(p) -> str:
+    """Problem.text() as Markdown: the place as code, the message (with the agreement's own
+    values in it) escaped."""
+    code = f" [{p.code}]" if p.code else ""
+    return f"`{printable(p.file)}:{p.line}:{p.column}`: {p.severity}: {escape(printable(p.message))}{code}"

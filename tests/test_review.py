@@ -83,8 +83,8 @@ def _advice(title: str, lang: str = "da") -> str:
 def test_fjordby_trin_4_is_in_place():
     lines = _review(FJORDBY.relative_to(ROOT))
     assert (
-        lines[0]
-        == "# Vejledningstjek: «Frivillig familiestøtte i Fjordby» (agreements/fjordby-familievenner.yaml)"
+        lines[0] == "# Vejledningstjek: «Frivillig familiestøtte i Fjordby» "
+        "(agreements/fjordby\\-familievenner\\.yaml)"
     )
     assert _section(lines, "Trin 4: Den endelige partnerskabsaftale") == [
         "- ✓ på plads: Aftalen er underskrevet",
@@ -275,12 +275,37 @@ def test_draft_example_is_not_signed():
     ]
 
 
+def test_the_agreements_text_cannot_write_markdown_into_the_review(write_agreement):
+    """The review is posted as a pull request comment: a title or a partner's name with HTML, a
+    link, an image, an HTML comment or a mention is shown as written, as diff shows it."""
+    hostile = (
+        "T <img src=x onerror=alert(1)> [klik](https://evil.example) ![t](https://e.example/t.png) "
+        "<!-- x --> @octocat </details>"
+    )
+    text = FJORDBY.read_text(encoding="utf-8").replace(
+        "title: Frivillig familiestøtte i Fjordby", f"title: '{hostile}'"
+    )
+    text = text.replace("name: Familiestøtten Fjordby", f"name: 'U {hostile}'", 1)
+    text = text.replace("status: signed", "status: draft")
+    path = write_agreement(text)
+    result = run_cli("review", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    for raw in ("<img", "](https", "![t]", "<!--", "</details>", "@octocat"):  # each unescaped
+        assert not re.search(r"(?<!\\)" + re.escape(raw), result.stdout), raw
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in result.stdout.splitlines()[0]
+    broken = write_agreement(
+        text.replace("language: da", "language: da\nukendt: '<img src=x> [a](http://e)'")
+    )
+    result = run_cli("review", str(broken))
+    assert not re.search(r"(?<!\\)(<img|\]\(http)", result.stdout), result.stdout
+
+
 def test_english_agreement_gets_english_review(write_agreement):
     lines = _review(NORREBY.relative_to(ROOT))
     text = "\n".join(lines)
     assert lines[0] == (
         "# Guidance review: «Reading Friends for children in Nørreby» "
-        "(agreements/norreby-reading-friends.yaml)"
+        "(agreements/norreby\\-reading\\-friends\\.yaml)"
     )
     assert _section(lines, "Step 4: The final partnership agreement") == [
         "- ✓ in place: The agreement is signed",
@@ -316,8 +341,9 @@ def test_invalid_file_says_run_validate_and_exits_0(write_agreement):
     lines = _review(path)
     assert lines[0] == f"# Vejledningstjek: {path}"
     assert f"Kør `python build.py validate {path}` for at se dem med linje og kolonne:" in lines[2]
-    assert f"- {path}:3:17: error: Skemaversion skal være 1, ikke «2» (schema_version) [PA014]" in lines
-    assert any(line.startswith(f"- {path}:") and "(duration.start)" in line for line in lines)
+    schema_version = "Skemaversion skal være 1, ikke «2» \\(schema\\_version\\)"
+    assert f"- `{path}:3:17`: error: {schema_version} [PA014]" in lines
+    assert any(line.startswith(f"- `{path}:") and "\\(duration\\.start\\)" in line for line in lines)
     assert not any(line.startswith("## ") for line in lines)
 
 
@@ -334,7 +360,7 @@ def test_missing_file_gets_a_message_not_a_traceback(tmp_path):
     result = run_cli("review", str(path))
     assert result.returncode == 0
     assert result.stderr == ""
-    missing = f"- {path}:1:1: error: Filen kan ikke læses: filen findes ikke [PA002]"
+    missing = f"- `{path}:1:1`: error: Filen kan ikke læses\\: filen findes ikke [PA002]"
     assert missing in result.stdout.splitlines()
     assert "python build.py validate" in result.stdout
 
