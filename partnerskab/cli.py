@@ -20,7 +20,7 @@ from .paths import agreements_in, shown_path
 from .pipeline import name_clashes, validate_file
 from .problems import format_github, format_json, format_markdown, format_text
 from .stopping import request_stop, stop_requested
-from .text import printable
+from .text import printable, source_date_epoch
 
 FORMATS = {"text": format_text, "github": format_github, "markdown": format_markdown}
 
@@ -542,6 +542,11 @@ def _stop(signum, frame):
 
 def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        source_date_epoch()
+    except ValueError as exc:
+        print(COMMANDS["bad_epoch"].format(value=printable(str(exc))), file=sys.stderr)
+        return 2
     if args.command == "validate":
         return _validate(args)
     if args.command == "build":

@@ -645,6 +645,7 @@ COMMANDS = {
     "status_nothing": "Ingen aftaler kræver opmærksomhed ({reviewed}, {days} frem).",
     "status_reviewed": "{n} gennemgået",
     "status_unreadable": "{name}: kan ikke læses som en gyldig aftale; kør python build.py validate",
+    "bad_epoch": "build.py: fejl: SOURCE_DATE_EPOCH skal være et helt antal sekunder siden 1. januar 1970, højst år 9999 (fx 1767225600), ikke «{value}». Ret eller fjern variablen",
     "register_not_written": "build.py: fejl: overblikket kunne ikke skrives{where}: {reason}",
     "seal_has_problems": "{file} kan ikke forsegles, før problemerne er rettet.",
     "seal_not_signed": "{file} har status «{status}». Kun en underskrevet aftale (status: signed) forsegles: sæt status, når alle har skrevet under, og kør seal igen.",

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -23,6 +22,7 @@ from .context import annex_name, period_summary
 from .fonts import FACES, LICENCE, WEB_FONTS
 from .i18n import LABELS, Formats, language
 from .paths import TEMPLATES
+from .text import source_date_epoch
 from .write import write_together
 
 # What the next date in the register is (timeline.Term.next_date), in the register's Danish.
@@ -34,8 +34,8 @@ NEXT = {
 
 
 def today() -> dt.date:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch.isdigit() else dt.date.today()
+    epoch = source_date_epoch()  # checked by cli.main
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).date() if epoch is not None else dt.date.today()
 
 
 def entry(path: str, data: dict) -> dict:

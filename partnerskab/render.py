@@ -35,6 +35,7 @@ from .markdown import Markdown, escape, prose, relative_link
 from .pandoc_server import PANDOC_TIMEOUT, READER, PandocServer, pandoc_binary
 from .paths import TEMPLATES
 from .templating import bytecode_cache
+from .text import source_date_epoch
 from .typography import typeset
 
 
@@ -186,9 +187,9 @@ def convert_with_processes(
 
 def timestamp(data: dict) -> int:
     """SOURCE_DATE_EPOCH when set, else noon UTC on the agreement's own latest date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return int(epoch)
+    epoch = source_date_epoch()  # checked by cli.main
+    if epoch is not None:
+        return epoch
     day = document_date(data)
     return int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 # The names an agreement file may have: a letter (æ, ø and å too) or digit first, then letters,
@@ -39,6 +40,23 @@ def name_fault(name: str) -> tuple[str, dict]:
             code = " ".join(filter(None, (f"U+{ord(char):04X}", unicodedata.name(char, ""))))
             return "char", {"char": printable(char), "code": code}
     return "char", {"char": "", "code": ""}  # not reached: NAME took it
+
+
+# SOURCE_DATE_EPOCH: the seconds since 1970 that a reproducible build dates its documents by, up
+# to the last second of year 9999 (Python's and Typst's dates end there).
+_EPOCH = re.compile(r"[0-9]{1,12}")
+LAST_EPOCH = 253402300799
+
+
+def source_date_epoch(environ=None) -> int | None:
+    """SOURCE_DATE_EPOCH as a number of seconds, None when it is not set; ValueError when it is
+    set to something else (cli.py says so in Danish, as reproducible builds ask)."""
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not _EPOCH.fullmatch(value) or int(value) > LAST_EPOCH:
+        raise ValueError(value)
+    return int(value)
 
 
 def same_name(stem: str) -> str:

@@ -422,6 +422,18 @@ def test_a_register_that_cannot_be_written_is_named(tmp_path):
     )
 
 
+@pytest.mark.parametrize("value", ["253402300800", "²", "-5", "1.5", "i morgen"])
+def test_a_source_date_epoch_that_is_no_date_is_refused_in_danish(value):
+    """SOURCE_DATE_EPOCH past year 9999 crashed `status` (ValueError in the register's today);
+    «²» passed str.isdigit; text and negative values were ignored without a word, so a build
+    meant to be reproducible was not. Every command now refuses it, with exit code 2."""
+    for command in (["status"], ["validate", str(EXAMPLES[0])]):
+        result = run_cli(*command, env={"SOURCE_DATE_EPOCH": value})
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "SOURCE_DATE_EPOCH skal være et helt antal sekunder siden 1. januar 1970" in result.stderr
+        assert f"ikke «{value}»" in result.stderr
+
+
 # -- images are checked before they are decoded ----------------------------------------------------------
 
 
