@@ -22,6 +22,7 @@ from .load import Source, load
 from .messages import GIT_REASONS, HISTORY
 from .problems import Problem, dotted
 from .schema import title
+from .text import printable
 
 GIT_TIMEOUT = 60
 
@@ -38,7 +39,8 @@ class HistoryError(Exception):
         super().__init__(self.reason("da"))
 
     def reason(self, lang: str) -> str:
-        return GIT_REASONS[lang][self.key].format(**self.params)
+        """The reason, with what came from outside (a revision as typed) made printable."""
+        return GIT_REASONS[lang][self.key].format(**{k: printable(str(v)) for k, v in self.params.items()})
 
 
 def _git(args: list[str], cwd: str | Path) -> subprocess.CompletedProcess:

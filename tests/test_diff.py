@@ -352,3 +352,13 @@ def test_text_format_keeps_backticks_that_were_typed():
 
     typed = "Familievenner – brug `build.py` og Børn`s læsning"
     assert plain_text(f"## {escape(typed)} (`agreements/x.yaml`)") == f"## {typed} (agreements/x.yaml)"
+
+
+def test_a_revision_with_control_characters_is_printed_harmlessly():
+    """The revision as typed comes back in git's reason: its escape sequences are shown as
+    \\x1b, never sent to the terminal, in Markdown and in text."""
+    hostile = "x\x1b]0;pwned\x07"
+    for form in ([], ["--format", "text"]):
+        result = run_cli("diff", *form, "--base", hostile)
+        assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr
+        assert "findes ikke i git" in result.stdout + result.stderr
