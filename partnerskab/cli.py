@@ -377,6 +377,14 @@ def _validate(args) -> int:
         warned += not outcome.ok and all(p.severity == "warning" for p in outcome.problems)
     if warned and args.format == "text":  # else only warning lines, and exit 1, would be shown
         print(COMMANDS["strict_warnings"], file=sys.stderr)
+    if args.base:  # a seal is never changed: not since `base` either (seal.py)
+        from .seal import sealed_changes
+
+        changed = sealed_changes(args.base, AGREEMENTS, files if args.files else None)
+        collected += changed
+        if args.format != "json":
+            sys.stdout.write(FORMATS[args.format](changed))
+        failed += bool(changed)
     if not args.files:  # the whole folder: also the seals of agreements no longer in it (seal.py)
         from .seal import orphan_problems
 

@@ -128,6 +128,21 @@ def names_at(rev: str, folder: str | Path) -> list[str]:
     return names
 
 
+def changed_since(rev: str, folder: str | Path) -> list[tuple[str, Path]]:
+    """(status, absolute path) of each file in `folder` that existed at REV
+    and has since been changed or removed in the working tree (committed or not): git's M, D
+    and T. Files added since are not listed. [] when the folder is not in the repository."""
+    top, relative = _locate(Path(folder) / "_")
+    commit = _commit(top, rev)
+    where = relative.rpartition("/")[0] or "."
+    result = _git(["diff", "--name-status", "-z", "--no-renames", commit, "--", where], top)
+    if result.returncode != 0:
+        raise HistoryError("git_failed", detail=_git_message(result.stderr))
+    fields = result.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    pairs = zip(fields[0::2], fields[1::2], strict=False)
+    return [(status, Path(top) / path) for status, path in pairs if status in ("M", "D", "T")]
+
+
 def load_at(rev: str, path: str | Path) -> Source | None:
     """The agreement as it was at REV, loaded like the working tree file (problems included),
     or None if it did not exist there."""

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from .context import version
 from .i18n import Formats
-from .messages import COMMANDS, SEAL
+from .messages import COMMANDS, HISTORY, SEAL
 from .paths import shown_path
 from .problems import Problem, dotted
 from .text import printable
@@ -293,6 +293,34 @@ def check_seal(path: str, source) -> tuple[list[Problem], Seal | None]:
         )
         problems.append(Problem(path, *source.position(where), "PA131", message, json_path=dotted(where)))
     return problems, (None if problems else seal)
+
+
+def sealed_changes(base: str, agreements: Path, files: list[str] | None = None) -> list[Problem]:
+    """PA135 for each file in sealed/ (of the agreement `files`, or all beside `agreements`) that was there
+    at git revision `base` and has been changed or removed since: a seal is written once and
+    never changed, so a PDF swapped together with the hashes in its seal.yaml, or a version
+    folder removed, is caught by `validate --base` in CI. PA114 when git cannot tell."""
+    from .history import HistoryError, changed_since
+
+    root = agreements.parent / ARCHIVE
+    folders = [root] if files is None else [archive_of(Path(file)) for file in files]
+    problems = []
+    for folder in folders:
+        try:
+            changed = changed_since(base, folder)
+        except HistoryError as exc:
+            reason = exc.reason("da")
+            return [
+                Problem(
+                    shown_path(root), 1, 1, "PA114", HISTORY["da"]["PA114"].format(base=base, reason=reason)
+                )
+            ]
+        for status, path in changed:
+            name = shown_path(path)
+            what = SEAL["da"]["file_changed" if status != "D" else "file_deleted"]
+            message = SEAL["da"]["PA135"].format(name=printable(name), what=what, base=printable(base))
+            problems.append(Problem(name, 1, 1, "PA135", message))
+    return problems
 
 
 def orphan_problems(agreements: Path, checked: set[str]) -> list[Problem]:

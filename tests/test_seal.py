@@ -222,6 +222,43 @@ def test_verify_of_a_sealed_pdf_says_when_the_agreement_now_is_broken(sealed, ch
     assert "gældende version er" not in verify.stdout
 
 
+def _commit_all(project: Path) -> None:
+    for command in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.email=t@e", "-c", "user.name=T", "commit", "-qm", "x"],
+    ):
+        subprocess.run(["git", *command], cwd=project, check=True, capture_output=True)
+
+
+def test_a_committed_seal_that_is_changed_or_removed_fails_validate_base(sealed):
+    """Swapping a sealed PDF together with the hashes in its seal.yaml, or removing a version
+    folder, passes every check of the seal against itself; `validate --base` (CI on a pull
+    request) finds that a file committed in sealed/ has changed or gone (PA135). A seal added
+    since, for a new version, is fine."""
+    _commit_all(sealed)
+    assert cli(sealed, "validate", "--base", "HEAD").returncode == 0
+    seal = folder(sealed) / "seal.yaml"
+    seal.write_text(seal.read_text(encoding="utf-8") + "# en kommentar\n", encoding="utf-8")
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    pdf.unlink()
+    for args in ([], [f"agreements/{SIGNED.name}"]):
+        result = cli(sealed, "validate", "--base", "HEAD", *args)
+        assert result.returncode == 1, result.stdout
+        changed = f"sealed/{SIGNED.stem}/version-2/seal.yaml:1:1: error: Den forseglede fil"
+        assert changed in result.stdout and "er ændret siden HEAD" in result.stdout
+        assert f"{SIGNED.stem}.pdf er slettet siden HEAD" in result.stdout and "[PA135]" in result.stdout
+    assert (
+        cli(sealed, "validate", "--base", "HEAD", f"agreements/{DRAFT.name}").returncode == 0
+    )  # not its seals
+    subprocess.run(["git", "checkout", "-q", "HEAD", "--", "sealed"], cwd=sealed, check=True)
+    extra = folder(sealed, 3)
+    extra.mkdir()
+    (extra / "note.txt").write_text("ny\n", encoding="utf-8")
+    result = cli(sealed, "validate", "--base", "HEAD")
+    assert "PA135" not in result.stdout, result.stdout
+
+
 def test_a_replaced_sealed_file_and_a_broken_seal_are_errors(sealed):
     html = folder(sealed) / f"{SIGNED.stem}.html"
     html.write_bytes(html.read_bytes().replace(b"Fjordby", b"Fjordbi", 1))
