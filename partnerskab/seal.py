@@ -41,7 +41,7 @@ from pathlib import Path
 
 from .context import version
 from .i18n import Formats
-from .messages import COMMANDS, HISTORY, SEAL
+from .messages import COMMANDS, SEAL
 from .paths import shown_path
 from .problems import Problem, dotted
 from .text import printable
@@ -299,7 +299,7 @@ def sealed_changes(base: str, agreements: Path, files: list[str] | None = None) 
     """PA135 for each file in sealed/ (of the agreement `files`, or all beside `agreements`) that was there
     at git revision `base` and has been changed or removed since: a seal is written once and
     never changed, so a PDF swapped together with the hashes in its seal.yaml, or a version
-    folder removed, is caught by `validate --base` in CI. PA114 when git cannot tell."""
+    folder removed, is caught by `validate --base` in CI."""
     from .history import HistoryError, changed_since
 
     root = agreements.parent / ARCHIVE
@@ -308,13 +308,8 @@ def sealed_changes(base: str, agreements: Path, files: list[str] | None = None) 
     for folder in folders:
         try:
             changed = changed_since(base, folder)
-        except HistoryError as exc:
-            reason = exc.reason("da")
-            return [
-                Problem(
-                    shown_path(root), 1, 1, "PA114", HISTORY["da"]["PA114"].format(base=base, reason=reason)
-                )
-            ]
+        except HistoryError:  # an unknown revision, no repository: PA114 at each agreement says so
+            return []
         for status, path in changed:
             name = shown_path(path)
             what = SEAL["da"]["file_changed" if status != "D" else "file_deleted"]
