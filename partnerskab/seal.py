@@ -224,6 +224,8 @@ def integrity(seal: Seal) -> list[Path]:
         same = False
     if not same:
         wrong.append(seal.copy)
+    elif seal.record.get("title", data.get("title")) != data.get("title"):
+        wrong.append(seal.folder / SEAL_FILE)  # the title that verify shows is the sealed copy's
     return wrong
 
 

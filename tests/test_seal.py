@@ -259,6 +259,22 @@ def test_a_committed_seal_that_is_changed_or_removed_fails_validate_base(sealed)
     assert "PA135" not in result.stdout, result.stdout
 
 
+def test_a_title_forged_in_seal_yaml_is_caught(sealed):
+    """verify names the agreement by the title in seal.yaml; a title written there by hand
+    («Aftale om 10 mio. kr. til Fonden») no longer matches the sealed copy's, so the seal is not
+    trusted and validate says so (PA132 at seal.yaml)."""
+    seal = folder(sealed) / "seal.yaml"
+    text = seal.read_text(encoding="utf-8")
+    forged = re.sub(r"(?m)^title: .*$", "title: 'Aftale om 10 mio. kr. til Fonden'", text)
+    assert forged != text
+    seal.write_text(forged, encoding="utf-8")
+    result = cli(sealed, "validate")
+    assert result.returncode == 1 and f"sealed/{SIGNED.stem}/version-2/seal.yaml" in result.stdout
+    assert "[PA132]" in result.stdout, result.stdout
+    verify = cli(sealed, "verify", str(folder(sealed) / f"{SIGNED.stem}.pdf"))
+    assert verify.returncode == 1 and "10 mio" not in verify.stdout, verify.stdout
+
+
 def test_a_replaced_sealed_file_and_a_broken_seal_are_errors(sealed):
     html = folder(sealed) / f"{SIGNED.stem}.html"
     html.write_bytes(html.read_bytes().replace(b"Fjordby", b"Fjordbi", 1))
