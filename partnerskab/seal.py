@@ -762,7 +762,10 @@ def _print_signatures(reports, broken, roots) -> bool:
             ok = False
         else:
             state = COMMANDS["verify_intact"]
-        if not roots:
+        if report.usage:  # whoever issued it, it was not issued to sign with
+            trust = COMMANDS["verify_usage"].format(why=COMMANDS[f"usage_{report.usage}"])
+            ok = False
+        elif not roots:
             trust = COMMANDS["verify_issuer_unchecked"]
         elif report.trusted:
             trust = COMMANDS["verify_trusted"]

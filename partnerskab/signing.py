@@ -63,6 +63,11 @@ def load_certificate(p12: bytes, password: bytes):
         signer = signers.SimpleSigner.load_pkcs12(handle.name, passphrase=password or None)
     if signer is None:
         raise SigningFailed("certifikatet kan ikke bruges til at skrive under med")
+    unfit = _usage(signer.signing_cert)
+    if unfit:  # a key for encryption, a web server's certificate: not one to sign documents with
+        from .messages import COMMANDS
+
+        raise SigningFailed(COMMANDS["sign_usage"].format(why=COMMANDS[f"usage_{unfit}"]))
     problem = _validity(signer.signing_cert, dt.datetime.now(dt.UTC))
     if problem:  # a signature with it could never be checked as trusted
         from .i18n import Formats
@@ -133,6 +138,31 @@ class SignatureReport:
     whole_file: bool = False  # it covers the file to its last byte (the last signature must)
     # The certificate's validity when it is not valid now: ("expired" or "not_yet", the date).
     validity: tuple[str, str] | None = None
+    usage: str | None = None  # why the certificate is not one to sign with (_usage)
+
+
+# What a certificate that names its purposes (extended key usage) must name one of, to sign
+# documents with: e-mail protection and client authentication (personal and employee certificates
+# such as MitID Erhverv's), document signing (RFC 9336, Microsoft's, Adobe's), or any purpose.
+SIGNING_PURPOSES = {
+    "email_protection", "client_auth", "any_extended_key_usage",
+    "1.3.6.1.5.5.7.3.36", "1.3.6.1.4.1.311.10.3.12", "1.2.840.113583.1.1.5",
+}  # fmt: skip
+
+
+def _usage(cert) -> str | None:
+    """Why a certificate is not one to sign documents with: "key" when its key usage allows
+    neither digital signatures nor non-repudiation (a key for encryption), "purpose" when it is
+    issued for other purposes only (a web server's); None when it is fit, or says nothing."""
+    if cert is None:
+        return None
+    usage = cert.key_usage_value
+    if usage is not None and not {"digital_signature", "non_repudiation"} & set(usage.native):
+        return "key"
+    purposes = cert.extended_key_usage_value
+    if purposes is not None and not SIGNING_PURPOSES & set(purposes.native):
+        return "purpose"
+    return None
 
 
 def _validity(cert, now: dt.datetime) -> tuple[str, str] | None:
@@ -590,6 +620,7 @@ def signatures(pdf: bytes, trust: list = ()) -> list[SignatureReport]:
                 ),
                 whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
                 validity=_validity(status.signing_cert, dt.datetime.now(dt.UTC)),
+                usage=_usage(status.signing_cert),
             )
         )
     return reports

@@ -389,9 +389,11 @@ def certificates(tmp_path_factory) -> dict[str, Path]:
         ("soeren", "Søren Ørum", "Familiestøtten Fjordby", ec.generate_private_key(ec.SECP256R1())),
         ("expired", "Udløbet Underskriver", "Fjordby Kommune", ec.generate_private_key(ec.SECP256R1())),
         ("ed25519", "Ella Edwards", "Familiestøtten Fjordby", ed25519.Ed25519PrivateKey.generate()),
+        ("keyenc", "Kun Kryptering", "Fjordby Kommune", ec.generate_private_key(ec.SECP256R1())),
+        ("server", "www.fjordby.example", "Fjordby Kommune", ec.generate_private_key(ec.SECP256R1())),
     ):
         ends = now - dt.timedelta(days=2) if label == "expired" else now + dt.timedelta(days=30)
-        cert = (
+        builder = (
             x509.CertificateBuilder()
             .subject_name(name(common, organisation))
             .issuer_name(ca_name)
@@ -399,9 +401,29 @@ def certificates(tmp_path_factory) -> dict[str, Path]:
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=10))
             .not_valid_after(ends)
-            .add_extension(usage(False), critical=True)
-            .sign(ca_key, hashes.SHA256())
         )
+        if label == "keyenc":  # a key for encryption only
+            builder = builder.add_extension(
+                x509.KeyUsage(
+                    digital_signature=False,
+                    content_commitment=False,
+                    key_encipherment=True,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),  # fmt: skip
+                critical=True,
+            )
+        else:
+            builder = builder.add_extension(usage(False), critical=True)
+        if label == "server":  # a web server's certificate
+            builder = builder.add_extension(
+                x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+            )
+        cert = builder.sign(ca_key, hashes.SHA256())
         encryption = serialization.BestAvailableEncryption(PASSWORD.encode())
         blob = pkcs12.serialize_key_and_certificates(common.encode(), key, cert, [ca], encryption)
         (where / f"{label}.p12").write_bytes(blob)
@@ -419,6 +441,35 @@ def sign(project: Path, pdf: Path, certificate: Path, *extra: str, password: str
         *extra,
         env={"PARTNERSKAB_CERTIFICATE_PASSWORD": password},
     )
+
+
+@pytest.mark.parametrize(
+    "label, why",
+    [
+        ("keyenc", "dets nøglebrug (key usage) tillader ikke digitale signaturer"),
+        ("server", "det er udstedt til andre formål (extended key usage), fx til en webserver"),
+    ],
+)
+def test_a_certificate_not_issued_to_sign_with_is_refused_and_named_by_verify(
+    sealed, certificates, tmp_path, label, why
+):
+    """A key for encryption only, or a web server's certificate, from the same trusted issuer:
+    `sign` refuses it, and a PDF signed with it elsewhere is not accepted by `verify`, which
+    names the reason (it said «not issued by the given issuers», or trusted the web server's)."""
+    pdf = folder(sealed) / f"{SIGNED.stem}.pdf"
+    refused = sign(sealed, pdf, certificates[label])
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    assert f"certifikatet er ikke til at skrive under med: {why}." in refused.stderr
+    from pyhanko.sign import signers
+
+    from partnerskab.signing import sign_pdf
+
+    signer = signers.SimpleSigner.load_pkcs12(str(certificates[label]), passphrase=PASSWORD.encode())
+    copy = tmp_path / "kopi.pdf"
+    copy.write_bytes(sign_pdf(pdf.read_bytes(), signer, "Underskrift 1"))
+    verify = cli(sealed, "verify", str(copy), "--trust", str(certificates["ca"]))
+    assert verify.returncode == 1, verify.stdout + verify.stderr
+    assert f"certifikatet er IKKE til at skrive under med: {why}" in verify.stdout, verify.stdout
 
 
 def test_an_expired_certificate_does_not_sign_and_verify_says_it_has_expired(
