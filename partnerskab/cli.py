@@ -566,6 +566,9 @@ def _run(argv: list[str] | None) -> int:
     if args.command == "status":
         from .status import status_report
 
+        if not AGREEMENTS.is_dir():  # run from the wrong folder: a scheduled job must not pass
+            print(_none_found(None), file=sys.stderr)
+            return 1
         return status_report(agreement_files(), args.within, markdown=args.format == "markdown")
     if args.command == "watch":
         from .live import watch

@@ -178,3 +178,14 @@ def test_status_is_quiet_and_exits_0_when_nothing_needs_attention(tmp_path):
     result = _cli("status", cwd=project, env={"SOURCE_DATE_EPOCH": "1795435200"})
     assert result.returncode == 0
     assert result.stdout.startswith("Ingen aftaler kræver opmærksomhed")
+
+
+def test_status_without_an_agreements_folder_fails(tmp_path):
+    """A scheduled job started where there is no agreements/ folder must not pass as «nothing
+    needs attention»."""
+    project = _project(tmp_path)
+    (project / "agreements").rmdir()
+    result = _cli("status", cwd=project)
+    assert result.returncode == 1 and "Ingen aftaler (*.yaml, *.yml) fundet i agreements/" in result.stderr
+    (project / "agreements").mkdir()
+    assert _cli("status", cwd=project).returncode == 0  # an empty folder has nothing to attend to
