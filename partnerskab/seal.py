@@ -763,7 +763,9 @@ def _print_signatures(reports, broken, roots) -> bool:
         else:
             state = COMMANDS["verify_intact"]
         if report.usage:  # whoever issued it, it was not issued to sign with
-            trust = COMMANDS["verify_usage"].format(why=COMMANDS[f"usage_{report.usage}"])
+            trust = COMMANDS["verify_usage"].format(
+                why=COMMANDS["usage_key" if report.usage == "key" else "usage_purpose"]
+            )
             ok = False
         elif not roots:
             trust = COMMANDS["verify_issuer_unchecked"]

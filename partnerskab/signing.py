@@ -67,7 +67,8 @@ def load_certificate(p12: bytes, password: bytes):
     if unfit:  # a key for encryption, a web server's certificate: not one to sign documents with
         from .messages import COMMANDS
 
-        raise SigningFailed(COMMANDS["sign_usage"].format(why=COMMANDS[f"usage_{unfit}"]))
+        why = COMMANDS["usage_key" if unfit == "key" else "usage_purpose"]
+        raise SigningFailed(COMMANDS["sign_usage"].format(why=why))
     problem = _validity(signer.signing_cert, dt.datetime.now(dt.UTC))
     if problem:  # a signature with it could never be checked as trusted
         from .i18n import Formats
