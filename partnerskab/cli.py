@@ -377,22 +377,19 @@ def _validate(args) -> int:
         warned += not outcome.ok and all(p.severity == "warning" for p in outcome.problems)
     if warned and args.format == "text":  # else only warning lines, and exit 1, would be shown
         print(COMMANDS["strict_warnings"], file=sys.stderr)
+    seal_problems = []
     if args.base:  # a seal is never changed: not since `base` either (seal.py)
         from .seal import sealed_changes
 
-        changed = sealed_changes(args.base, AGREEMENTS, files if args.files else None)
-        collected += changed
-        if args.format != "json":
-            sys.stdout.write(FORMATS[args.format](changed))
-        failed += bool(changed)
+        seal_problems += sealed_changes(args.base, AGREEMENTS, files if args.files else None)
     if not args.files:  # the whole folder: also the seals of agreements no longer in it (seal.py)
         from .seal import orphan_problems
 
-        orphans = orphan_problems(AGREEMENTS, {Path(f).stem for f in files})
-        collected += orphans
-        if args.format != "json":
-            sys.stdout.write(FORMATS[args.format](orphans))
-        failed += bool(orphans)
+        seal_problems += orphan_problems(AGREEMENTS, {Path(f).stem for f in files})
+    collected += seal_problems
+    if args.format != "json":
+        sys.stdout.write(FORMATS[args.format](seal_problems))
+    failed += bool(seal_problems)
     if args.format == "json":
         sys.stdout.write(format_json(collected))
     elif not failed:

@@ -102,7 +102,7 @@ def _compiles(chars: list[str]) -> tuple[bool, str]:
     return True, ""
 
 
-def _is_mark(char: str) -> bool:
+def is_mark(char: str) -> bool:
     """A combining mark (U+0301, U+20DD): drawn on the character before it, in one cluster."""
     return unicodedata.category(char).startswith("M")
 
@@ -110,9 +110,9 @@ def _is_mark(char: str) -> bool:
 def _probe(chars: list[str]) -> None:
     """In the child process: find out which of `chars` Typst can show; fills _known. Combining
     marks are tried on a letter, as they stand in text (_probe_marks)."""
-    marks = [c for c in chars if _is_mark(c)]
+    marks = [c for c in chars if is_mark(c)]
     found = _probe_marks(marks) if marks else 0
-    _probe_each([c for c in chars if not _is_mark(c)], found)
+    _probe_each([c for c in chars if not is_mark(c)], found)
 
 
 def _probe_marks(marks: list[str]) -> int:

@@ -101,9 +101,8 @@ def prose(value) -> Markdown:
             # «1. kvartal», «3. kvartal»: numbered lines that a list would renumber 1, 2. Each
             # stays a line of its own with its number as written, so its meaning stays too.
             blocks.extend(_inline_line(" ".join([marker, *lines])) for marker, lines in items)
-        else:  # "1." for "1)", which pandoc writes alike; "-" for "*" and "+"
-            bullet = {marker: f"{marker[:-1]}." if marker[0].isdigit() else "-" for marker, _ in items}
-            blocks.append("\n".join(f"{bullet[m]} {_inline_line(' '.join(lines))}" for m, lines in items))
+        else:
+            blocks.append("\n".join(f"{_bullet(m)} {_inline_line(' '.join(lines))}" for m, lines in items))
         items.clear()
 
     for line in str(value).replace("\r\n", "\n").split("\n"):
@@ -132,6 +131,12 @@ def prose(value) -> Markdown:
     flush_paragraph()
     flush_list()
     return Markdown("\n\n".join(b for b in blocks if b))
+
+
+def _bullet(marker: str) -> str:
+    """A list item's marker as written out: "1." for "1)", which pandoc writes alike; "-" for
+    "*" and "+"."""
+    return f"{marker[:-1]}." if marker[0].isdigit() else "-"
 
 
 def _inline_line(text: str, in_link: bool = False) -> str:

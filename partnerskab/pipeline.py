@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,9 +52,9 @@ def name_clashes(files: list[str]) -> dict[str, Problem]:
     in it, since on Windows and macOS the two cannot even stand side by side."""
     groups: dict[str, dict[str, str]] = {}  # name -> the file itself -> the path as given
     for path in files:
-        name = Path(path).name
-        if NAME.match(name) and same_name(Path(name).stem) not in RESERVED and os.path.isfile(path):
-            groups.setdefault(same_name(Path(name).stem), {}).setdefault(os.path.realpath(path), path)
+        name, key = Path(path).name, same_name(Path(path).stem)
+        if NAME.match(name) and key not in RESERVED and os.path.isfile(path):
+            groups.setdefault(key, {}).setdefault(os.path.realpath(path), path)
     clashes = {}
     for members in groups.values():
         group = list(members.values())
@@ -280,15 +279,17 @@ def _find_glyphs(data, text: str) -> tuple[tuple | None, str]:
     what to name there. Typst names only the letter of a letter with a mark no font has («b» for
     «b⃝»): then it is the first value where that letter has a mark after it that the fonts lack
     (glyphs.py; `validate` finds those first), named with its letter."""
-    from .glyphs import unshowable
+    from .glyphs import is_mark, unshowable
 
+    first = None  # the first value that holds `text` at all
     for path, value in strings(data):
         start = value.find(text)
+        first = first if first is not None or start < 0 else path
         while start >= 0:
             end = start + len(text)
-            while end < len(value) and unicodedata.category(value[end]).startswith("M"):
+            while end < len(value) and is_mark(value[end]):
                 end += 1
             if end > start + len(text) and unshowable(value[start + len(text) : end]):
                 return path, value[start:end]
             start = value.find(text, start + 1)
-    return next((path for path, value in strings(data) if text in value), None), text
+    return first, text

@@ -749,6 +749,8 @@ def _only_signatures(content: bytes, sealed_size: int) -> bool:
 
 
 def _print_signatures(reports, broken, roots) -> bool:
+    from .signing import usage_reason
+
     if broken:
         print(COMMANDS["verify_damaged"])
         return False
@@ -763,9 +765,7 @@ def _print_signatures(reports, broken, roots) -> bool:
         else:
             state = COMMANDS["verify_intact"]
         if report.usage:  # whoever issued it, it was not issued to sign with
-            trust = COMMANDS["verify_usage"].format(
-                why=COMMANDS["usage_key" if report.usage == "key" else "usage_purpose"]
-            )
+            trust = COMMANDS["verify_usage"].format(why=usage_reason(report.usage))
             ok = False
         elif not roots:
             trust = COMMANDS["verify_issuer_unchecked"]

@@ -67,8 +67,7 @@ def load_certificate(p12: bytes, password: bytes):
     if unfit:  # a key for encryption, a web server's certificate: not one to sign documents with
         from .messages import COMMANDS
 
-        why = COMMANDS["usage_key" if unfit == "key" else "usage_purpose"]
-        raise SigningFailed(COMMANDS["sign_usage"].format(why=why))
+        raise SigningFailed(COMMANDS["sign_usage"].format(why=usage_reason(unfit)))
     problem = _validity(signer.signing_cert, dt.datetime.now(dt.UTC))
     if problem:  # a signature with it could never be checked as trusted
         from .i18n import Formats
@@ -164,6 +163,13 @@ def _usage(cert) -> str | None:
     if purposes is not None and not SIGNING_PURPOSES & set(purposes.native):
         return "purpose"
     return None
+
+
+def usage_reason(unfit: str) -> str:
+    """Why, in Danish, for what _usage found ("key" or "purpose"): for `sign` and `verify`."""
+    from .messages import COMMANDS
+
+    return COMMANDS["usage_key" if unfit == "key" else "usage_purpose"]
 
 
 def _validity(cert, now: dt.datetime) -> tuple[str, str] | None:

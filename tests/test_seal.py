@@ -356,9 +356,10 @@ def certificates(tmp_path_factory) -> dict[str, Path]:
             ]
         )
 
-    def usage(ca: bool) -> x509.KeyUsage:
+    def usage(ca: bool, signs: bool = True) -> x509.KeyUsage:
+        """A CA's, a signatory's, or (signs=False) a key for encryption only."""
         return x509.KeyUsage(
-            digital_signature=True, content_commitment=not ca, key_encipherment=False,
+            digital_signature=signs, content_commitment=signs and not ca, key_encipherment=not signs,
             data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
             encipher_only=False, decipher_only=False,
         )  # fmt: skip
@@ -401,24 +402,8 @@ def certificates(tmp_path_factory) -> dict[str, Path]:
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=10))
             .not_valid_after(ends)
+            .add_extension(usage(False, signs=label != "keyenc"), critical=True)  # keyenc: encryption only
         )
-        if label == "keyenc":  # a key for encryption only
-            builder = builder.add_extension(
-                x509.KeyUsage(
-                    digital_signature=False,
-                    content_commitment=False,
-                    key_encipherment=True,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=False,
-                    crl_sign=False,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),  # fmt: skip
-                critical=True,
-            )
-        else:
-            builder = builder.add_extension(usage(False), critical=True)
         if label == "server":  # a web server's certificate
             builder = builder.add_extension(
                 x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
