@@ -211,6 +211,42 @@ def test_proper_names_are_not_hyphenated(tmp_path):
     assert not re.search(r"Ungdoms?-\n|Ungdomsforenin?-\n|Ungdomsfor-\n", raw)
 
 
+def test_body_text_is_ragged_right_and_never_hyphenated(tmp_path):
+    """The PDF's text is set as the DOCX's and the HTML's are, and as a letter from Word: lines of
+    a paragraph end where their last word ends (a justified paragraph's all end at the right
+    margin), with the same space between words, and no word is broken with a hyphen."""
+    compounds = "koordinationsmøderne samarbejdsaftalen frivilligkoordinatoren sundhedsplejerskerne"
+    sentence = f"Vi holder {compounds} og familievennerne orienteret om forløbet."
+    text = FJORDBY_TEXT.replace("status: signed", "status: draft")
+    text = text.replace(
+        "  vision: Alle småbørnsfamilier i Fjordby har et netværk at støtte sig til.",
+        "  vision: " + " ".join([sentence] * 12),
+    )
+    path = agreements_folder(tmp_path) / "venstrestillet.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", str(path), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    boxes = subprocess.run(
+        [poppler("pdftotext"), "-bbox-layout", str(out / "venstrestillet.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = [
+        (float(x_max), re.findall(r">([^<]+)</word>", line))
+        for x_max, line in re.findall(
+            r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>', boxes, re.S
+        )
+    ]
+    vision = [(x_max, words) for x_max, words in lines if words and words[0] in {"Vi", *sentence.split()}]
+    assert len(vision) >= 8, lines[:20]
+    ends = [x_max for x_max, _ in vision[:-1]]  # the last line of a paragraph is short anyway
+    assert max(ends) - min(ends) > 20, ends  # ragged: justified lines all end within a point
+    assert not [words for _, words in vision if words[-1].endswith(("-", "\u00ad"))]
+    assert "".join(w for _, words in vision for w in words).count("koordinationsmøderne") == 12
+
+
 def test_a_word_wider_than_its_table_column_is_hyphenated_not_run_over_the_next(tmp_path):
     """A 37-letter word as a goal's indicator: whole, it ran into the «Frist» column and printed
     over the date. Now it is hyphenated within its column; the date beside it stays whole."""
