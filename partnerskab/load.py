@@ -23,7 +23,7 @@ import yaml
 
 from .assets import repository_root
 from .problems import Problem
-from .text import DECEPTIVE, NAME, PRIVATE, RESERVED, name_fault, printable, same_name
+from .text import DECEPTIVE, NAME, PRIVATE, RESERVED, CharSearch, name_fault, printable, same_name
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -136,8 +136,8 @@ def _control_char(text: str) -> int:
 # They are refused anywhere in the file, comments too: a reviewer reads those. Characters of
 # private use (text.PRIVATE) are refused in values and keys, where the PDF would show a glyph
 # the text lacks; in a comment they are harmless.
-_DECEPTIVE_ANYWHERE = re.compile(DECEPTIVE)
-_DECEPTIVE = re.compile(f"{DECEPTIVE}|{PRIVATE}")
+_DECEPTIVE_ANYWHERE = CharSearch(DECEPTIVE)
+_DECEPTIVE = CharSearch(DECEPTIVE, PRIVATE)
 _PRIVATE = re.compile(PRIVATE)
 
 
@@ -426,6 +426,9 @@ def declared_language(raw: bytes) -> str:
     return found.group(1) if found else "da"
 
 
+EXAMPLE_PATH = "agreements/fjordby-familievenner.yaml"
+
+
 def load(path: str | Path, display: str | None = None) -> Source:
     """Read and parse one agreement. Problems are collected on the Source, never raised."""
     from .messages import NAME_FAULTS, load_message, os_reason
@@ -438,6 +441,12 @@ def load(path: str | Path, display: str | None = None) -> Source:
             reason = "filen findes ikke"
             if candidate.with_name(candidate.name + ".yaml").is_file():  # `validate agreements/fjordby`
                 reason += f"; mente du {printable(str(path))}.yaml?"
+            source.problems.append(
+                Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason))
+            )
+            return source
+        if candidate.is_dir():  # `seal agreements/`: a folder, not a badly named file
+            reason = f"det er en mappe, ikke en fil; skriv en aftales fil, fx {EXAMPLE_PATH}"
             source.problems.append(
                 Problem(source.path, 1, 1, "PA002", load_message("unreadable", "da", reason=reason))
             )

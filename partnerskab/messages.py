@@ -560,7 +560,7 @@ SEAL = {
     "da": {
         "PA130": "Aftalen er underskrevet, men version {version} er ikke forseglet. Kør «python build.py seal {file}», så de underskrevne dokumenter gemmes i {archive}/ (status)",
         "PA131": "Aftalen er ændret, efter version {version} blev forseglet {date}: {what}. En underskreven aftale ændres med et tillæg under changes.amendments og forsegles igen med «python build.py seal {file}» ({path})",
-        "PA132": "Den forseglede fil {name} passer ikke til forseglingen i {seal}: filen er ændret eller byttet ud. Hent den fra git-historikken (git checkout -- {name_path}) (status)",
+        "PA132": "Den forseglede fil {name} passer ikke til forseglingen i {seal}: filen er ændret eller byttet ud. Hent den fra git-historikken (git checkout -- {name_path}){at}",
         "PA133": "Forseglingen {seal} kan ikke læses: {why}. Den skrives af «python build.py seal»; hent den fra git-historikken",
         "PA135": "Den forseglede fil {name} er {what} siden {base}. En forsegling skrives én gang og ændres eller slettes aldrig; hent filen tilbage fra git-historikken (git checkout {base} -- {name})",
         "file_changed": "ændret",
@@ -576,7 +576,7 @@ SEAL = {
     "en": {
         "PA130": "The agreement is signed, but version {version} is not sealed. Run «python build.py seal {file}» to keep the signed documents in {archive}/ (status)",
         "PA131": "The agreement was changed after version {version} was sealed on {date}: {what}. A signed agreement is changed by an amendment under changes.amendments and sealed again with «python build.py seal {file}» ({path})",
-        "PA132": "The sealed file {name} does not match its seal in {seal}: the file was changed or replaced. Restore it from the git history (git checkout -- {name_path}) (status)",
+        "PA132": "The sealed file {name} does not match its seal in {seal}: the file was changed or replaced. Restore it from the git history (git checkout -- {name_path}){at}",
         "PA133": "The seal {seal} cannot be read: {why}. It is written by «python build.py seal»; restore it from the git history",
         "PA135": "The sealed file {name} has been {what} since {base}. A seal is written once and never changed or deleted; restore the file from the git history (git checkout {base} -- {name})",
         "file_changed": "changed",

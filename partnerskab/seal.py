@@ -259,7 +259,10 @@ def _seal_problems(
     for seal in found.values():
         for file in integrity(seal):
             message = words["PA132"].format(
-                name=file.name, seal=shown_path(seal.folder / SEAL_FILE), name_path=shown_path(file)
+                name=file.name,
+                seal=shown_path(seal.folder / SEAL_FILE),
+                name_path=shown_path(file),
+                at=f" ({json_path})" if json_path else "",  # a deleted agreement's seal has no field
             )
             problems.append(Problem(*where, "PA132", message, json_path=json_path))
     return problems

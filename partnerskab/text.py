@@ -99,3 +99,47 @@ PRIVATE = (
     + "]"
 )
 _UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff]|{DECEPTIVE}|{PRIVATE}")
+
+
+class CharSearch:
+    """`search(text)` finds the first character of a class written as DECEPTIVE and PRIVATE are
+    («[…]» of characters and ranges), as `re.compile(cls).search` would, several times faster.
+
+    Python's re tests a class's characters outside the Basic Multilingual Plane range by range,
+    for every character of the text: PRIVATE's 32 made `validate` of 1000 agreements 40 % slower.
+    Here the BMP part is a class re tests at once, and the rest is looked for only when the
+    text holds such a character at all (rare: an emoji, say)."""
+
+    def __init__(self, *classes: str):
+        ranges = []
+        for cls in classes:
+            body = cls[1:-1]
+            if not (cls[0] == "[" and cls[-1] == "]") or any(c in body for c in "\\]^"):
+                raise ValueError(f"not a plain class: {cls!r}")
+            index = 0
+            while index < len(body):
+                if body[index + 1 : index + 2] == "-" and index + 2 < len(body):
+                    ranges.append((body[index], body[index + 2]))
+                    index += 3
+                else:
+                    ranges.append((body[index], body[index]))
+                    index += 1
+
+        def compiled(pairs):
+            body = "".join(a if a == b else f"{a}-{b}" for a, b in pairs)
+            return re.compile(f"[{body}]") if body else None
+
+        plane = "\U00010000"
+        self._bmp = compiled([(a, min(b, "\uffff")) for a, b in ranges if a < plane])
+        self._astral = compiled([(max(a, plane), b) for a, b in ranges if b >= plane])
+
+    def search(self, text: str) -> re.Match | None:
+        found = self._bmp.search(text) if self._bmp else None
+        if self._astral and _ASTRAL.search(text):
+            other = self._astral.search(text)
+            if other and (found is None or other.start() < found.start()):
+                found = other
+        return found
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")

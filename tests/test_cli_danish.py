@@ -251,6 +251,19 @@ def test_a_missing_file_is_called_missing_and_the_yaml_it_meant_is_named(tmp_pat
     assert result.returncode == 1 and "Filen kan ikke læses: filen findes ikke [PA002]\n" in result.stdout
 
 
+def test_a_folder_given_for_one_agreement_is_called_a_folder_not_a_bad_name(tmp_path):
+    """`seal agreements/` wants one agreement's file. It said that the name «agreements» could
+    not be used and that the file should be renamed; the folder is not to be renamed."""
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    (folder / "fjordby.yaml").write_bytes(FJORDBY_BYTES)
+    for command in ("seal", "review"):
+        result = run_cli(command, str(folder), cwd=tmp_path)
+        assert "det er en mappe, ikke en fil; skriv en aftales fil" in result.stdout, command
+        assert "Omdøb" not in result.stdout and "Traceback" not in result.stderr, command
+        assert result.returncode != 0 or command == "review", (command, result.returncode)
+
+
 def test_strict_says_why_an_agreement_with_only_warnings_fails(tmp_path):
     example = next(e for e in EXAMPLES if e.name == "gadekaer-vaeresteder.yaml")  # warns on purpose
     result = run_cli("validate", "--strict", str(example))

@@ -203,3 +203,35 @@ def test_a_name_ends_where_it_ends():
 
     assert NAME.match("aftale.yaml") and NAME.match("Ældre_Ven.yml")
     assert not NAME.match("aftale.yaml\n") and not NAME.match("aftale.yaml.bak")
+
+
+def test_char_search_finds_what_re_finds_where_re_finds_it():
+    """text.CharSearch, the fast search for a deceptive or private character, agrees with re
+    on every edge of every range, on a sample of all code points, and on the first position
+    in texts that hold several (a BMP one after an astral one, and the other way round)."""
+    import random
+    import re
+
+    from partnerskab.text import DECEPTIVE, PRIVATE, CharSearch
+
+    fast, slow = CharSearch(DECEPTIVE, PRIVATE), re.compile(f"{DECEPTIVE}|{PRIVATE}")
+    edges = {ord(c) + d for c in DECEPTIVE + PRIVATE for d in (-1, 0, 1)} - {ord("["), ord("]"), ord("-")}
+    rng = random.Random(7)
+    sample = edges | {rng.randrange(0x110000) for _ in range(20000)}
+    points = sorted(p for p in sample if 0 <= p < 0x110000 and not 0xD800 <= p <= 0xDFFF)
+    for point in points:
+        char = chr(point)
+        assert (fast.search(char) is None) == (slow.search(char) is None), f"U+{point:04X}"
+    for text in (
+        "Fjordby Kommune",
+        "æøå \u00ad x",
+        "a\U000f0001b\u202ec",
+        "a\u202eb\U000f0001c",
+        "🙂 \ufdd0",
+        "🙂 \U0010fffe",
+        "🙂 ok",
+        "",
+    ):
+        found, expected = (m and (m.start(), m.group()) for m in (fast.search(text), slow.search(text)))
+        assert found == expected, text
+    assert CharSearch(DECEPTIVE).search("\U000f0001") is None  # private use is not deceptive

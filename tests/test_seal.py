@@ -275,6 +275,20 @@ def test_a_title_forged_in_seal_yaml_is_caught(sealed):
     assert verify.returncode == 1 and "10 mio" not in verify.stdout, verify.stdout
 
 
+def test_a_deleted_agreements_broken_seal_is_reported_at_its_seal_without_a_field(sealed):
+    """An agreement that is deleted keeps its seals for `verify`, and validate still checks them.
+    Such a seal has no agreement and so no field: its message points at seal.yaml and ends in
+    the file to restore, not in «(status)»."""
+    (sealed / "agreements" / SIGNED.name).unlink()
+    html = folder(sealed) / f"{SIGNED.stem}.html"
+    html.write_bytes(html.read_bytes().replace(b"Fjordby", b"Fjordbi", 1))
+    result = cli(sealed, "validate")
+    assert result.returncode == 1, result.stdout + result.stderr
+    [line] = [line for line in result.stdout.splitlines() if "[PA132]" in line]
+    assert line.startswith(f"sealed/{SIGNED.stem}/version-2/seal.yaml:1:1: error:"), line
+    assert line.endswith(f"(git checkout -- sealed/{SIGNED.stem}/version-2/{SIGNED.stem}.html) [PA132]"), line
+
+
 def test_a_replaced_sealed_file_and_a_broken_seal_are_errors(sealed):
     html = folder(sealed) / f"{SIGNED.stem}.html"
     html.write_bytes(html.read_bytes().replace(b"Fjordby", b"Fjordbi", 1))
