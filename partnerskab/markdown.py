@@ -31,7 +31,7 @@ def escape(value) -> str:
     return "".join("\\" + c if c in _PUNCTUATION else c for c in text)
 
 
-_ITEM = re.compile(r"^\s{0,3}(?:([-*+])|(\d{1,9})([.)]))\s+(.*)$")
+_ITEM = re.compile(r"^([ \t]*)(?:([-*+])|(\d{1,9})([.)]))\s+(.*)$")
 # After the day: a month in small letters, as Danish writes it («marts», «okt.»), then the end
 # of the line, a year or other digits, or a sign (not «Maj Andersen», «Jan Holm»: names).
 _MONTH = re.compile(r"([a-zæøå]+)(?=$|[.,:;]|\s+\d)")
@@ -77,6 +77,17 @@ def _url(url: str) -> str | None:
     return _URL_SAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
 
 
+# How deep lists may nest. A line indented deeper than this is an item of the deepest list.
+MAX_LIST_DEPTH = 3
+
+
+class _Item:
+    """A list item as written: its marker, its lines and the items nested under it."""
+
+    def __init__(self, marker: str, text: str):
+        self.marker, self.lines, self.children = marker, [text], []
+
+
 def prose(value) -> Markdown:
     """Prose with the Markdown subset -> safe Pandoc Markdown blocks."""
     if value is None:
@@ -84,7 +95,10 @@ def prose(value) -> Markdown:
     blocks: list[str] = []
     paragraph: list[str] = []
     dated = False  # the paragraph began with a date: a line that begins with one starts anew
-    items: list[tuple[str, list[str]]] = []  # (marker as written, lines)
+    items: list[_Item] = []  # the list being read, at the top
+    # The lists that the next item may join, from the top: (indent of their markers, items).
+    # An item indented two spaces or more past the deepest list's is nested in its last item.
+    levels: list[tuple[int, list[_Item]]] = []
 
     def flush_paragraph():
         nonlocal dated
@@ -94,16 +108,24 @@ def prose(value) -> Markdown:
         dated = False
 
     def flush_list():
-        if not items:
-            return
-        numbers = [int(marker[:-1]) for marker, _ in items if marker[0].isdigit()]
-        if numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
-            # «1. kvartal», «3. kvartal»: numbered lines that a list would renumber 1, 2. Each
-            # stays a line of its own with its number as written, so its meaning stays too.
-            blocks.extend(_inline_line(" ".join([marker, *lines])) for marker, lines in items)
-        else:
-            blocks.append("\n".join(f"{_bullet(m)} {_inline_line(' '.join(lines))}" for m, lines in items))
+        blocks.extend(_list_blocks(items))
         items.clear()
+        levels.clear()
+
+    def add_item(indent: int, marker: str, text: str):
+        while len(levels) > 1 and indent <= levels[-2][0] + 1:
+            levels.pop()
+        if levels and indent >= levels[-1][0] + 2 and len(levels) < MAX_LIST_DEPTH:
+            children = levels[-1][1][-1].children
+            levels.append((indent, children))
+        elif not levels:
+            levels.append((indent, items))
+        siblings = levels[-1][1]
+        if siblings is items and items and marker[0].isdigit() != items[0].marker[0].isdigit():
+            flush_list()  # a bullet list after a numbered one, at the top: a list of its own
+            levels.append((indent, items))
+            siblings = items
+        siblings.append(_Item(marker, text))
 
     for line in str(value).replace("\r\n", "\n").split("\n"):
         if not line.strip():
@@ -111,19 +133,18 @@ def prose(value) -> Markdown:
             flush_list()
             continue
         item = _ITEM.match(line)
-        date = bool(item and item[2] and _is_date(item[2], item[3], item[4]))
-        if item and item[2] and (paragraph or date):
+        if item and len(item[1]) > 3 and not items:
+            item = None  # indented as code would be, outside a list: text
+        date = bool(item and item[3] and _is_date(item[3], item[4], item[5]))
+        if item and item[3] and (paragraph or date):
             item = None  # "1. marts" in a paragraph, or starting one, is a date, not a list
         if date and paragraph and (dated or paragraph[-1].endswith((".", "!", "?", ":"))):
             flush_paragraph()  # «1. marts 2027: første rate», «15. juni 2027: anden rate»
         if item:
             flush_paragraph()
-            marker = item[1] or item[2] + item[3]
-            if items and marker[0].isdigit() != items[0][0][0].isdigit():
-                flush_list()
-            items.append((marker, [item[4]]))
+            add_item(len(item[1].expandtabs(4)), item[2] or item[3] + item[4], item[5])
         elif items and line.startswith((" ", "\t")):
-            items[-1][1].append(line.strip())
+            _last(items).lines.append(line.strip())
         else:
             flush_list()
             dated = dated if paragraph else date
@@ -131,6 +152,45 @@ def prose(value) -> Markdown:
     flush_paragraph()
     flush_list()
     return Markdown("\n\n".join(b for b in blocks if b))
+
+
+def _last(items: list[_Item]) -> _Item:
+    """The item written last: the deepest last one."""
+    item = items[-1]
+    while item.children:
+        item = item.children[-1]
+    return item
+
+
+def _list_blocks(items: list[_Item], indent: str = "") -> list[str]:
+    """The blocks for a list's items, each line after `indent` (a nested list's, in the item
+    above it). Items of one kind that follow each other are one list."""
+    blocks: list[str] = []
+    start = 0
+    while start < len(items):
+        end = start + 1
+        while end < len(items) and items[end].marker[0].isdigit() == items[start].marker[0].isdigit():
+            end += 1
+        run, start = items[start:end], end
+        numbers = [int(item.marker[:-1]) for item in run if item.marker[0].isdigit()]
+        if numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            # «1. kvartal», «3. kvartal»: numbered lines that a list would renumber 1, 2. Each
+            # stays a line of its own with its number as written, so its meaning stays too.
+            for item in run:  # nested: a paragraph in the item above, after a blank line
+                text = indent + _inline_line(" ".join([item.marker, *item.lines]))
+                blocks.append(f"\n{text}" if indent else text)
+                blocks.extend(_list_blocks(item.children, indent))
+            continue
+        lines = []
+        for item in run:
+            bullet = _bullet(item.marker)
+            lines.append(f"{indent}{bullet} {_inline_line(' '.join(item.lines))}")
+            inner = indent + " " * max(4, len(bullet) + 1)  # pandoc: past the marker, 4 at least
+            lines.extend(_list_blocks(item.children, inner))
+        blocks.append("\n".join(lines))
+    if indent:  # nested: one block of lines, in the item above; a numbered line, a paragraph in it
+        return ["\n\n".join(blocks)] if blocks else []
+    return blocks
 
 
 def _bullet(marker: str) -> str:

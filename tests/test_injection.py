@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from bs4 import BeautifulSoup
 from docx import Document
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from partnerskab.markdown import escape, prose
@@ -299,3 +300,60 @@ def test_a_task_list_is_text_not_checkboxes(tmp_path):
     assert "[ ] første opgave" in items and "[x] anden opgave" in items
     pdf_text = _flat(" ".join(page.extract_text() for page in PdfReader(tmp_path / "opgaver.pdf").pages))
     assert "[ ] første opgave" in pdf_text and "☐" not in pdf_text and "☒" not in pdf_text
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        # Indented two spaces or more under an item: a list in that item, four spaces in.
+        ("- a\n  - b\n  - c\n- d", "- a\n    - b\n    - c\n- d"),
+        ("1. a\n   - x\n2. b", "1. a\n    - x\n2. b"),
+        # A nested list of another kind is a list of its own in the same item.
+        ("- a\n  - b\n  1. c\n- d", "- a\n    - b\n\n    1. c\n- d"),
+        # Three levels at most: deeper lines are items of the third.
+        ("- a\n  - b\n    - c\n      - d", "- a\n    - b\n        - c\n        - d"),
+        # A continuation line belongs to the item written last, the nested one too.
+        ("- a\n  fortsat\n  - b\n    mere\n- c", "- a fortsat\n    - b mere\n- c"),
+        # Past a marker of four characters, the nested list starts after it.
+        ("100. p\n     - q", "100. p\n     - q"),
+        # Numbered lines out of order keep their numbers in a nested list too.
+        ("- a\n  1. kvartal\n  3. kvartal", "- a\n\n    1\\. kvartal\n\n\n    3\\. kvartal"),
+        # Indented like code, outside a list: text; an item indented up to three: a list.
+        ("    - kode", "\\- kode"),
+        ("Tekst\n  - a\n  - b", "Tekst\n\n- a\n- b"),
+    ],
+)
+def test_a_list_in_a_list_is_nested_as_written(written, expected):
+    """A sub-item indented under its item was joined to that item's text («a - b»), or made an
+    item of the same list; now it is a list inside the item, as in Word."""
+    assert prose(written) == expected
+
+
+def test_a_nested_list_is_nested_in_every_format(tmp_path):
+    text = FJORDBY.read_text(encoding="utf-8").replace("status: signed", "status: draft")
+    methods = "      - Matchsamtale med familie og frivillig\n"
+    nested = "        - koordinatoren leder samtalen\n          1. første mål\n          2. andet mål\n"
+    assert methods in text
+    path = agreements_folder(tmp_path) / "indrykket.yaml"
+    path.write_text(text.replace(methods, methods + nested, 1), encoding="utf-8")
+    result = run_cli("build", str(path), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    soup = BeautifulSoup((tmp_path / "indrykket.html").read_text(encoding="utf-8"), "html.parser")
+    [inner] = soup.select("ul > li > ul > li")
+    assert _flat(inner.contents[0]).strip() == "koordinatoren leder samtalen"
+    assert [_flat(li.get_text()) for li in inner.select("ol > li")] == ["første mål", "andet mål"]
+    levels = {}
+    for paragraph in Document(str(tmp_path / "indrykket.docx")).paragraphs:
+        level = paragraph._p.find(".//" + qn("w:ilvl"))
+        if level is not None:
+            levels[paragraph.text] = level.get(qn("w:val"))
+    assert levels["Matchsamtale med familie og frivillig"] == "0"
+    assert levels["koordinatoren leder samtalen"] == "1" and levels["første mål"] == "2"
+    pdf = subprocess.run(
+        [poppler("pdftotext"), "-bbox", str(tmp_path / "indrykket.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    left: dict[str, float] = {}
+    for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]+)<', pdf):
+        if word in ("Matchsamtale", "koordinatoren", "første"):
+            left.setdefault(word, float(x))  # where each first stands: in the list
+    assert left["Matchsamtale"] < left["koordinatoren"] < left["første"], left  # each further in
