@@ -31,6 +31,9 @@ _MONTHS = (
 # An opening quote follows the start, a space or an opening bracket and is followed by a
 # non-space; the closing one follows a non-space and is not followed by a letter or digit.
 _QUOTED = re.compile(r'(?:(?<=^)|(?<=[\s(\[{/–—-]))"(?=[^\s"])([^"\n]*?[^\s"])"(?![^\W_])')
+# A Markdown link's address, as markdown._INLINE reads it, from the bracket that ends its text.
+_LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))+\)")
+_ASIDE = "\ue000"
 _RULES = (
     # Phone numbers and other digit groups: «+45 87 65 43 21», «87 65 43 21», «1 500 000».
     (re.compile(r"(?<![\w+])(\+\d{1,3} )?\d{2,4}(?: \d{2,4})+(?![\w])"), lambda m: m[0].replace(" ", NBSP)),
@@ -72,7 +75,19 @@ def typeset(text, lang: str = "da"):
         return text
     opening, closing = QUOTES.get(lang, QUOTES["da"])
     if '"' in text:
+        # A link's address («[tekst](https://…/"a")») is not text: its quotes stay as typed, or
+        # the link would lead elsewhere. It stands aside, as a mark of private use, which no
+        # value may hold (load.py), while the quotes around it are set.
+        targets: list[str] = []
+
+        def aside(match: re.Match) -> str:
+            targets.append(match[0])
+            return f"{_ASIDE}{len(targets) - 1}{_ASIDE}"
+
+        text = _LINK_TARGET.sub(aside, text) if "](" in text else text
         text = _QUOTED.sub(lambda m: f"{opening}{m[1]}{closing}", text)
+        if targets:
+            text = re.sub(f"{_ASIDE}(\\d+){_ASIDE}", lambda m: targets[int(m[1])], text)
     if "'" in text and not _OPENING_SINGLE.search(text):
         text = _WORD.sub(_apostrophes, text)
     if " " in text:

@@ -155,6 +155,9 @@ def test_typeset_rules():
         "o'brien@x.dk og https://x.dk/children's-books, www.o'neill.dk og PDF'en": (
             "o'brien@x.dk og https://x.dk/children's-books, www.o'neill.dk og PDF\u2019en"
         ),
+        # a link's address keeps its quotes, or the link would lead elsewhere; its text is set
+        'Se ["rapporten"](https://x.dk/"a") og "mere"': 'Se [»rapporten«](https://x.dk/"a") og »mere«',
+        '[a](https://x.dk/("b")) "c"': '[a](https://x.dk/("b")) »c«',
     }
     for typed, shown in cases.items():
         assert typeset(typed) == shown, typed
