@@ -31,7 +31,7 @@ def escape(value) -> str:
     return "".join("\\" + c if c in _PUNCTUATION else c for c in text)
 
 
-_ITEM = re.compile(r"^([ \t]*)(?:([-*+])|(\d{1,9})([.)]))\s+(.*)$")
+_ITEM = re.compile(r"^(\s*)(?:([-*+])|(\d{1,9})([.)]))\s+(.*)$")
 # After the day: a month in small letters, as Danish writes it («marts», «okt.»), then the end
 # of the line, a year or other digits, or a sign (not «Maj Andersen», «Jan Holm»: names).
 _MONTH = re.compile(r"([a-zæøå]+)(?=$|[.,:;]|\s+\d)")
@@ -82,10 +82,11 @@ MAX_LIST_DEPTH = 3
 
 
 class _Item:
-    """A list item as written: its marker, its lines and the items nested under it."""
+    """A list item as written: its marker, its indentation (tabs to 4), its lines and the items
+    nested under it."""
 
-    def __init__(self, marker: str, text: str):
-        self.marker, self.lines, self.children = marker, [text], []
+    def __init__(self, indent: int, marker: str, text: str):
+        self.indent, self.marker, self.lines, self.children = indent, marker, [text], []
 
 
 def prose(value) -> Markdown:
@@ -96,9 +97,10 @@ def prose(value) -> Markdown:
     paragraph: list[str] = []
     dated = False  # the paragraph began with a date: a line that begins with one starts anew
     items: list[_Item] = []  # the list being read, at the top
-    # The lists that the next item may join, from the top: (indent of their markers, items).
-    # An item indented two spaces or more past the deepest list's is nested in its last item.
-    levels: list[tuple[int, list[_Item]]] = []
+    # The lists from the top to the one the last item joined. An item indented two columns or
+    # more past the item above it is nested in that item; one indented as an item of a list
+    # further up joins that list.
+    levels: list[list[_Item]] = []
 
     def flush_paragraph():
         nonlocal dated
@@ -112,20 +114,26 @@ def prose(value) -> Markdown:
         items.clear()
         levels.clear()
 
-    def add_item(indent: int, marker: str, text: str):
-        while len(levels) > 1 and indent <= levels[-2][0] + 1:
-            levels.pop()
-        if levels and indent >= levels[-1][0] + 2 and len(levels) < MAX_LIST_DEPTH:
-            children = levels[-1][1][-1].children
-            levels.append((indent, children))
-        elif not levels:
-            levels.append((indent, items))
-        siblings = levels[-1][1]
-        if siblings is items and items and marker[0].isdigit() != items[0].marker[0].isdigit():
+    def add_item(spaces: str, marker: str, text: str) -> bool:
+        """Add the item; False for a line indented four or more (as code would be) that would
+        be an item of the top list, which a list's text has always taken it for."""
+        indent = len(spaces.expandtabs(4))
+        if not levels:
+            levels.append(items)
+        depth = len(levels)
+        while depth > 1 and indent <= levels[depth - 2][-1].indent + 1:
+            depth -= 1
+        nested = indent >= levels[depth - 1][-1].indent + 2 if levels[depth - 1] else False
+        if len(spaces) > 3 and depth == 1 and not nested:
+            return False
+        del levels[depth:]
+        if nested and depth < MAX_LIST_DEPTH:
+            levels.append(levels[-1][-1].children)
+        if levels[-1] is items and items and marker[0].isdigit() != items[0].marker[0].isdigit():
             flush_list()  # a bullet list after a numbered one, at the top: a list of its own
-            levels.append((indent, items))
-            siblings = items
-        siblings.append(_Item(marker, text))
+            levels.append(items)
+        levels[-1].append(_Item(indent, marker, text))
+        return True
 
     for line in str(value).replace("\r\n", "\n").split("\n"):
         if not line.strip():
@@ -142,8 +150,9 @@ def prose(value) -> Markdown:
             flush_paragraph()  # «1. marts 2027: første rate», «15. juni 2027: anden rate»
         if item:
             flush_paragraph()
-            add_item(len(item[1].expandtabs(4)), item[2] or item[3] + item[4], item[5])
-        elif items and line.startswith((" ", "\t")):
+        if item and add_item(item[1], item[2] or item[3] + item[4], item[5]):
+            continue
+        if items and line.startswith((" ", "\t")):
             _last(items).lines.append(line.strip())
         else:
             flush_list()
@@ -184,7 +193,9 @@ def _list_blocks(items: list[_Item], indent: str = "") -> list[str]:
         lines = []
         for item in run:
             bullet = _bullet(item.marker)
-            lines.append(f"{indent}{bullet} {_inline_line(' '.join(item.lines))}")
+            # An empty item in a nested list would read as a table's rule or a heading's line.
+            text = _inline_line(" ".join(item.lines)) or ("\\ " if indent else "")
+            lines.append(f"{indent}{bullet} {text}")
             inner = indent + " " * max(4, len(bullet) + 1)  # pandoc: past the marker, 4 at least
             lines.extend(_list_blocks(item.children, inner))
         blocks.append("\n".join(lines))

@@ -318,6 +318,16 @@ def test_a_task_list_is_text_not_checkboxes(tmp_path):
         ("100. p\n     - q", "100. p\n     - q"),
         # Numbered lines out of order keep their numbers in a nested list too.
         ("- a\n  1. kvartal\n  3. kvartal", "- a\n\n    1\\. kvartal\n\n\n    3\\. kvartal"),
+        # Nested in the item above, not in the list's first: one column more each is one list.
+        ("1. a\n 2. b\n  3. c", "1. a\n2. b\n3. c"),
+        ("- a\n  - b\n - c", "- a\n    - b\n- c"),
+        # An empty nested item is an item, never a table's rule or a heading's underline.
+        ("- Mål\n  - \n  - Første", "- Mål\n    - \\ \n    - Første"),
+        ("10. Vigtigt\n  - ", "10. Vigtigt\n    - \\ "),
+        # Four or more in, under an item at the top it is not nested in: its text, as always.
+        ("   2. b c\n    - x", "2. b c \\- x"),
+        ("\t- x\n    1. kvartal", "- x 1\\. kvartal"),
+        ("\xa0- a\n- b", "- a\n- b"),
         # Indented like code, outside a list: text; an item indented up to three: a list.
         ("    - kode", "\\- kode"),
         ("Tekst\n  - a\n  - b", "Tekst\n\n- a\n- b"),
@@ -357,3 +367,32 @@ def test_a_nested_list_is_nested_in_every_format(tmp_path):
         if word in ("Matchsamtale", "koordinatoren", "første"):
             left.setdefault(word, float(x))  # where each first stands: in the list
     assert left["Matchsamtale"] < left["koordinatoren"] < left["første"], left  # each further in
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "- Mål\n  - \n  - Første mål",
+        "10. Vigtigt\n  - ",
+        "2. x\n  - \n    123456789. b\n    - c",
+        "- a\n  -\t\n- b",
+    ],
+)
+def test_an_empty_nested_item_makes_no_table_heading_or_code(written):
+    """Written «    - » under an item's text, an empty nested item was read by pandoc as a
+    table's rule (the text above it cut into a header cell) or a heading's underline."""
+    import json
+
+    import pypandoc
+
+    from partnerskab.pandoc_server import READER
+
+    result = subprocess.run(
+        [pypandoc.get_pandoc_path(), "--sandbox", "-f", READER, "-t", "json"],
+        input=prose(written),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    kinds = set(re.findall(r'"t":"(\w+)"', json.dumps(json.loads(result.stdout), separators=(",", ":"))))
+    assert kinds <= {"BulletList", "OrderedList", "Plain", "Para", "Str", "Space", "SoftBreak"}, kinds
