@@ -28,6 +28,18 @@ FJORDBY_TEXT = FJORDBY.read_text(encoding="utf-8")
 NBSP = "\u00a0"
 
 
+def _built(tmp_path, stem: str, text: str):
+    """The folder with the documents of agreement `text`, written as agreements/`stem`.yaml
+    (sealed first when it is signed, as `build` wants) and built."""
+    path = agreements_folder(tmp_path) / f"{stem}.yaml"
+    path.write_text(text, encoding="utf-8")
+    seal_if_signed(path)
+    out = tmp_path / "out"
+    result = run_cli("build", str(path), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
 def _page_lines(pdf) -> list[list[str]]:
     """Each page's lines of text, without the running header (pages after the first) and footer."""
     pages = []
@@ -202,11 +214,7 @@ def test_proper_names_are_not_hyphenated(tmp_path):
     name = "Ønskeø Ungdomsforening"
     assert len("Ungdomsforening") == 15
     text = FJORDBY_TEXT.replace("name: Familiestøtten Fjordby", f"name: {name}")
-    path = agreements_folder(tmp_path) / "navn.yaml"
-    path.write_text(text, encoding="utf-8")
-    seal_if_signed(path)
-    out = tmp_path / "out"
-    assert run_cli("build", str(path), "--out", str(out)).returncode == 0
+    out = _built(tmp_path, "navn", text)
     raw = "\n".join(page.extract_text() for page in PdfReader(out / "navn.pdf").pages)
     html = BeautifulSoup((out / "navn.html").read_text(encoding="utf-8"), "html.parser").get_text()
     shown = html.count("Ungdomsforening")
@@ -225,11 +233,7 @@ def test_body_text_is_ragged_right_and_never_hyphenated(tmp_path):
         "  vision: Alle småbørnsfamilier i Fjordby har et netværk at støtte sig til.",
         "  vision: " + " ".join([sentence] * 12),
     )
-    path = agreements_folder(tmp_path) / "venstrestillet.yaml"
-    path.write_text(text, encoding="utf-8")
-    out = tmp_path / "out"
-    result = run_cli("build", str(path), "--out", str(out))
-    assert result.returncode == 0, result.stdout + result.stderr
+    out = _built(tmp_path, "venstrestillet", text)
     boxes = subprocess.run(
         [poppler("pdftotext"), "-bbox-layout", str(out / "venstrestillet.pdf"), "-"],
         capture_output=True,
@@ -257,10 +261,7 @@ def test_a_word_wider_than_its_table_column_is_hyphenated_not_run_over_the_next(
     text = FJORDBY_TEXT.replace("status: signed", "status: draft")
     text, count = re.subn(r"(\n\s+indicator: )[^\n]+", rf"\g<1>{word}", text, count=1)
     assert count == 1
-    path = agreements_folder(tmp_path) / "celle.yaml"
-    path.write_text(text, encoding="utf-8")
-    out = tmp_path / "out"
-    assert run_cli("build", str(path), "--out", str(out)).returncode == 0
+    out = _built(tmp_path, "celle", text)
     raw = "\n".join(page.extract_text() for page in PdfReader(out / "celle.pdf").pages)
     joined = re.sub(r"[-\u00ad]\n", "", raw)
     assert word in joined and word not in raw  # hyphenated, and nothing lost
@@ -279,10 +280,7 @@ def test_a_long_address_breaks_within_its_table_column_and_is_copied_as_written(
     text, count = re.subn(r"(\n\s+indicator: )[^\n]+", rf"\g<1>Skriv til {email}", text, count=1)
     text, more = re.subn(r"(\n\s+indicator: )(?!Skriv)[^\n]+", rf"\g<1>Tal fra {url}", text, count=1)
     assert count == more == 1
-    path = agreements_folder(tmp_path) / "adresse.yaml"
-    path.write_text(text, encoding="utf-8")
-    out = tmp_path / "out"
-    assert run_cli("build", str(path), "--out", str(out)).returncode == 0
+    out = _built(tmp_path, "adresse", text)
     [page] = [
         n for n, p in enumerate(PdfReader(out / "adresse.pdf").pages, 1) if "Indikator" in p.extract_text()
     ]
@@ -318,11 +316,7 @@ def test_arabic_script_is_set_in_plex_sans_arabic_not_a_monospaced_fallback(tmp_
     text = FJORDBY_TEXT.replace("status: signed", "status: draft")
     text = text.replace("    unit: Børne- og Familieafdelingen", f"    unit: {arabic}", 1)
     assert arabic in text
-    path = agreements_folder(tmp_path) / "arabisk.yaml"
-    path.write_text(text, encoding="utf-8")
-    out = tmp_path / "out"
-    result = run_cli("build", str(path), "--out", str(out))
-    assert result.returncode == 0, result.stdout + result.stderr
+    out = _built(tmp_path, "arabisk", text)
     fonts = subprocess.run(
         [poppler("pdffonts"), str(out / "arabisk.pdf")], capture_output=True, text=True, check=True
     ).stdout
@@ -353,12 +347,7 @@ def test_partner_lines_have_no_doubled_parentheses_and_labels_do_not_repeat_head
 def test_case_numbers_with_each_party_in_the_title_block_and_at_its_signature(tmp_path):
     text = FJORDBY_TEXT.replace('    cvr: "12345674"', '    cvr: "12345674"\n    case_number: 2025-004512')
     assert text != FJORDBY_TEXT
-    path = agreements_folder(tmp_path) / "sag.yaml"
-    path.write_text(text, encoding="utf-8")
-    seal_if_signed(path)
-    out = tmp_path / "out"
-    result = run_cli("build", str(path), "--out", str(out))
-    assert result.returncode == 0, result.stdout + result.stderr
+    out = _built(tmp_path, "sag", text)
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(out / "sag.pdf").pages]
     assert "Sagsnumre: Fjordby Kommune: 2025-004512" in pages[0]
     assert "Sektor: offentlig · CVR 12345674 · Sagsnr. 2025-004512" in pages[0]
@@ -387,11 +376,7 @@ def test_a_case_number_that_names_its_kind_is_shown_as_written(tmp_path):
     assert case_text("Jensen-sagen 4", da) == "Sagsnr. Jensen-sagen 4"  # a word, not a label
     assert case_text(None, da) == case_text("", da) == ""
     text = FJORDBY_TEXT.replace('    cvr: "12345674"', '    cvr: "12345674"\n    case_number: J.nr. 17/2025')
-    path = agreements_folder(tmp_path) / "jnr.yaml"
-    path.write_text(text.replace("status: signed", "status: draft"), encoding="utf-8")
-    out = tmp_path / "out"
-    result = run_cli("build", str(path), "--out", str(out))
-    assert result.returncode == 0, result.stdout + result.stderr
+    out = _built(tmp_path, "jnr", text.replace("status: signed", "status: draft"))
     pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out / "jnr.pdf").pages)
     soup = BeautifulSoup((out / "jnr.html").read_text(encoding="utf-8"), "html.parser")
     html = " ".join(soup.get_text().split())
