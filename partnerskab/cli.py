@@ -167,7 +167,8 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=["markdown", "text"],
         default="markdown",
-        help="markdown (standard, til en pull request) eller text (til terminalen, uden Markdowns tegn)",
+        help="markdown (standard, til en pull request) eller text (til terminalen, uden Markdowns "
+        "omvendte skråstreger og kodetegn)",
     )
 
     watch = commands.add_parser(
