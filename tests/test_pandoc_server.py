@@ -54,6 +54,10 @@ def variants():
     typed["purpose"]["vision"] = "Vent... og se -? og -5 grader, [et link](https://example.org/a-1..b)"
     typed["title"] = "Titel..."
     yield "typed-as-typed", *documents(typed)
+    wide = copy.deepcopy(data)  # a word of 30 letters or more may be hyphenated (layout.lua)
+    wide["purpose"]["vision"] = "Ungdomsuddannelsesvejledningskoordinatorerne mødes, og småbørnsfamilier."
+    wide["title"] = "Ungdomsuddannelsesvejledningssamarbejdet"
+    yield "wide-words", *documents(wide)
     plain = copy.deepcopy(data)  # none of it: the Str function is left out (render.lua)
     for key in ("vision", "aim", "task", "target_group"):
         plain["purpose"][key] = "Tekst uden prikker"

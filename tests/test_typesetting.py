@@ -254,6 +254,39 @@ def test_body_text_is_ragged_right_and_never_hyphenated(tmp_path):
     assert "".join(w for _, words in vision for w in words).count("koordinationsmøderne") == 12
 
 
+def test_a_word_wider_than_its_column_is_hyphenated_not_run_over_the_margin(tmp_path):
+    """The text is not hyphenated, but a word of 30 letters or more may be wider than its column:
+    a 112-letter word in the vision ran 67 points past the right margin, over the page's edge,
+    and a 52-letter title over the column beside it. Such a word may be hyphenated; a shorter one
+    stays whole."""
+    huge = "Ungdomsuddannelsesvejledningssystemetsadministrationsmedarbejdernesarbejdsmiljø"
+    huge += "samarbejdsudvalgsrepræsentanterne"
+    title = "Ungdomsuddannelsesvejledningskoordinatorsuppleanterne"
+    text = FJORDBY_TEXT.replace("status: signed", "status: draft")
+    vision = "  vision: Alle småbørnsfamilier i Fjordby har et netværk at støtte sig til."
+    text = text.replace(vision, f"{vision[:-1]}, også {huge} og alle andre.")
+    text = text.replace("    title: Direktør for Børn og Familie", f"    title: {title}")
+    out = _built(tmp_path, "bred", text)
+    pdf = str(out / "bred.pdf")
+    raw = subprocess.run([poppler("pdftotext"), pdf, "-"], capture_output=True, text=True).stdout
+    joined = re.sub(r"[-\u00ad]\n", "", raw)
+    for word in (huge, title):
+        assert word in joined and word not in raw  # hyphenated, and nothing lost
+    assert "småbørnsfamilier" in raw  # 16 letters: whole
+    boxes = subprocess.run([poppler("pdftotext"), "-bbox", pdf, "-"], capture_output=True, text=True).stdout
+    margin = (21.0 - 2.3) / 2.54 * 72  # the right margin, in points from the page's left edge
+    ends = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
+    assert ends and max(ends) <= margin + 0.5, (max(ends), margin)
+    words = re.findall(r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>([^<]+)<', boxes)
+    [(left, right)] = [
+        (float(a), float(b)) for a, b, w in words if w.startswith("Ungdomsuddannelsesvejledningsk")
+    ]
+    [(neighbour, _)] = [(float(a), float(b)) for a, b, w in words if w == "Sted" and float(a) > left + 100][
+        :1
+    ]
+    assert right < neighbour, (right, neighbour)  # within its own column
+
+
 def test_a_word_wider_than_its_table_column_is_hyphenated_not_run_over_the_next(tmp_path):
     """A 37-letter word as a goal's indicator: whole, it ran into the «Frist» column and printed
     over the date. Now it is hyphenated within its column; the date beside it stays whole."""

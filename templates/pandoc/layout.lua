@@ -187,9 +187,24 @@ local function typed_as_typed(text)
   return out
 end
 
+-- The PDF's text is not hyphenated (agreement.typst), but a word of WIDE_WORD letters or more
+-- may be wider than its column (a signature beside another is 7.7 cm wide, about 40 letters;
+-- the page about 80): kept whole, it would run over the margin or into the next column. Such a
+-- word (not an address, a number or a code) may be hyphenated wherever it stands. Shorter
+-- words are never broken. (Tables, whose columns are narrower, use LONG_WORD below.)
+local WIDE_WORD = 30
+
+local function wide_word(el)
+  local word = el.text:gsub("[%p]+$", "")
+  local letters = utf8.len(word)
+  if letters and letters >= WIDE_WORD and not word:find("[%d/:@%.]") then
+    return enclosed({ el }, "#text(hyphenate: true)[", pandoc.RawInline)
+  end
+end
+
 function Str(el)
   if FORMAT == "typst" then
-    return typed_as_typed(el.text)
+    return wide_word(el) or typed_as_typed(el.text)
   end
 end
 
@@ -474,9 +489,10 @@ local typst = FORMAT == "typst"
 local elements = { Div = Div, Header = Header, Link = Link, Image = Image }
 if typst then
   elements.Plain, elements.Para, elements.Span = Plain, Para, Span
-  -- render.lua sets TYPED_AS_TYPED to false when no text holds "..", "-?" or "-" and a digit
-  -- (what Str above rewrites); pandoc --lua-filter leaves it nil.
-  if TYPED_AS_TYPED ~= false then
+  -- render.lua sets TYPED_AS_TYPED to false when no text holds "..", "-?" or "-" and a digit,
+  -- and WIDE_WORDS to false when none holds a word of WIDE_WORD letters (what Str above
+  -- rewrites); pandoc --lua-filter leaves both nil.
+  if TYPED_AS_TYPED ~= false or WIDE_WORDS ~= false then
     elements.Str = Str
   end
 end

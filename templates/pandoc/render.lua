@@ -169,14 +169,21 @@ local function write_docx(tree, options)
 end
 
 -- Whether any text could hold what layout.lua's Str rewrites for Typst ("..", "-?", "-" and a
--- digit). Markdown escapes punctuation with a backslash, so the backslashes go first; link and
--- image targets and our logos' file names (typst-src=logo-0.png) are never text. When no text
--- can, the filter leaves out its Str function, which would otherwise be called for every word
--- and change nothing.
-local function may_need_typed_as_typed(markdown, metadata)
-  local text = (markdown .. "\n" .. metadata):gsub("%]%b()", "]"):gsub("typst%-src=[^%s}]*", "")
+-- digit). Markdown escapes punctuation with a backslash, so the backslashes go first. When no
+-- text can, the filter leaves out its Str function, which would otherwise be called for every
+-- word and change nothing.
+local function may_need_typed_as_typed(text)
   text = text:gsub("\\", "")
   return text:find("..", 1, true) ~= nil or text:find("%-[%?%d]") ~= nil
+end
+
+-- Whether any text could hold a word of layout.lua's WIDE_WORD (30) letters: a run of as many
+-- bytes that are ASCII letters or part of a character beyond ASCII (a letter in UTF-8 takes one
+-- to four). When none can, the filter leaves out its Str function, as above.
+local WIDE_RUN = string.rep("[%a\128-\255]", 30)
+
+local function may_hold_wide_words(text)
+  return text:find(WIDE_RUN) ~= nil
 end
 
 -- The layout filter as `--lua-filter` runs it: loaded afresh for each output (it keeps labels
@@ -239,7 +246,11 @@ local function as_pandoc_reads_input(text)
 end
 
 local function convert(markdown, metadata)
-  TYPED_AS_TYPED = may_need_typed_as_typed(markdown, metadata)
+  -- The text the filter's Str may see: link and image targets and our logos' file names
+  -- (typst-src=logo-0.png) are never text.
+  local text = (markdown .. "\n" .. metadata):gsub("%]%b()", "]"):gsub("typst%-src=[^%s}]*", "")
+  TYPED_AS_TYPED = may_need_typed_as_typed(text)
+  WIDE_WORDS = may_hold_wide_words(text)
   local doc = pandoc.read(as_pandoc_reads_input(markdown), READER, nil, NOTHING)
   -- --metadata-file: a YAML (here JSON) mapping whose strings are read as Markdown with the
   -- same reader; the document's own metadata (none: its blocks are off) would win.
