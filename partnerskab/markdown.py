@@ -10,6 +10,7 @@ clean Pandoc Markdown; anything else in prose comes out as literal text.
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 from .i18n import MONTH_NAMES
 
@@ -97,10 +98,6 @@ def prose(value) -> Markdown:
     paragraph: list[str] = []
     dated = False  # the paragraph began with a date: a line that begins with one starts anew
     items: list[_Item] = []  # the list being read, at the top
-    # The lists from the top to the one the last item joined. An item indented two columns or
-    # more past the item above it is nested in that item; one indented as an item of a list
-    # further up joins that list.
-    levels: list[list[_Item]] = []
 
     def flush_paragraph():
         nonlocal dated
@@ -112,27 +109,26 @@ def prose(value) -> Markdown:
     def flush_list():
         blocks.extend(_list_blocks(items))
         items.clear()
-        levels.clear()
 
     def add_item(spaces: str, marker: str, text: str) -> bool:
         """Add the item; False for a line indented four or more (as code would be) that would
-        be an item of the top list, which a list's text has always taken it for."""
+        be an item of the top list, which a list's text has always taken it for. An item
+        indented two columns or more past the item above it is nested in that item; one
+        indented as an item of a list further up joins that list."""
         indent = len(spaces.expandtabs(4))
-        if not levels:
-            levels.append(items)
-        depth = len(levels)
-        while depth > 1 and indent <= levels[depth - 2][-1].indent + 1:
+        lists = _open_lists(items)
+        depth = len(lists)
+        while depth > 1 and indent <= lists[depth - 2][-1].indent + 1:
             depth -= 1
-        nested = indent >= levels[depth - 1][-1].indent + 2 if levels[depth - 1] else False
+        siblings = lists[depth - 1]
+        nested = bool(siblings) and indent >= siblings[-1].indent + 2
         if len(spaces) > 3 and depth == 1 and not nested:
             return False
-        del levels[depth:]
         if nested and depth < MAX_LIST_DEPTH:
-            levels.append(levels[-1][-1].children)
-        if levels[-1] is items and items and marker[0].isdigit() != items[0].marker[0].isdigit():
+            siblings = siblings[-1].children
+        if siblings is items and items and marker[0].isdigit() != items[0].marker[0].isdigit():
             flush_list()  # a bullet list after a numbered one, at the top: a list of its own
-            levels.append(items)
-        levels[-1].append(_Item(indent, marker, text))
+        siblings.append(_Item(indent, marker, text))
         return True
 
     for line in str(value).replace("\r\n", "\n").split("\n"):
@@ -153,7 +149,7 @@ def prose(value) -> Markdown:
         if item and add_item(item[1], item[2] or item[3] + item[4], item[5]):
             continue
         if items and line.startswith((" ", "\t")):
-            _last(items).lines.append(line.strip())
+            _open_lists(items)[-1][-1].lines.append(line.strip())  # the item written last
         else:
             flush_list()
             dated = dated if paragraph else date
@@ -163,24 +159,21 @@ def prose(value) -> Markdown:
     return Markdown("\n\n".join(b for b in blocks if b))
 
 
-def _last(items: list[_Item]) -> _Item:
-    """The item written last: the deepest last one."""
-    item = items[-1]
-    while item.children:
-        item = item.children[-1]
-    return item
+def _open_lists(items: list[_Item]) -> list[list[_Item]]:
+    """The lists a new item may join: the top one, and the list nested in each one's last item,
+    down to the deepest (where the item written last stands)."""
+    lists = [items]
+    while lists[-1] and lists[-1][-1].children:
+        lists.append(lists[-1][-1].children)
+    return lists
 
 
 def _list_blocks(items: list[_Item], indent: str = "") -> list[str]:
     """The blocks for a list's items, each line after `indent` (a nested list's, in the item
     above it). Items of one kind that follow each other are one list."""
     blocks: list[str] = []
-    start = 0
-    while start < len(items):
-        end = start + 1
-        while end < len(items) and items[end].marker[0].isdigit() == items[start].marker[0].isdigit():
-            end += 1
-        run, start = items[start:end], end
+    for _, group in groupby(items, key=lambda item: item.marker[0].isdigit()):
+        run = list(group)
         numbers = [int(item.marker[:-1]) for item in run if item.marker[0].isdigit()]
         if numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
             # «1. kvartal», «3. kvartal»: numbered lines that a list would renumber 1, 2. Each
