@@ -194,17 +194,19 @@ end
 -- words are never broken. (Tables, whose columns are narrower, use LONG_WORD below.)
 local WIDE_WORD = 30
 
-local function wide_word(el)
-  local word = el.text:gsub("[%p]+$", "")
-  local letters = utf8.len(word)
-  if letters and letters >= WIDE_WORD and not word:find("[%d/:@%.]") then
-    return enclosed({ el }, "#text(hyphenate: true)[", pandoc.RawInline)
+-- `str` marked as a word Typst may hyphenate, when it is a word (not an address, a number or a
+-- code) of `letters` letters or more, closing punctuation aside; else nil.
+local function hyphenatable(str, letters)
+  local word = str.text:gsub("[%p]+$", "")
+  local count = utf8.len(word)
+  if count and count >= letters and not word:find("[%d/:@%.]") then
+    return enclosed({ str }, "#text(hyphenate: true)[", pandoc.RawInline)
   end
 end
 
 function Str(el)
   if FORMAT == "typst" then
-    return wide_word(el) or typed_as_typed(el.text)
+    return hyphenatable(el, WIDE_WORD) or typed_as_typed(el.text)
   end
 end
 
@@ -259,11 +261,7 @@ end
 local function hyphenate_long_words(el)
   return pandoc.walk_block(el, {
     Str = function(str)
-      local word = str.text:gsub("[%p]+$", "")
-      if utf8.len(word) and utf8.len(word) >= LONG_WORD and not word:find("[%d/:@%.]") then
-        return enclosed({ str }, "#text(hyphenate: true)[", pandoc.RawInline)
-      end
-      return address_parts(str.text)
+      return hyphenatable(str, LONG_WORD) or address_parts(str.text)
     end,
   })
 end
