@@ -6,6 +6,12 @@ agreement after agreement, each once, and writes the three formats from the same
 script's header has the protocol and the guarantees (sandboxed reader, no file read from user
 text, byte-identical output).
 
+Reading the Markdown was then the largest part of what was left. So each agreement is sent as
+the Pandoc document that pandoc_json.py reads the Markdown into (pandoc reads JSON about seven
+times as fast), and as Markdown, read by pandoc's sandboxed reader, only where pandoc_json.py
+is not sure of its reading. Both give the same documents (tests/test_pandoc_json.py,
+tests/test_pandoc_server.py).
+
 A pandoc that runs past its time limit, crashes or answers nonsense is killed; only that
 agreement fails, and the next one starts a new pandoc.
 """
@@ -25,6 +31,7 @@ import time
 from functools import cache
 from pathlib import Path
 
+from . import pandoc_json
 from .errors import RenderError
 from .paths import TEMPLATES
 
@@ -109,8 +116,10 @@ class PandocServer:
     the worker *adopts* it (it is not the worker's child). A replaced worker's successor adopts
     the same pandoc. A worker whose pandoc fails kills it and starts one of its own."""
 
-    def __init__(self, reader: str = READER, timeout: float = PANDOC_TIMEOUT):
-        self.reader, self.timeout = reader, timeout
+    def __init__(self, reader: str = READER, timeout: float = PANDOC_TIMEOUT, read_json: bool = True):
+        """`read_json`: send pandoc the document as pandoc_json.py reads it where it can (the
+        default); False always sends the Markdown (tests compare the two)."""
+        self.reader, self.timeout, self.read_json = reader, timeout, read_json
         self.process: subprocess.Popen | None = None
         self.errors = None  # pandoc's stderr, kept in an unnamed file for a crash's message
         # Answers pandoc owes: the warm-up's, and one per request sent. receive() reads and drops
@@ -143,7 +152,7 @@ class PandocServer:
         self._forget_answers()
         if warm:
             with contextlib.suppress(OSError):  # a pandoc that died at once: the request says why
-                self.process.stdin.write(_request(*WARM_UP))
+                self.process.stdin.write(_request(*WARM_UP, self.read_json))
                 self.process.stdin.flush()
                 self.owed = 1
 
@@ -243,7 +252,7 @@ class PandocServer:
         other work (render.py sets Typst up and imports docx.py then) while pandoc converts."""
         self.start()
         self._deadline = time.monotonic() + self.timeout
-        self._outgoing = memoryview(_request(markdown, metadata))
+        self._outgoing = memoryview(_request(markdown, metadata, self.read_json))
         self._guarded(self._pump, lambda: not self._outgoing)
         self.owed += 1
 
@@ -397,7 +406,15 @@ def _wait(process: subprocess.Popen, timeout: float) -> None:
     process.wait()
 
 
-def _request(markdown: str, metadata: dict) -> bytes:
+def _request(markdown: str, metadata: dict, read_json: bool = True) -> bytes:
+    """The request for one agreement (render.lua's protocol): the Pandoc document that
+    pandoc_json.py makes of the Markdown, which pandoc reads in a seventh of the time, or the
+    Markdown itself when pandoc_json.py is not sure of it (or not `read_json`)."""
+    document = pandoc_json.document(markdown, metadata) if read_json else None
+    if document is not None:
+        body = document.json.encode()
+        flags = f"{document.typed_as_typed:d} {document.wide_words:d}"
+        return f"json {len(body)} {flags}\n".encode() + body
     body = markdown.encode()
     meta = json.dumps(metadata, ensure_ascii=False).encode()
     return f"{len(body)} {len(meta)}\n".encode() + body + meta

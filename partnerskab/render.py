@@ -1,6 +1,8 @@
 """Render one agreement: Jinja2 -> one Pandoc Markdown document -> HTML, DOCX and Typst (one
 warm pandoc, pandoc_server.py and templates/pandoc/render.lua), then the `typst` package
-compiles the PDF while docx.py finishes the DOCX.
+compiles the PDF while docx.py finishes the DOCX. pandoc_server.py hands pandoc the document
+already read (pandoc_json.py, which reads our Markdown as pandoc does) where it can, and the
+Markdown where it cannot.
 
 User text reaches pandoc only inside the Markdown document (escaped, or as our own safe
 prose subset) and the metadata (escaped). Pandoc reads in its sandbox with the raw
