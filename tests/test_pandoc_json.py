@@ -167,6 +167,21 @@ def test_random_prose_is_read_as_pandoc_reads_it(pandoc):
 @pytest.mark.parametrize(
     "markdown",
     [
+        "٣3\\. tekst\n\n٣3. tekst\n",  # pandoc numbers a list with 0-9 only, not Python's \\d
+        "- a\n    - b\n    - \\ \n- c\n",  # nested, with an empty item as markdown.py writes it
+        "**a** *b* [c *d*](https://x.dk/%C3%A6){.annex} [e]{.nowrap} <https://x.dk/a_b>\n",
+        "a\\\nb  \nc \nd\n",  # hard and soft line breaks
+        "| A | B |\n|---|--:|\n| a | |\n\n: Tabel\n",  # narrow: no widths
+        "## Åben\n\n## Åben\n\n## 1 Åben\n\n## \\-\n",  # pandoc's identifiers, made unique
+    ],
+)
+def test_forms_it_reads_as_pandoc_does(pandoc, markdown):
+    assert_same_as_pandoc(pandoc, markdown, {"title": "Titel", "lang": "da-DK", "draft": True}, required=True)
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
         "a\tb\n",  # pandoc widens tabs first
         "\ufeffTekst\n",
         "Tekst\r\n",
