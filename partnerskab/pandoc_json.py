@@ -512,6 +512,8 @@ class _Reader:
         return i
 
     def _item(self, body: list[str], loose: bool) -> list[str]:
+        if _starts_block(body[0]):
+            raise Unsure  # «- 1. a», «- - a»: a list in the item, or a heading's underline
         text = [body[0]]
         rest = 1
         while rest < len(body) and not _ITEM_START.match(body[rest]):

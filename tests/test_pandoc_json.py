@@ -191,6 +191,8 @@ def test_forms_it_reads_as_pandoc_does(pandoc, markdown):
         "1. a\n3. b\n",  # numbers out of order
         "- a\n\n- b\n- c\n",  # some items apart and some not
         "# Titel #\n",  # a closing sequence
+        "- 1. a\n",  # a list inside the item
+        "- > a\n",  # a quotation inside the item
         "Tekst\\\n",  # a backslash at the end
     ],
 )
