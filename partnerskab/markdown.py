@@ -15,8 +15,9 @@ from itertools import groupby
 from .i18n import MONTH_NAMES
 
 # Punctuation that cannot change structure anywhere inside a line stays readable.
-_KEEP = set(",;?/%")
-_PUNCTUATION = {c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"} - _KEEP
+ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+KEPT_PUNCTUATION = frozenset(",;?/%")  # pandoc_json.py reads these unescaped too
+_PUNCTUATION = ASCII_PUNCTUATION - KEPT_PUNCTUATION
 _SPACE = re.compile(r"[^\S\xa0]+")  # whitespace, but a no-break space stays
 
 

@@ -30,20 +30,28 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+from .markdown import ASCII_PUNCTUATION, KEPT_PUNCTUATION
+
 # ASCII punctuation that may stand unescaped in text: what markdown.escape keeps, and what the
 # template writes around values («**Status:**», «(Partner)», «.», «–» is not ASCII).
-_TEXT_PUNCTUATION = frozenset(",;?/%:().")
+_TEXT_PUNCTUATION = KEPT_PUNCTUATION | frozenset(":().")
 COLUMNS = 72  # pandoc's --columns, which decides whether a pipe table gets relative widths
 
 _DIV_OPEN = re.compile(r"^::: \{((?:\.[A-Za-z][\w-]*)(?: \.[A-Za-z][\w-]*)*)\}$")
 _HEADING = re.compile(r"^(#{1,6}) (.*?)(?: \{ ?#([A-Za-z][\w-]*)((?: \.[A-Za-z][\w-]*)*) ?\})?$")
 _BULLET = re.compile(r"^- (.*)$")
 _NUMBERED = re.compile(r"^([0-9]{1,9})\. (.*)$")
+# markdown._URL_SAFE's characters but "&": an entity in an address is pandoc's to read
 _URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$'*+,;=%]+")
 _IMAGE_ATTRIBUTES = re.compile(r"typst-src=([A-Za-z0-9._-]+) height=([0-9.]+cm)")
 _CLASS = re.compile(r"\.([A-Za-z][\w-]*)")
 _SEPARATOR_CELL = re.compile(r"^ *(:?)(-+)(:?) *$")
+_ALIGNMENTS = {  # (a colon on the left, on the right) of a separator cell
+    (False, False): "AlignDefault",
+    (True, False): "AlignLeft",
+    (False, True): "AlignRight",
+    (True, True): "AlignCenter",
+}
 
 
 class Unsure(Exception):
@@ -179,7 +187,7 @@ class _Inlines:
         either end), as a paragraph, a heading or a cell has it."""
         if self.text:
             self._write_text()
-        if self.gap and not (trim and self.gap != "LineBreak"):
+        if self.gap and not (trim and _GAP_JSON[self.gap] in _TRIMMED):
             self._write_gap()
         parts = self.parts
         if trim:
@@ -192,7 +200,7 @@ class _Inlines:
 
 _RUN = re.compile(
     r"[^\\\n*!\[\]<{special} ]+(?: [^\\\n*!\[\]<{special} ]+)*".replace(
-        "{special}", re.escape("".join(sorted(_ASCII_PUNCTUATION - _TEXT_PUNCTUATION)))
+        "{special}", re.escape("".join(sorted(ASCII_PUNCTUATION - _TEXT_PUNCTUATION)))
     )
 )
 
@@ -203,11 +211,13 @@ class _Reader:
         self.texts: list[str] = []  # every Str's text, for render.lua's shortcuts (_Inlines)
 
     # The inline parser: a recursive descent over the forms markdown.py and the template write.
-    def inlines(self, text: str, trim: bool = True) -> str:
+    def inlines(self, text: str) -> str:
+        """A paragraph's, heading's, cell's or metadata value's inlines, trimmed as pandoc
+        trims them."""
         out = _Inlines(self.texts)
         if self._inlines(text, 0, "", out) != len(text):
             raise Unsure
-        return out.json(trim)
+        return out.json(trim=True)
 
     def _inlines(self, text: str, i: int, stop: str, out: _Inlines) -> int:
         n = len(text)
@@ -227,7 +237,7 @@ class _Reader:
                     out.space("LineBreak")
                 elif following == " ":
                     out.string("\xa0")
-                elif following in _ASCII_PUNCTUATION:
+                elif following in ASCII_PUNCTUATION:
                     out.string(following)
                 else:
                     raise Unsure
@@ -358,7 +368,7 @@ class _Reader:
             else:
                 j = i
                 while j < n and lines[j].strip() and not lines[j].startswith(":::"):
-                    if lines[j].startswith((" ", "#", "|", ": ")) or _starts_block(lines[j]):
+                    if lines[j].startswith(" ") or _starts_block(lines[j]):
                         raise Unsure
                     j += 1
                 block = self.paragraph(lines[i:j])
@@ -427,15 +437,7 @@ class _Reader:
             if not part:
                 raise Unsure
             left, right = bool(part[1]), bool(part[3])
-            aligns.append(
-                "AlignCenter"
-                if left and right
-                else "AlignLeft"
-                if left
-                else "AlignRight"
-                if right
-                else "AlignDefault"
-            )
+            aligns.append(_ALIGNMENTS[left, right])
             lengths.append(len(part[2]) + left + right)
         columns = len(aligns)
         raw = [_cells(row)[:columns] for row in (rows[0], *rows[2:])]
