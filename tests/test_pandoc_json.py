@@ -21,15 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from partnerskab import pandoc_json
-from partnerskab.context import build_context
 from partnerskab.load import load
 from partnerskab.pandoc_server import READER, WARM_UP, pandoc_binary
-from partnerskab.render import markdown_document, metadata
 
+from .test_pandoc_server import EXAMPLES, ROOT, documents
 from .test_properties import agreements
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "agreements").glob("*.yaml"))
 
 # Reads "<bytes>\n" + Markdown + "<bytes>\n" + metadata JSON, answers "<bytes>\n" + pandoc's JSON
 # of it (metadata read as render.lua reads it), for as long as its input lasts.
@@ -76,12 +72,6 @@ def pandoc(tmp_path_factory):
     reader = PandocReader(tmp_path_factory.mktemp("pandoc-read"))
     yield reader
     reader.close()
-
-
-def documents(data: dict) -> tuple[str, dict]:
-    context = build_context(data, "aftale")
-    context["logos"] = []
-    return markdown_document(context), metadata(data, context)
 
 
 def ours(markdown: str, meta: dict) -> dict | None:
