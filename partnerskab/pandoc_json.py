@@ -60,12 +60,29 @@ class Unsure(Exception):
 
 @dataclass
 class Document:
-    """Pandoc's JSON document, without "pandoc-api-version" (render.lua adds pandoc's own), and
-    whether its text may need layout.lua's Str functions (render.lua's two shortcuts)."""
+    """Pandoc's JSON document, without "pandoc-api-version" (render.lua adds pandoc's own);
+    whether its text may need layout.lua's Str functions (render.lua's two shortcuts); and which
+    top-level blocks layout.lua's other functions may change (render.lua's targeted walks):
+    - `inline_blocks`: those that hold a Link, a Span or an Image (the inline elements
+      layout.lua has functions for, INLINE_KINDS), or None for all of them (the metadata holds
+      one);
+    - `guard_blocks`: those that hold a paragraph (Para or Plain) whose first inline is a Str
+      that starts like Typst markup (layout.lua's starts_like_typst_markup).
+    Both count from 1, as Lua does."""
 
     json: str
     typed_as_typed: bool
     wide_words: bool
+    inline_blocks: tuple[int, ...] | None = None
+    guard_blocks: tuple[int, ...] | None = None
+
+
+# The inline elements layout.lua has a function for, besides Str (tests/test_pandoc_json.py
+# reads layout.lua's functions and fails when one is added that is not here).
+INLINE_KINDS = frozenset({"Link", "Span", "Image"})
+# A paragraph's inlines, as JSON, that start with a Str starting like Typst markup: "-", "+",
+# "/" or "=", or ASCII digits and a full stop (layout.lua's starts_like_typst_markup).
+_STARTS_LIKE_TYPST_MARKUP = re.compile(r'\[\{"t":"Str","c":"(?:[-+/=]|[0-9]+\.)')
 
 
 # render.lua's tests on the text, which it makes on the Markdown when it reads Markdown; here
@@ -79,7 +96,9 @@ def document(markdown: str, metadata: dict) -> Document | None:
     pandoc's reader instead."""
     try:
         reader = _Reader()
-        blocks = ",".join(reader.blocks(_lines(markdown)))
+        marks: list[tuple[bool, bool]] = []
+        blocks = ",".join(reader.blocks(_lines(markdown), marks))
+        reader.marked = False
         meta = ",".join(_encode(key) + ":" + reader.meta_value(value) for key, value in metadata.items())
     except Unsure:
         return None
@@ -88,6 +107,8 @@ def document(markdown: str, metadata: dict) -> Document | None:
         f'{{"blocks":[{blocks}],"meta":{{{meta}}}}}',
         typed_as_typed=_TYPED.search(text) is not None,
         wide_words=_WIDE_RUN.search(text.encode()) is not None,
+        inline_blocks=None if reader.marked else tuple(i for i, (inline, _) in enumerate(marks, 1) if inline),
+        guard_blocks=tuple(i for i, (_, guard) in enumerate(marks, 1) if guard),
     )
 
 
@@ -209,6 +230,10 @@ class _Reader:
     def __init__(self):
         self.identifiers: set[str] = set()
         self.texts: list[str] = []  # every Str's text, for render.lua's shortcuts (_Inlines)
+        # Since the last top-level block began (Document.inline_blocks, .guard_blocks): an
+        # inline of INLINE_KINDS was read; a paragraph that starts like Typst markup was read.
+        self.marked = False
+        self.guarded = False
 
     # The inline parser: a recursive descent over the forms markdown.py and the template write.
     def inlines(self, text: str) -> str:
@@ -282,6 +307,7 @@ class _Reader:
                     raise Unsure
                 self.texts.append(url)
                 address = _encode(url)
+                self.marked = True
                 out.node(
                     "Link",
                     f'{{"t":"Link","c":[["",["uri"],[]],[{{"t":"Str","c":{address}}}],[{address},""]]}}',
@@ -307,6 +333,7 @@ class _Reader:
         """[text](url), [text](url){.class} or [text]{.class}."""
         inner = _Inlines(self.texts)
         j = self._inlines(text, i + 1, "]", inner) + 1
+        self.marked = True
         if text.startswith("(", j):
             url, j = self._link_target(text, j)
             classes, j = self._classes(text, j, optional=True)
@@ -339,6 +366,7 @@ class _Reader:
         if not attributes:
             raise Unsure
         pairs = json.dumps([["typst-src", attributes[1]], ["height", attributes[2]]])
+        self.marked = True
         out.node("Image", f'{{"t":"Image","c":[["",[],{pairs}],{alt.json()},[{_encode(url)},""]]}}')
         return end + 1
 
@@ -347,12 +375,23 @@ class _Reader:
 
     def paragraph(self, lines: list[str], kind: str = "Para") -> str | None:
         inlines = self.inlines("\n".join(lines))
-        return f'{{"t":"{kind}","c":{inlines}}}' if inlines != "[]" else None
+        return self._paragraph(inlines, kind) if inlines != "[]" else None
 
-    def blocks(self, lines: list[str]) -> list[str]:
+    def _paragraph(self, inlines: str, kind: str) -> str:
+        """A Para or Plain of `inlines` (JSON)."""
+        if _STARTS_LIKE_TYPST_MARKUP.match(inlines):
+            self.guarded = True
+        return f'{{"t":"{kind}","c":{inlines}}}'
+
+    def blocks(self, lines: list[str], marks: list[tuple[bool, bool]] | None = None) -> list[str]:
+        """The blocks of `lines`; for the top level, `marks` gets each block's (marked, guarded)."""
         out: list[str] = []
         i, n = 0, len(lines)
         while i < n:
+            if marks is not None:
+                if len(marks) < len(out):
+                    marks.append((self.marked, self.guarded))
+                self.marked = self.guarded = False
             line = lines[i]
             if not line.strip():
                 i += 1
@@ -375,6 +414,11 @@ class _Reader:
                 if block:
                     out.append(block)
                 i = j
+        if marks is not None:
+            if len(marks) < len(out):
+                marks.append((self.marked, self.guarded))
+            if len(marks) != len(out):
+                raise Unsure  # a step that wrote two blocks: none does
         return out
 
     def _div(self, lines: list[str], i: int, out: list[str]) -> int:
@@ -411,7 +455,10 @@ class _Reader:
         if not _PLAIN.fullmatch(text):
             raise Unsure  # marked up: not in our template
         plain = _UNESCAPE.sub(lambda m: "\xa0" if m[1] == " " else m[1], text)
-        kept = "".join(c for c in plain.lower() if c.isspace() or _alphanumeric(c) or c in "_-.")
+        # each character lowered alone, as Haskell's Data.Text.toLower does: str.lower() makes
+        # a Σ at the end of a word ς, pandoc σ
+        lowered = "".join(map(str.lower, plain))
+        kept = "".join(c for c in lowered if c.isspace() or _alphanumeric(c) or c in "_-.")
         ident = "-".join(kept.split())
         start = 0
         while start < len(ident) and not _letter(ident[start]):
@@ -468,7 +515,7 @@ class _Reader:
 
     def _cell(self, raw: str) -> str:
         text = raw.strip(" ")
-        blocks = f'{{"t":"Plain","c":{self.inlines(text)}}}' if text else ""
+        blocks = self._paragraph(self.inlines(text), "Plain") if text else ""
         return f'[["",[],[]],{{"t":"AlignDefault"}},1,1,[{blocks}]]'
 
     def _list(self, lines: list[str], i: int, out: list[str]) -> int:

@@ -53,9 +53,14 @@ PANDOC_TIMEOUT = 120
 # - -A16m: a 16 MB allocation area, where new objects are made, instead of 4 MB (GHC 9.10's);
 #   pandoc collects its young garbage a quarter as often, which takes a fifth of its CPU time off an
 #   agreement (about 100 -> 85 ms; 150 -> 130 ms for the first agreement, warm-up included),
-#   for about 10 MB more memory.
-# Both measured with the benchmark's agreements. An RTS that refuses an option only warns.
-ENVIRONMENT = {"LANG": "C.UTF-8", "SOURCE_DATE_EPOCH": "0", "GHCRTS": "-H8m -A16m"}
+#   for about 10 MB more memory;
+# - -O16m: an old generation of at least 16 MB instead of 1 MB before pandoc collects it whole.
+#   Each DOCX it writes leaves a few MB there (the reference document, read again), and with 1 MB
+#   pandoc collected everything about every second agreement (32 times for the benchmark's 60,
+#   13 ms each); now 9 times, about 5 ms less an agreement, for about 5 MB more memory.
+# All measured with the benchmark's agreements (`GHCRTS=... -s` prints the collections). An RTS
+# that refuses an option only warns.
+ENVIRONMENT = {"LANG": "C.UTF-8", "SOURCE_DATE_EPOCH": "0", "GHCRTS": "-H8m -A16m -O16m"}
 
 
 class PandocFailed(RenderError):
@@ -414,7 +419,15 @@ def _request(markdown: str, metadata: dict, read_json: bool = True) -> bytes:
     if document is not None:
         body = document.json.encode()
         flags = f"{document.typed_as_typed:d} {document.wide_words:d}"
-        return f"json {len(body)} {flags}\n".encode() + body
+        blocks = f"{_block_numbers(document.inline_blocks)} {_block_numbers(document.guard_blocks)}"
+        return f"json {len(body)} {flags} {blocks}\n".encode() + body
     body = markdown.encode()
     meta = json.dumps(metadata, ensure_ascii=False).encode()
     return f"{len(body)} {len(meta)}\n".encode() + body + meta
+
+
+def _block_numbers(numbers: tuple[int, ...] | None) -> str:
+    """Top-level blocks in render.lua's request header: "3,7", "-" for none, "*" for all."""
+    if numbers is None:
+        return "*"
+    return ",".join(map(str, numbers)) or "-"

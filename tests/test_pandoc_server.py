@@ -58,6 +58,14 @@ def variants():
     wide["purpose"]["vision"] = "Ungdomsuddannelsesvejledningskoordinatorerne mødes, og småbørnsfamilier."
     wide["title"] = "Ungdomsuddannelsesvejledningssamarbejdet"
     yield "wide-words", *documents(wide)
+    # Typst markup at the start of a paragraph, an item and a cell: render.lua walks only the
+    # blocks pandoc_json.py lists for layout.lua's guard (and for its inline functions)
+    guarded = copy.deepcopy(data)
+    guarded["purpose"]["vision"] = (
+        "+45 12 34 56 78\n\n- /sti\n- = lig\n\n1. 2. maj er [en dato](https://x.dk)"
+    )
+    guarded["title"] = "= Titel"
+    yield "typst-guards", *documents(guarded)
     plain = copy.deepcopy(data)  # none of it: the Str function is left out (render.lua)
     for key in ("vision", "aim", "task", "target_group"):
         plain["purpose"][key] = "Tekst uden prikker"

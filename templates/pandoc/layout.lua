@@ -479,37 +479,82 @@ local function read_meta(meta)
   end
 end
 
+-- The blocks at the top of the document that `walk` is applied to, each walked with `filter`
+-- and then given to `filter`'s function for its own kind (a block's walk leaves out the block
+-- itself). The functions here return one element, or nil.
+local function walk_some(blocks, indices, filter)
+  for _, i in ipairs(indices) do
+    local block = blocks[i]:walk(filter)
+    local own = filter[block.t]
+    blocks[i] = own and own(block) or block
+  end
+end
+
 -- The passes, with only the functions that change something in this format: a function that
 -- would return nil is left out, because handing every Str, Para and Span of a document to Lua
 -- and back is most of a filter's cost (the HTML and DOCX filters run in a third of the time).
 -- For the PDF: the metadata first (the labels), then the document, then the signatures.
 local typst = FORMAT == "typst"
-local elements = { Div = Div, Header = Header, Link = Link, Image = Image }
-if typst then
-  elements.Plain, elements.Para, elements.Span = Plain, Para, Span
-  -- render.lua sets TYPED_AS_TYPED to false when no text holds "..", "-?" or "-" and a digit,
-  -- and WIDE_WORDS to false when none holds a word of WIDE_WORD letters (what Str above
-  -- rewrites); pandoc --lua-filter leaves both nil.
-  if TYPED_AS_TYPED ~= false or WIDE_WORDS ~= false then
-    elements.Str = Str
-  end
-end
-if FORMAT == "html5" or FORMAT == "html" then
+local html = FORMAT == "html5" or FORMAT == "html"
+-- The functions on inline elements (besides Str) and on the paragraphs that may need a guard.
+-- Lua calls each for every element of its kind, and an inline function makes pandoc go through
+-- every inline of the document, which cost more than all the functions did.
+local inline = { Link = Link, Image = Image, Span = typst and Span or nil }
+local guard = typst and { Plain = Plain, Para = Para } or {}
+-- The block functions. A heading is changed for the PDF and the DOCX only.
+local elements = { Div = Div, Header = not html and Header or nil }
+-- render.lua sets TYPED_AS_TYPED to false when no text holds "..", "-?" or "-" and a digit,
+-- and WIDE_WORDS to false when none holds a word of WIDE_WORD letters (what Str above
+-- rewrites); pandoc --lua-filter leaves both nil.
+local strings = typst and (TYPED_AS_TYPED ~= false or WIDE_WORDS ~= false)
+if html then
   elements.Table = Table
 elseif typst then
   elements.Table = hyphenate_long_words
 end
+-- render.lua sets WALK_BLOCKS when it knows (partnerskab/pandoc_json.py) which top-level blocks
+-- hold an inline element of `inline`'s kinds (`inline`, a list) and which a paragraph that may
+-- need a guard (`guard`); only those are walked, in a pass of their own before `elements`,
+-- which is where a walk of the whole document applies them (inline functions first, then
+-- block functions from the innermost out). With a Str function to apply, every inline is seen
+-- anyway, and the document is walked whole.
+local some = WALK_BLOCKS and not strings
+local first = {}
+if some then
+  table.insert(first, {
+    Pandoc = function(doc)
+      local blocks = doc.blocks
+      walk_some(blocks, WALK_BLOCKS.inline, inline)
+      walk_some(blocks, WALK_BLOCKS.guard, guard)
+      doc.blocks = blocks
+      return doc
+    end,
+  })
+else
+  for name, fn in pairs(inline) do
+    elements[name] = fn
+  end
+  for name, fn in pairs(guard) do
+    elements[name] = fn
+  end
+  if strings then
+    elements.Str = Str
+  end
+end
+
+local passes = {}
+if typst then
+  table.insert(passes, { Meta = read_meta })
+end
+for _, pass in ipairs(first) do
+  table.insert(passes, pass)
+end
+table.insert(passes, elements)
 if FORMAT == "docx" then
-  return { elements, { Pandoc = signatures_side_by_side } }
+  table.insert(passes, { Pandoc = signatures_side_by_side })
+elseif html then
+  table.insert(passes, { Pandoc = signature_grid })
+elseif typst then
+  table.insert(passes, { Pandoc = keep_signatures_together })
 end
-if FORMAT == "html5" or FORMAT == "html" then
-  return { elements, { Pandoc = signature_grid } }
-end
-if not typst then
-  return { elements }
-end
-return {
-  { Meta = read_meta },
-  elements,
-  { Pandoc = keep_signatures_together },
-}
+return passes

@@ -15,10 +15,13 @@
 --
 -- Protocol, on stdin and stdout, binary:
 --   request:  "<bytes of Markdown> <bytes of metadata JSON>\n" + Markdown + metadata
---          or "json <bytes> <typed> <wide>\n" + the document as pandoc's JSON, without its
---             "pandoc-api-version" (added here), which partnerskab/pandoc_json.py made of the
---             same Markdown and metadata: pandoc reads it in a seventh of the time. <typed> and
---             <wide> are 1 or 0: may the text need layout.lua's Str functions (see below)
+--          or "json <bytes> <typed> <wide> <inline> <guard>\n" + the document as pandoc's
+--             JSON, without its "pandoc-api-version" (added here), which
+--             partnerskab/pandoc_json.py made of the same Markdown and metadata: pandoc reads it
+--             in a seventh of the time. <typed> and <wide> are 1 or 0: may the text need
+--             layout.lua's Str functions (see below). <inline> and <guard> are the top-level
+--             blocks (counted from 1, separated by commas; "-" for none, "*" for all) that may
+--             need layout.lua's inline functions and its Typst paragraph guard (WALK_BLOCKS)
 --   answer:   "ok <bytes of Typst>\n" + Typst, sent at once, so that Typst can lay out the PDF
 --             while pandoc goes on; then "<bytes of HTML> <bytes of DOCX>\n" + HTML + DOCX
 --          or "error <bytes of message>\n" + message, instead of either part
@@ -30,7 +33,7 @@
 local READER = arg[1]
 local HERE = pandoc.path.directory(arg[0])
 local TEMPLATES = pandoc.path.directory(HERE)
-local LAYOUT = pandoc.path.join({ HERE, "layout.lua" })
+local LAYOUT = assert(loadfile(pandoc.path.join({ HERE, "layout.lua" }))) -- read once
 local NOTHING = {} -- pandoc.read's sandbox: the list of files the reader may open
 
 local function read_file(path)
@@ -190,11 +193,11 @@ local function may_hold_wide_words(text)
   return text:find(WIDE_RUN) ~= nil
 end
 
--- The layout filter as `--lua-filter` runs it: loaded afresh for each output (it keeps labels
+-- The layout filter as `--lua-filter` runs it: run afresh for each output (it keeps labels
 -- from the metadata between its passes), with FORMAT set, its passes applied in order.
 local function layout(doc, format)
   FORMAT = format
-  for _, pass in ipairs(dofile(LAYOUT)) do
+  for _, pass in ipairs(LAYOUT()) do
     doc = doc:walk(pass)
   end
   return doc
@@ -210,14 +213,24 @@ local function shift_headings(doc)
   })
 end
 
+-- Every image must be embedded (see the top): checked in the blocks that may hold one (all
+-- when WALK_BLOCKS is not set), before anything is written.
 local function only_embedded_images(doc)
-  doc:walk({
+  local filter = {
     Image = function(el)
       if not el.src:match("^data:") then
         error("an image that is not embedded: " .. el.src, 0)
       end
     end,
-  })
+  }
+  if not WALK_BLOCKS then
+    doc:walk(filter)
+    return
+  end
+  local blocks = doc.blocks
+  for _, i in ipairs(WALK_BLOCKS.inline) do
+    blocks[i]:walk(filter)
+  end
 end
 
 -- What pandoc's command line does to a text before its reader sees it: no byte-order mark,
@@ -250,6 +263,7 @@ local function as_pandoc_reads_input(text)
 end
 
 local function read_markdown(markdown, metadata)
+  WALK_BLOCKS = nil -- every block may need every function
   -- The text the filter's Str may see: link and image targets and our logos' file names
   -- (typst-src=logo-0.png) are never text.
   local text = (markdown .. "\n" .. metadata):gsub("%]%b()", "]"):gsub("typst%-src=[^%s}]*", "")
@@ -270,8 +284,8 @@ end
 -- which its JSON reader requires.
 local API_VERSION = pandoc.write(pandoc.Pandoc({}), "json"):match('^{"pandoc%-api%-version":(%b[])')
 
-local function read_json(text, typed, wide)
-  TYPED_AS_TYPED, WIDE_WORDS = typed, wide
+local function read_json(text, typed, wide, walk_blocks)
+  TYPED_AS_TYPED, WIDE_WORDS, WALK_BLOCKS = typed, wide, walk_blocks
   if text:sub(1, 1) ~= "{" then
     error("a JSON document that is not an object", 0)
   end
@@ -280,6 +294,9 @@ end
 
 local function convert(doc)
   local warming_up = doc.meta["warm-up"] == true -- ours (pandoc_server.WARM_UP), never the text's
+  if not warming_up then
+    only_embedded_images(doc)
+  end
   local out = {}
   for _, writer in ipairs(WRITERS) do
     if warming_up and writer.format ~= "typst" then
@@ -292,7 +309,6 @@ local function convert(doc)
     end
     tree = layout(tree, writer.format)
     if writer.format == "docx" then
-      only_embedded_images(tree)
       table.insert(out, write_docx(tree, writer.options))
     else
       table.insert(out, pandoc.write(tree, writer.format, writer.options))
@@ -304,6 +320,15 @@ local function convert(doc)
     ::next::
   end
   return out
+end
+
+-- "-" -> {}, "3,7" -> {3, 7}
+local function block_numbers(list)
+  local numbers = {}
+  for number in list:gmatch("%d+") do
+    table.insert(numbers, tonumber(number))
+  end
+  return numbers
 end
 
 local function read_exactly(count)
@@ -323,7 +348,7 @@ while true do
     break
   end
   local markdown_size, metadata_size = header:match("^(%d+) (%d+)$")
-  local json_size, typed, wide = header:match("^json (%d+) ([01]) ([01])$")
+  local json_size, typed, wide, inline, guard = header:match("^json (%d+) ([01]) ([01]) ([%d,*-]+) ([%d,*-]+)$")
   local read
   if markdown_size then
     local markdown = read_exactly(tonumber(markdown_size))
@@ -333,8 +358,12 @@ while true do
     end
   elseif json_size then
     local text = read_exactly(tonumber(json_size))
+    local walk_blocks = nil
+    if inline ~= "*" and guard ~= "*" then
+      walk_blocks = { inline = block_numbers(inline), guard = block_numbers(guard) }
+    end
     read = function()
-      return read_json(text, typed == "1", wide == "1")
+      return read_json(text, typed == "1", wide == "1", walk_blocks)
     end
   else
     io.stderr:write("render.lua: a request header it does not understand\n")
