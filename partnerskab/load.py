@@ -14,12 +14,11 @@ import contextlib
 import os
 import re
 import stat
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-import yaml
 
 from .assets import repository_root
 from .problems import Problem
@@ -33,6 +32,50 @@ MAX_NODES = 50_000
 # 300 s time limit.
 MAX_TEXT = 200_000
 
+
+class _LaterPattern:
+    """A regular expression compiled the first time it is used (_import_yaml)."""
+
+    __slots__ = ("_arguments", "_compiled")
+
+    def __init__(self, *arguments):
+        self._arguments = arguments
+        self._compiled = None
+
+    def __getattr__(self, name):
+        if self._compiled is None:
+            self._compiled = _COMPILE(*self._arguments)
+        return getattr(self._compiled, name)
+
+
+_COMPILE = re.compile
+
+
+def _import_yaml():
+    """PyYAML, with the regular expressions its modules compile when imported left until they
+    are used. Compiling them took about a tenth of `validate`'s time for one agreement (90 ms;
+    yaml.reader's class of non-printable characters alone took 5-7 ms), and load() never uses
+    them: the C parser reads the text, and we resolve the scalars. PyYAML only calls .match()
+    and .search() on them, so where it does use one (yaml.safe_load in seal.py), that compiles
+    it then."""
+    if "yaml" in sys.modules:
+        return sys.modules["yaml"]
+
+    def compile_later(pattern, flags=0):
+        module = sys._getframe(1).f_globals.get("__name__", "")
+        if module == "yaml" or module.startswith("yaml."):
+            return _LaterPattern(pattern, flags)
+        return _COMPILE(pattern, flags)
+
+    re.compile = compile_later
+    try:
+        import yaml
+    finally:
+        re.compile = _COMPILE
+    return yaml
+
+
+yaml = _import_yaml()
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")

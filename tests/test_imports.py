@@ -78,3 +78,25 @@ def test_a_build_writes_dates_and_amounts_without_babel(tmp_path):
     loaded = imported("build", str(draft), "--out", str(tmp_path / "out"))
     assert "babel" not in loaded and "jinja2" in loaded  # it did get as far as rendering
     assert (tmp_path / "out" / "aaby-ungementor.pdf").stat().st_size > 1000
+
+
+# In a new interpreter: load.py imports PyYAML with the regular expressions its modules compile
+# on import left until they are used (load._import_yaml); PyYAML's own loader still works, and
+# compiles each when it first needs it.
+LATER = """
+import re, datetime
+import partnerskab.load
+import yaml, yaml.reader
+assert not isinstance(yaml.reader.Reader.NON_PRINTABLE, re.Pattern), "compiled on import"
+assert yaml.safe_load("a: 2026-01-02\\nb: yes\\nc: 1.5\\nd: ~") == {
+    "a": datetime.date(2026, 1, 2), "b": True, "c": 1.5, "d": None}
+try:
+    yaml.safe_load("a: \\x07")
+except yaml.reader.ReaderError:
+    print("ok")
+"""
+
+
+def test_pyyaml_compiles_its_patterns_only_when_it_uses_them():
+    done = subprocess.run([sys.executable, "-c", LATER], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.stdout.strip() == "ok", done.stderr
