@@ -121,10 +121,14 @@ def build_files(
             progress(outcome)
 
     def tasks():
-        """Check each agreement as a worker becomes free; yield those that need rendering."""
+        """Check each agreement as a worker becomes free; yield those that need rendering.
+
+        The agreements whose bytes are the ones their documents were made from come last:
+        whether those documents are still intact (their SHA-256) is checked while the workers
+        render the changed ones, not before."""
         clashes = name_clashes(files)
+        unchanged = []  # (index, path, raw, entry)
         for index, path in enumerate(files):
-            stem = Path(path).stem
             if path in clashes:  # two agreements would write the same files in the output folder
                 settle(index, Outcome(path, [clashes[path]], strict=strict))
                 continue
@@ -136,35 +140,45 @@ def build_files(
                 from .seal import archive_fingerprint
 
                 raw += archive_fingerprint(Path(path))  # a new or broken seal is checked again
-            entry = state.up_to_date(stem, raw, out_dir, path) if raw is not None else None
+            entry = state.same_input(Path(path).stem, raw, path) if raw is not None else None
             if entry:
+                unchanged.append((index, path, raw, entry))
+                continue
+            yield from render(index, path, raw)
+        for index, path, raw, entry in unchanged:
+            if state.intact(entry, out_dir):
                 warnings = [Problem(**{**p, "file": path}) for p in entry["warnings"]]
                 settle(index, Outcome(path, warnings, strict=strict, skipped=True))
-                continue
-            pool.prestart()  # pandoc starts while this agreement is checked
-            source = load(path)
-            outcome = Outcome(path, check(source), strict=strict)
-            seal = None
-            if outcome.ok and check_seals:
-                from .seal import check_seal
+            else:  # a document was changed or removed since it was written
+                yield from render(index, path, raw)
 
-                problems, seal = check_seal(path, source)
-                outcome.problems += problems
-            if not outcome.ok:
-                state.forget(stem)
-                settle(index, outcome)
-                continue
-            used = logo_files(Path(path), source.data)
-            if seal:  # the documents as they were signed, whatever today's build would make
-                sealed = {f"sealed:{p.name}": p for p in seal.files()}
-                _finish(outcome, source, seal, out_dir, state, raw, {**used, **sealed})
-                settle(index, outcome)
-                continue
-            sources[index] = (source, outcome, raw, used)
-            assets = {"logos": {pid: file.read_bytes() for pid, file in used.items()}, "stem": stem}
-            yield index, source.data, assets, str(Path(keep) / stem) if keep else None
-            with contextlib.suppress(OSError):  # an unreadable template: _finish reports it
-                _ready_to_finish()  # while the worker renders what was just handed to it
+    def render(index: int, path: str, raw: bytes | None):
+        """Check one agreement; yield it for rendering when it is valid and not sealed."""
+        stem = Path(path).stem
+        pool.prestart()  # pandoc starts while this agreement is checked
+        source = load(path)
+        outcome = Outcome(path, check(source), strict=strict)
+        seal = None
+        if outcome.ok and check_seals:
+            from .seal import check_seal
+
+            problems, seal = check_seal(path, source)
+            outcome.problems += problems
+        if not outcome.ok:
+            state.forget(stem)
+            settle(index, outcome)
+            return
+        used = logo_files(Path(path), source.data)
+        if seal:  # the documents as they were signed, whatever today's build would make
+            sealed = {f"sealed:{p.name}": p for p in seal.files()}
+            _finish(outcome, source, seal, out_dir, state, raw, {**used, **sealed})
+            settle(index, outcome)
+            return
+        sources[index] = (source, outcome, raw, used)
+        assets = {"logos": {pid: file.read_bytes() for pid, file in used.items()}, "stem": stem}
+        yield index, source.data, assets, str(Path(keep) / stem) if keep else None
+        with contextlib.suppress(OSError):  # an unreadable template: _finish reports it
+            _ready_to_finish()  # while the worker renders what was just handed to it
 
     try:
         for index, result in pool.run(tasks()):

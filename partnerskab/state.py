@@ -116,16 +116,29 @@ class State:
 
     def up_to_date(self, stem: str, agreement: bytes, out_dir: Path, path: str) -> dict | None:
         """The entry, when the outputs for these bytes are current; else None."""
+        entry = self.same_input(stem, agreement, path)
+        return entry if entry is not None and self.intact(entry, out_dir) else None
+
+    def same_input(self, stem: str, agreement: bytes, path: str) -> dict | None:
+        """The entry, when it was made from these bytes (and the same logos, annexes, templates,
+        code and tools); else None. Its outputs may still have been changed or removed since:
+        intact() says."""
         entry = self.entries.get(stem)
         try:
             if entry["hash"] != input_hash(agreement, [Path(p) for p in entry["logos"]], path):
                 return None
-            if not all(_intact(out_dir / name, *written) for name, written in entry["outputs"].items()):
-                return None
-            entry["warnings"], entry["register"]  # noqa: B018  (both must be there)
+            entry["outputs"].items(), entry["warnings"], entry["register"]  # noqa: B018  (all there)
         except (KeyError, TypeError, AttributeError, ValueError):
             return None
         return entry
+
+    @staticmethod
+    def intact(entry: dict, out_dir: Path) -> bool:
+        """Whether every output of `entry` (same_input's) is in `out_dir` as it was written."""
+        try:
+            return all(_intact(out_dir / name, *written) for name, written in entry["outputs"].items())
+        except (TypeError, ValueError):
+            return False
 
     def record(self, stem: str, entry: dict) -> None:
         self.entries[stem] = entry
@@ -140,8 +153,11 @@ class State:
         build simply rebuilds what it cannot vouch for."""
         if self.changed:
             document = {"version": VERSION, "entries": self.entries}
+            # One line, not indented: json writes indented text in Python and this in C (a
+            # record of 60 agreements: 4 ms -> 1 ms).
+            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
             try:
-                write_atomic(self.path, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+                write_atomic(self.path, text.encode("utf-8"))
             except OSError:
                 return False
         return True

@@ -85,6 +85,15 @@ def test_a_changed_logo_a_missing_output_or_a_new_date_rebuild_what_they_touch(p
     (project / "build" / "norreby-reading-friends.pdf").unlink()
     assert _summary(_build(project)) == (1, len(EXAMPLES) - 1, 0)
     assert (project / "build" / "norreby-reading-friends.pdf").exists()
+    # An output changed in place (same size), beside a changed agreement that comes before it:
+    # the changed agreements are handed out first, the intact outputs checked after.
+    html = project / "build" / "vestby-flere-i-job.html"
+    written = html.read_bytes()
+    html.write_bytes(written.replace(b"Vestby", b"Vestbo", 1))
+    path = project / "agreements" / "aaby-ungementor.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Torvet 3", "Torvet 5"), encoding="utf-8")
+    assert _summary(_build(project)) == (2, len(EXAMPLES) - 2, 0)
+    assert html.read_bytes() == written
     assert _summary(_build(project, env={"SOURCE_DATE_EPOCH": "1800000000"})) == (len(EXAMPLES), 0, 0)
 
 
