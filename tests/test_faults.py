@@ -662,6 +662,24 @@ def test_checking_starts_no_threads_in_the_process_that_forks_the_workers(write_
     assert len(os.listdir("/proc/self/task")) == before
 
 
+def test_the_characters_taken_as_shown_without_a_probe_are_shown():
+    """glyphs.SAFE is never probed: the probe itself (as `validate` runs it, in a process of its
+    own) must say that the template's fonts show every one of them, in regular, bold and italic."""
+    from partnerskab import glyphs
+
+    codes = [f"{ord(c):x}" for c in sorted(glyphs.SAFE - {"\n", "\t", "\r"})]
+    done = subprocess.run(
+        [sys.executable, "-m", "partnerskab.glyphs", *codes], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    answer = dict(line.split() for line in done.stdout.splitlines())
+    not_shown = [chr(int(code, 16)) for code, shown in answer.items() if shown != "1"]
+    assert answer == dict.fromkeys(codes, "1"), not_shown
+    # and the probe can say no: a Chinese character is not in the fonts
+    chinese = [sys.executable, "-m", "partnerskab.glyphs", "4e00"]
+    assert "4e00 0" in subprocess.run(chinese, capture_output=True, text=True, cwd=ROOT).stdout
+
+
 def test_hundreds_of_characters_the_pdf_cannot_show_are_found_quickly_and_only_those(write_agreement):
     from partnerskab import glyphs
 
