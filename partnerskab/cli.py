@@ -601,10 +601,13 @@ def _run(argv: list[str] | None) -> int:
         from .signing import sign_command
 
         return sign_command(args.file, args.certificate, AGREEMENTS, args.out, args.reason)
-    from .review import review_file
+    from .review import review
 
-    sys.stdout.write(review_file(args.file))
-    return 0
+    # Advice never fails (a point that is thin or missing is advice); a file that cannot be
+    # reviewed at all (missing, unreadable, a broken structure) is bad input, and fails.
+    text, reviewed = review(args.file)
+    sys.stdout.write(text)
+    return 0 if reviewed else 1
 
 
 def validate_main() -> int:

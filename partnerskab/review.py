@@ -673,15 +673,21 @@ def review_data(data: dict, file: str, rule_errors: int = 0) -> str:
 def review_file(path: str) -> str:
     """The review of one file; a file with load or schema problems gets those instead, since the
     points cannot be judged on a broken structure. Never raises for a bad file."""
+    return review(path)[0]
+
+
+def review(path: str) -> tuple[str, bool]:
+    """(the review of one file, whether it could be reviewed at all): False for a file that
+    cannot be read or whose structure is broken, which gets its problems instead of a review."""
     source = load(path)
     problems = check(source)
     lang = language(source.data)
     broken = [p for p in problems if p.severity == "error" and p.code.startswith("PA0")]
     if broken or not isinstance(source.data, dict):
         head = WORDS[lang]["broken"].format(file=printable(shlex.quote(path)))
-        return head + "\n" + "".join(f"- {_problem_line(p)}\n" for p in broken or problems)
+        return head + "\n" + "".join(f"- {_problem_line(p)}\n" for p in broken or problems), False
     rule_errors = sum(p.severity == "error" for p in problems)
-    return review_data(source.data, path, rule_errors)
+    return review_data(source.data, path, rule_errors), True
 
 
 def _problem_line(p) -> str:

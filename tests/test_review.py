@@ -1,5 +1,6 @@
-"""`build.py review FILE`: advice from Socialstyrelsen's guidance, through the real CLI. It always
-exits 0, and each point's line says in place, thin or missing, with the guidance's words."""
+"""`build.py review FILE`: advice from Socialstyrelsen's guidance, through the real CLI. Advice
+exits 0, whatever it finds thin or missing (a file that cannot be reviewed at all exits 1), and
+each point's line says in place, thin or missing, with the guidance's words."""
 
 from __future__ import annotations
 
@@ -45,9 +46,10 @@ def _mutated(changes: list[tuple[str, str]], text: str = TEXT) -> str:
     return text
 
 
-def _review(path) -> list[str]:
+def _review(path, code: int = 0) -> list[str]:
+    """The review's lines; `code`: the exit code expected (1 for a file that cannot be reviewed)."""
     result = run_cli("review", str(path))
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == code, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     return result.stdout.splitlines()
 
@@ -297,6 +299,7 @@ def test_the_agreements_text_cannot_write_markdown_into_the_review(write_agreeme
         text.replace("language: da", "language: da\nukendt: '<img src=x> [a](http://e)'")
     )
     result = run_cli("review", str(broken))
+    assert result.returncode == 1  # a broken structure cannot be reviewed
     assert not re.search(r"(?<!\\)(<img|\]\(http)", result.stdout), result.stdout
 
 
@@ -334,11 +337,11 @@ def test_english_agreement_gets_english_review(write_agreement):
     ]
 
 
-def test_invalid_file_says_run_validate_and_exits_0(write_agreement):
+def test_invalid_file_says_run_validate_and_exits_1(write_agreement):
     path = write_agreement(
         _mutated([("schema_version: 1", "schema_version: 2"), ("  start: 2026-01-01\n", "")])
     )
-    lines = _review(path)
+    lines = _review(path, code=1)
     assert lines[0] == f"# Vejledningstjek: {path}"
     assert f"Kør `python build.py validate {path}` for at se dem med linje og kolonne:" in lines[2]
     schema_version = "Skemaversion skal være 1, ikke «2» \\(schema\\_version\\)"
@@ -349,7 +352,7 @@ def test_invalid_file_says_run_validate_and_exits_0(write_agreement):
 
 def test_invalid_english_file_is_told_in_english(write_agreement):
     english = NORREBY.read_text(encoding="utf-8")
-    lines = _review(write_agreement(_mutated([("schema_version: 1", "schema_version: 2")], english)))
+    lines = _review(write_agreement(_mutated([("schema_version: 1", "schema_version: 2")], english)), code=1)
     assert lines[2].startswith(
         "The agreement cannot be checked against the guidance until these errors are fixed."
     )
@@ -358,7 +361,7 @@ def test_invalid_english_file_is_told_in_english(write_agreement):
 def test_missing_file_gets_a_message_not_a_traceback(tmp_path):
     path = tmp_path / "findes-ikke.yaml"
     result = run_cli("review", str(path))
-    assert result.returncode == 0
+    assert result.returncode == 1  # bad input; advice alone never fails
     assert result.stderr == ""
     missing = f"- `{path}:1:1`: error: Filen kan ikke læses\\: filen findes ikke [PA002]"
     assert missing in result.stdout.splitlines()
