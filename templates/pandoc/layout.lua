@@ -513,19 +513,23 @@ elseif typst then
   elements.Table = hyphenate_long_words
 end
 -- render.lua sets WALK_BLOCKS when it knows (partnerskab/pandoc_json.py) which top-level blocks
--- hold an inline element of `inline`'s kinds (`inline`, a list) and which a paragraph that may
--- need a guard (`guard`); only those are walked, in a pass of their own before `elements`,
+-- hold an inline element of `inline`'s kinds (WALK_BLOCKS.inline, their numbers) and which a
+-- paragraph that may need a guard (WALK_BLOCKS.guard); only those are walked, in a pass of their own before `elements`,
 -- which is where a walk of the whole document applies them (inline functions first, then
 -- block functions from the innermost out). With a Str function to apply, every inline is seen
 -- anyway, and the document is walked whole.
-local some = WALK_BLOCKS and not strings
-local first = {}
-if some then
-  table.insert(first, {
+local passes = {}
+if typst then
+  table.insert(passes, { Meta = read_meta })
+end
+if WALK_BLOCKS and not strings then
+  table.insert(passes, {
     Pandoc = function(doc)
       local blocks = doc.blocks
       walk_some(blocks, WALK_BLOCKS.inline, inline)
-      walk_some(blocks, WALK_BLOCKS.guard, guard)
+      if typst then -- the guard is the PDF's alone
+        walk_some(blocks, WALK_BLOCKS.guard, guard)
+      end
       doc.blocks = blocks
       return doc
     end,
@@ -540,14 +544,6 @@ else
   if strings then
     elements.Str = Str
   end
-end
-
-local passes = {}
-if typst then
-  table.insert(passes, { Meta = read_meta })
-end
-for _, pass in ipairs(first) do
-  table.insert(passes, pass)
 end
 table.insert(passes, elements)
 if FORMAT == "docx" then
