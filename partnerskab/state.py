@@ -114,11 +114,6 @@ class State:
             pass  # no record, or one we cannot trust: everything is rebuilt
         self.changed = False
 
-    def up_to_date(self, stem: str, agreement: bytes, out_dir: Path, path: str) -> dict | None:
-        """The entry, when the outputs for these bytes are current; else None."""
-        entry = self.same_input(stem, agreement, path)
-        return entry if entry is not None and self.intact(entry, out_dir) else None
-
     def same_input(self, stem: str, agreement: bytes, path: str) -> dict | None:
         """The entry, when it was made from these bytes (and the same logos, annexes, templates,
         code and tools); else None. Its outputs may still have been changed or removed since:
