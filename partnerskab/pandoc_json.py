@@ -96,8 +96,8 @@ def document(markdown: str, metadata: dict) -> Document | None:
     pandoc's reader instead."""
     try:
         reader = _Reader()
-        marks: list[tuple[bool, bool]] = []
-        blocks = ",".join(reader.blocks(_lines(markdown), marks))
+        top, marks = reader.top_blocks(_lines(markdown))
+        blocks = ",".join(top)
         reader.marked = False
         meta = ",".join(_encode(key) + ":" + reader.meta_value(value) for key, value in metadata.items())
     except Unsure:
@@ -383,43 +383,53 @@ class _Reader:
             self.guarded = True
         return f'{{"t":"{kind}","c":{inlines}}}'
 
-    def blocks(self, lines: list[str], marks: list[tuple[bool, bool]] | None = None) -> list[str]:
-        """The blocks of `lines`; for the top level, `marks` gets each block's (marked, guarded)."""
+    def blocks(self, lines: list[str]) -> list[str]:
         out: list[str] = []
-        i, n = 0, len(lines)
-        while i < n:
-            if marks is not None:
-                if len(marks) < len(out):
-                    marks.append((self.marked, self.guarded))
-                self.marked = self.guarded = False
-            line = lines[i]
-            if not line.strip():
-                i += 1
-            elif line.startswith(":::"):
-                i = self._div(lines, i, out)
-            elif line.startswith("#"):
-                out.append(self._heading(line))
-                i += 1
-            elif line.startswith("|"):
-                i = self._table(lines, i, out)
-            elif _BULLET.match(line) or _NUMBERED.match(line):
-                i = self._list(lines, i, out)
-            else:
-                j = i
-                while j < n and lines[j].strip() and not lines[j].startswith(":::"):
-                    if lines[j].startswith(" ") or _starts_block(lines[j]):
-                        raise Unsure
-                    j += 1
-                block = self.paragraph(lines[i:j])
-                if block:
-                    out.append(block)
-                i = j
-        if marks is not None:
-            if len(marks) < len(out):
-                marks.append((self.marked, self.guarded))
-            if len(marks) != len(out):
-                raise Unsure  # a step that wrote two blocks: none does
+        i = 0
+        while i < len(lines):
+            i = self._block(lines, i, out)
         return out
+
+    def top_blocks(self, lines: list[str]) -> tuple[list[str], list[tuple[bool, bool]]]:
+        """The document's blocks, and for each whether it holds an inline of INLINE_KINDS and
+        a paragraph that starts like Typst markup (Document.inline_blocks, .guard_blocks)."""
+        out: list[str] = []
+        marks: list[tuple[bool, bool]] = []
+        i = 0
+        while i < len(lines):
+            self.marked = self.guarded = False
+            written = len(out)
+            i = self._block(lines, i, out)
+            if len(out) - written > 1:
+                raise Unsure  # a step that wrote two blocks: none does
+            if len(out) > written:
+                marks.append((self.marked, self.guarded))
+        return out, marks
+
+    def _block(self, lines: list[str], i: int, out: list[str]) -> int:
+        """The block at `lines[i]` (if any: a blank line is none) added to `out`; the index
+        after it."""
+        line = lines[i]
+        if not line.strip():
+            return i + 1
+        if line.startswith(":::"):
+            return self._div(lines, i, out)
+        if line.startswith("#"):
+            out.append(self._heading(line))
+            return i + 1
+        if line.startswith("|"):
+            return self._table(lines, i, out)
+        if _BULLET.match(line) or _NUMBERED.match(line):
+            return self._list(lines, i, out)
+        j, n = i, len(lines)
+        while j < n and lines[j].strip() and not lines[j].startswith(":::"):
+            if lines[j].startswith(" ") or _starts_block(lines[j]):
+                raise Unsure
+            j += 1
+        block = self.paragraph(lines[i:j])
+        if block:
+            out.append(block)
+        return j
 
     def _div(self, lines: list[str], i: int, out: list[str]) -> int:
         opening = _DIV_OPEN.match(lines[i])
