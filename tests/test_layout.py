@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -135,6 +136,106 @@ def test_long_tables_repeat_their_header_on_the_next_page(tmp_path):
     data = [t for t in tables if '<w:pStyle w:val="Signatur"/>' not in t]  # not the signatures
     assert data and all("<w:tblHeader" in t for t in data)
     assert all(table.find("thead") for table in _html(html).find_all("table"))
+
+
+# What agreement.typst's measured-table does, with the decision layout.lua took beside it: each
+# table records its height as Typst measures it.
+_CHECK_DECISIONS = """#let decided(whole, body) = {
+  show figure.where(kind: table): it => layout(size => {
+    let height = measure(it, width: size.width).height
+    [#metadata((whole: whole, height: height.pt())) <table-decision>]
+    block(breakable: not whole, it)
+  })
+  body
+}
+"""
+TABLE_LIMIT_PT = 8.5 / 2.54 * 72
+
+
+def _budget(text: str, items: list[str]) -> str:
+    """Fjordby as a draft with a budget of `items` (1.000 kr. each), one source paying for it."""
+    text = with_long_budget(text.replace("status: signed", "status: draft"), len(items))
+    for n, item in enumerate(items, start=1):
+        text = text.replace(f"item: Post nummer {n}\n", f"item: {item}\n", 1)
+    return text
+
+
+def test_tables_are_kept_whole_exactly_when_typst_measures_them_under_a_third_of_a_page(tmp_path):
+    """layout.lua tells from IBM Plex Sans's widths whether a table is sure to be under 8.5 cm
+    (kept on one page) or over it (may break), so that Typst need not measure it. For every
+    table of the examples, of generated agreements and of budgets around the limit (one-line
+    rows, rows of two and three lines, long words, no-break runs), Typst's own measure must
+    agree with each decision taken; only tables it could not be sure of are measured."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bench
+
+    folder = tmp_path / "agreements"  # the examples as drafts: no seals beside them
+    folder.mkdir()
+    for name in ("logos", "bilag"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    for example in EXAMPLES:
+        text = example.read_text(encoding="utf-8").replace("status: signed", "status: draft")
+        (folder / example.name).write_text(text, encoding="utf-8")
+    examples = [load(p).data for p in EXAMPLES]
+    rng = __import__("random").Random(7)
+    for number in range(8):
+        data = bench.agreement(rng, number, examples)
+        (folder / f"generated-{number}.yaml").write_text(
+            bench.yaml.dump(data, Dumper=bench.Quoted, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    two_lines = "Frivilliges kørsel, forplejning og materialer til hele sommerens ture med familierne"
+    three = "Kørsel " + " ".join(["og forplejning til sommerens ture med alle familierne i Fjordby"] * 2)
+    long_word = "Børneinddragelsesaktivitetsudgifter i sommerferien"
+    budgets = {
+        # one-line rows: 13 items make the table 232 pt high, 14 make it 247 (the limit is 241)
+        "budget-13": [f"Post nummer {n}" for n in range(1, 14)],
+        "budget-14": [f"Post nummer {n}" for n in range(1, 15)],
+        "budget-two-lines": [two_lines] * 8 + [f"Post {n}" for n in range(5)],
+        "budget-three-lines": [three] * 6,
+        "budget-long-word": [long_word] * 9,
+        "budget-80": [f"Post nummer {n}" for n in range(1, 81)],
+    }
+    for name, items in budgets.items():
+        (folder / f"{name}.yaml").write_text(_budget(FJORDBY_TEXT, items), encoding="utf-8")
+    kept = tmp_path / "kept"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", str(folder), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        env={**os.environ, "PARTNERSKAB_KEEP_INTERMEDIATE": str(kept)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    import typst
+
+    from partnerskab.fonts import font_paths
+
+    decided = measured = whole = 0
+    for work in sorted(kept.iterdir()):
+        source = (work / "agreement.typ").read_text(encoding="utf-8")
+        measured += source.count("#measured-table[")
+        whole += source.count("#block(breakable: false)[\n#figure(")
+        checked = source.replace("#block(breakable: false)[\n#figure(", "#decided(true)[\n#figure(")
+        checked = checked.replace("#block(breakable: true)[\n#figure(", "#decided(false)[\n#figure(")
+        at = checked.index("#let horizontalrule")
+        (work / "checked.typ").write_text(checked[:at] + _CHECK_DECISIONS + checked[at:], encoding="utf-8")
+        records = typst.query(
+            str(work / "checked.typ"), "<table-decision>", field="value", root=str(work),
+            font_paths=font_paths(), ignore_system_fonts=True,
+        )  # fmt: skip
+        for record in __import__("json").loads(records):
+            decided += 1
+            assert record["whole"] == (record["height"] < TABLE_LIMIT_PT), (work.name, record)
+    assert decided + measured >= 70 and whole >= 30 and decided - whole >= 3, (decided, measured, whole)
+    assert measured <= decided // 10, (decided, measured)  # the font's widths tell nearly all
+
+
+def test_the_font_widths_layout_lua_reads_are_those_of_the_font_files():
+    """templates/pandoc/widths.lua is what tools/make_widths.py writes from fonts/: the widths
+    of IBM Plex Sans that layout.lua takes a table's height from."""
+    tool = [sys.executable, str(ROOT / "tools" / "make_widths.py"), "--check"]
+    assert subprocess.run(tool, cwd=ROOT).returncode == 0, "run tools/make_widths.py"
+    widths = (ROOT / "templates" / "pandoc" / "widths.lua").read_text(encoding="utf-8")
+    # Plex Sans: 1000 units to the em; «W» is wider in bold than in regular
+    assert "units = 1000," in widths and "[87]=891," in widths and "[87]=973," in widths
 
 
 def test_signature_page_has_one_unbroken_block_per_signatory(tmp_path):

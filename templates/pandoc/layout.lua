@@ -266,6 +266,258 @@ local function hyphenate_long_words(el)
   })
 end
 
+-- A table in the PDF that fits in a third of a page (TABLE_LIMIT, agreement.typst) is kept on
+-- one page; a longer one may break between rows. Typst can tell by measuring the table, but a
+-- measure lays the table out again in each of its two or three passes, which was a fifth of
+-- Typst's work. So the height is worked out here from IBM Plex Sans's widths (widths.lua,
+-- tools/make_widths.py) the way Typst sets ragged text: first-fit lines, broken only at
+-- spaces. Two bounds are taken: an upper one (widths 4 % wider, breaking only at spaces, so
+-- never fewer lines than Typst) and a lower one (widths 4 % narrower, any line filled to the
+-- last point). A table whose upper bound is under the limit is kept whole, one whose lower
+-- bound is over it may break; Typst measures the rest (and any table whose text is not plain:
+-- a character the widths lack, a picture, code, a list or a word wider than its column).
+-- tests/test_layout.py checks every decision against Typst's own measure.
+local TABLE_LIMIT = 8.5 / 2.54 * 72 -- pt
+local TEXT_WIDTH = (21 - 2.5 - 2.3) / 2.54 * 72 -- the page's width inside its margins, in pt
+local CELL_SIZE, CAPTION_SIZE, FIGURE_GAP = 9.5, 8.5, 0.65 * 10 -- pt (agreement.typst)
+local CELL_INSET_X, CELL_INSET_Y = 5, 4
+local LEADING = 0.62 -- em, between the cap height of a line and the baseline of the one above
+local SLACK = 0.04 -- kerning and rounding, both ways
+-- The raw Typst that this filter writes inside a cell: what opens a run of text (a hyphenatable
+-- word, "#text(hyphenate: true)["; an unbreakable run, "#box["), what closes it, and what sets
+-- nothing (a guard, a place to break an address).
+local OPENS = { ["#text(hyphenate: true)["] = "word", ["#box["] = "box" }
+local SILENT = { ['#"";'] = true, ["#box();"] = true }
+
+-- The lines a run of inlines takes at `width` pt in text of `size` pt, as (upper bound, lower
+-- bound), or nil when that cannot be told here.
+local function line_bounds(inlines, width, size, bold)
+  local widths = TABLE_WIDTHS
+  local scale = size / widths.units
+  local lines_up, line, word = 0, 0, 0 -- the upper bound: first-fit, breaking at spaces only
+  local lines_low, segment = 0, 0 -- the lower bound: its letters, each forced line filled full
+  local open = {} -- the runs opened by raw Typst, innermost last
+  local glued = 0 -- how many of them are unbreakable boxes, whose spaces do not break
+  local failed = false
+  local function face(strong, emph)
+    return widths[(strong and "bold" or "") .. (emph and "italic" or "")] or widths.regular
+  end
+  local function end_word()
+    if word == 0 then
+      return
+    elseif word > width then
+      failed = true -- wider than its column: Typst hyphenates it or lets it run over
+    elseif line == 0 then
+      line = word
+    elseif line + word <= width then
+      line = line + word
+    else
+      lines_up, line = lines_up + 1, word
+    end
+    word = 0
+  end
+  local function end_line()
+    end_word()
+    if line > 0 then
+      lines_up, line = lines_up + 1, 0
+    end
+    if segment > 0 then
+      lines_low = lines_low + math.ceil(segment / width - 1e-9)
+    end
+    segment = 0
+  end
+  local function advance(code, strong, emph)
+    local w = face(strong, emph)[code]
+    if not w then
+      failed = true
+      return
+    end
+    if code ~= 32 then -- a space may be where a line breaks, and then takes no room
+      segment = segment + w * scale * (1 - SLACK)
+    end
+    if code == 32 and glued == 0 then
+      end_word()
+      if line > 0 then
+        line = line + w * scale * (1 + SLACK)
+      end
+    else
+      word = word + w * scale * (1 + SLACK)
+    end
+  end
+  local function walk(list, strong, emph)
+    for _, el in ipairs(list) do
+      local t = el.t
+      if t == "Str" then
+        for _, code in utf8.codes(el.text) do
+          advance(code, strong, emph)
+        end
+      elseif t == "Space" or t == "SoftBreak" then
+        advance(32, strong, emph)
+      elseif t == "LineBreak" then
+        end_line()
+      elseif t == "Strong" or t == "Emph" or t == "Link" or t == "Span" then
+        walk(el.content, strong or t == "Strong", emph or t == "Emph")
+      elseif t == "RawInline" and el.format == "typst" and OPENS[el.text] then
+        table.insert(open, OPENS[el.text])
+        glued = glued + (OPENS[el.text] == "box" and 1 or 0)
+      elseif t == "RawInline" and el.format == "typst" and el.text == "]" and #open > 0 then
+        glued = glued - (table.remove(open) == "box" and 1 or 0)
+      elseif t == "RawInline" and el.format == "typst" and SILENT[el.text] then
+        -- sets nothing
+      elseif t == "RawInline" and el.format == "typst" and el.text:match("^\\[%.%-]$") then
+        advance(string.byte(el.text, 2), strong, emph) -- typed_as_typed's escapes
+      else
+        failed = true -- a picture, code, a note, a quotation: Typst measures
+      end
+      if failed then
+        return
+      end
+    end
+  end
+  walk(inlines, bold, false)
+  end_line()
+  if failed or #open > 0 then
+    return nil
+  end
+  return lines_up, lines_low
+end
+
+-- The height in pt of `lines` lines of text at `size` pt (a line is its cap height, and lines
+-- are LEADING apart).
+local function lines_height(lines, size)
+  if lines == 0 then
+    return 0
+  end
+  return lines * TABLE_WIDTHS.cap_height / TABLE_WIDTHS.units * size + (lines - 1) * LEADING * size
+end
+
+-- The blocks of a cell or a caption as one run of inlines, or nil when they are more than one
+-- paragraph of plain text.
+local function one_paragraph(blocks)
+  if #blocks == 0 then
+    return {}
+  elseif #blocks == 1 and (blocks[1].t == "Plain" or blocks[1].t == "Para") then
+    return blocks[1].content
+  end
+end
+
+-- (upper, lower) bounds of the table's height in pt, with its caption, or nil.
+local function table_height_bounds(tbl)
+  local columns = {}
+  for i, spec in ipairs(tbl.colspecs) do
+    local share = spec[2]
+    if type(share) ~= "number" or share <= 0 then
+      return nil -- auto-sized columns: only Typst knows their widths
+    end
+    columns[i] = share * TEXT_WIDTH
+  end
+  local upper, lower = 0, 0
+  local caption = one_paragraph(tbl.caption.long)
+  if caption == nil then
+    return nil
+  elseif #caption > 0 then
+    local up, low = line_bounds(caption, TEXT_WIDTH, CAPTION_SIZE, false)
+    if not up then
+      return nil
+    end
+    upper = upper + lines_height(up, CAPTION_SIZE) + FIGURE_GAP
+    lower = lower + lines_height(low, CAPTION_SIZE) + FIGURE_GAP
+  end
+  local rows = {}
+  for _, row in ipairs(tbl.head.rows) do
+    table.insert(rows, { row, true })
+  end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.head) do
+      table.insert(rows, { row, false })
+    end
+    for _, row in ipairs(body.body) do
+      table.insert(rows, { row, false })
+    end
+  end
+  for _, row in ipairs(tbl.foot.rows) do
+    table.insert(rows, { row, false })
+  end
+  for index, entry in ipairs(rows) do
+    local row, bold = entry[1], entry[2] or index == 1 -- Typst bolds the first row (y: 0)
+    local column, row_up, row_low = 1, 0, 0
+    for _, cell in ipairs(row.cells) do
+      if cell.row_span ~= 1 then
+        return nil
+      end
+      local width = 0
+      for c = column, column + cell.col_span - 1 do
+        if not columns[c] then
+          return nil
+        end
+        width = width + columns[c]
+      end
+      column = column + cell.col_span
+      local inlines = one_paragraph(cell.contents)
+      if inlines == nil then
+        return nil
+      end
+      local up, low = line_bounds(inlines, width - 2 * CELL_INSET_X, CELL_SIZE, bold)
+      if not up then
+        return nil
+      end
+      row_up = math.max(row_up, lines_height(up, CELL_SIZE))
+      row_low = math.max(row_low, lines_height(low, CELL_SIZE))
+    end
+    upper = upper + row_up + 2 * CELL_INSET_Y
+    lower = lower + row_low + 2 * CELL_INSET_Y
+  end
+  return upper, lower
+end
+
+-- The table wrapped in the block that keeps it whole or lets it break, when its height is
+-- sure; else in the block that has Typst measure it (agreement.typst).
+local function table_kept_or_measured(tbl, full_width)
+  local upper, lower
+  if full_width then
+    upper, lower = table_height_bounds(tbl)
+  end
+  local opening = "#measured-table["
+  if upper and upper < TABLE_LIMIT then
+    opening = "#block(breakable: false)["
+  elseif lower and lower >= TABLE_LIMIT then
+    opening = "#block(breakable: true)["
+  end
+  return { pandoc.RawBlock("typst", opening), tbl, pandoc.RawBlock("typst", "]") }
+end
+
+-- Every table in the document, in its block (table_kept_or_measured). A table at the top of
+-- the document or in a Div (a block of the page's width) is estimated; one in a list, a quote
+-- or another table is narrower, and Typst measures it.
+local function keep_tables_whole(doc)
+  -- read once per process: render.lua runs this file for each document (arg[0] is render.lua,
+  -- beside this file; pandoc --lua-filter sets PANDOC_SCRIPT_FILE instead)
+  local here = pandoc.path.directory(PANDOC_SCRIPT_FILE or arg[0])
+  TABLE_WIDTHS = TABLE_WIDTHS or dofile(pandoc.path.join({ here, "widths.lua" }))
+  local function blocks(list, full_width)
+    local out = {}
+    for _, block in ipairs(list) do
+      if block.t == "Table" then
+        for _, b in ipairs(table_kept_or_measured(block, full_width)) do
+          table.insert(out, b)
+        end
+      elseif block.t == "Div" then
+        block.content = blocks(block.content, full_width)
+        table.insert(out, block)
+      else
+        table.insert(out, block:walk({
+          Table = function(inner)
+            return table_kept_or_measured(inner, false)
+          end,
+        }))
+      end
+    end
+    return out
+  end
+  doc.blocks = blocks(doc.blocks, true)
+  return doc
+end
+
 -- In HTML a table scrolls inside its own container when it is wider than a phone's screen; the
 -- container can be reached with the keyboard and is named by the table's caption.
 function Table(el)
@@ -546,6 +798,9 @@ else
   end
 end
 table.insert(passes, elements)
+if typst then
+  table.insert(passes, { Pandoc = keep_tables_whole })
+end
 if FORMAT == "docx" then
   table.insert(passes, { Pandoc = signatures_side_by_side })
 elseif html then
