@@ -238,6 +238,68 @@ def test_the_font_widths_layout_lua_reads_are_those_of_the_font_files():
     assert "units = 1000," in widths and "[87]=891," in widths and "[87]=973," in widths
 
 
+def _examples_kept(tmp_path):
+    """The examples built as drafts, with what Typst was given kept: {name: folder}."""
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    for name in ("logos", "bilag"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    for example in EXAMPLES:
+        text = example.read_text(encoding="utf-8").replace("status: signed", "status: draft")
+        (folder / example.name).write_text(text, encoding="utf-8")
+    kept = tmp_path / "kept"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", str(folder), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        env={**os.environ, "PARTNERSKAB_KEEP_INTERMEDIATE": str(kept)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {work.name: work for work in sorted(kept.iterdir())}
+
+
+def _typst(work, source: str, query: str | None = None):
+    import typst
+
+    from partnerskab.fonts import font_paths
+
+    (work / "variant.typ").write_text(source, encoding="utf-8")
+    options = {"root": str(work), "font_paths": font_paths(), "ignore_system_fonts": True}
+    if query:
+        found = typst.query(str(work / "variant.typ"), query, field="value", **options)
+        return __import__("json").loads(found)
+    return typst.compile(str(work / "variant.typ"), timestamp=0, pdf_standards=["a-2b", "ua-1"], **options)
+
+
+def test_typst_finishes_in_two_passes_with_the_pdf_its_own_numbering_gives(tmp_path):
+    """Typst lays a document out again until what it looked up stops changing. Three things let
+    it finish in two passes (layout.lua, typst_contents and number_headings): each heading
+    carries its number, the contents' numbers stand in a box of one width instead of Typst's
+    automatic indent, and in the first pass, when the contents are empty, space as tall as
+    their entries stands in for them. With all three undone, Typst numbers and indents by
+    itself: the PDF must be the same, byte for byte. And the stand-in must be exactly as tall
+    as the entries: the first section starts at the same place with either."""
+    for name, work in _examples_kept(tmp_path).items():
+        source = (work / "agreement.typ").read_text(encoding="utf-8")
+        ours = _typst(work, source)
+        own = re.sub(r'#\[#set heading\(numbering: \(\.\.\) => "[0-9.]+"\)\n', "#[\n", source)
+        boxed = r"  let prefix = if prefix != none \{ box\(width: measure\(.*\).width, prefix\) \}\n"
+        own = re.sub(boxed, "", own)
+        own = own.replace(", depth: 1, indent: 0pt)", ", depth: 1)")
+        own = re.sub(r"#context if query\(outline\).len\(\) == 0 \{ v\(.*\) \}\n", "", own)
+        assert own.count("#[\n") >= 20 and "indent: 0pt" not in own and "query(outline)" not in own, name
+        assert _typst(work, own) == ours, name
+        # where the first section starts, with the entries, and with the stand-in alone
+        mark = "#context [#metadata(here().position()) <after-contents>]\n"
+        first = source.index("#[#set heading")
+        marked = source[:first] + mark + source[first:]
+        standing_in = marked.replace("if query(outline).len() == 0 {", "if true {").replace(
+            ", depth: 1, indent: 0pt)", ", depth: 1, indent: 0pt, target: heading.where(level: 9))"
+        )
+        assert "if true {" in standing_in and "level: 9" in standing_in, name
+        where = _typst(work, marked, "<after-contents>")
+        assert where == _typst(work, standing_in, "<after-contents>"), name
+
+
 def test_signature_page_has_one_unbroken_block_per_signatory(tmp_path):
     many = "".join(
         f"  - partner: {pid}\n    name: Underskriver {n}\n    title: Stilling {n}\n    place: Fjordby\n"
