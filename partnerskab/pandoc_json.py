@@ -30,6 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from . import table_height
 from .markdown import ASCII_PUNCTUATION, KEPT_PUNCTUATION
 
 # ASCII punctuation that may stand unescaped in text: what markdown.escape keeps, and what the
@@ -68,13 +69,16 @@ class Document:
       one);
     - `guard_blocks`: those that hold a paragraph (Para or Plain) whose first inline is a Str
       that starts like Typst markup (layout.lua's starts_like_typst_markup).
-    Both count from 1, as Lua does."""
+    Both count from 1, as Lua does.
+    `tables`: for each table, in the order they stand, whether the PDF keeps it whole ("W"),
+    lets it break ("B") or has Typst measure it ("M") (table_height.py; layout.lua)."""
 
     json: str
     typed_as_typed: bool
     wide_words: bool
     inline_blocks: tuple[int, ...] | None = None
     guard_blocks: tuple[int, ...] | None = None
+    tables: str = ""
 
 
 # The inline elements layout.lua has a function for, besides Str (tests/test_pandoc_json.py
@@ -109,6 +113,7 @@ def document(markdown: str, metadata: dict) -> Document | None:
         wide_words=_WIDE_RUN.search(text.encode()) is not None,
         inline_blocks=None if reader.marked else tuple(i for i, (inline, _) in enumerate(marks, 1) if inline),
         guard_blocks=tuple(i for i, (_, guard) in enumerate(marks, 1) if guard),
+        tables="".join(reader.tables),
     )
 
 
@@ -234,6 +239,7 @@ class _Reader:
         # inline of INLINE_KINDS was read; a paragraph that starts like Typst markup was read.
         self.marked = False
         self.guarded = False
+        self.tables: list[str] = []  # Document.tables
 
     # The inline parser: a recursive descent over the forms markdown.py and the template write.
     def inlines(self, text: str) -> str:
@@ -505,7 +511,8 @@ class _Reader:
             widths = [f'{{"t":"ColWidth","c":{json.dumps(length / total)}}}' for length in lengths]
         else:
             widths = ['{"t":"ColWidthDefault"}'] * columns
-        head, *body = ([self._cell(cell) for cell in row] for row in raw)
+        cells = [[self.inlines(cell.strip(" ")) if cell.strip(" ") else "" for cell in row] for row in raw]
+        head, *body = ([self._cell(inlines) for inlines in row] for row in cells)
         while i < len(lines) and not lines[i].strip():
             i += 1
         caption = ""
@@ -515,6 +522,7 @@ class _Reader:
                 end += 1
             caption = self.paragraph([lines[i][2:], *lines[i + 1 : end]], "Plain") or ""
             i = end
+        self.tables.append(_decide(caption, lengths, total, widths, cells))
         specs = ",".join(f'[{{"t":"{align}"}},{width}]' for align, width in zip(aligns, widths, strict=True))
         rows = ",".join(map(_row, body))
         out.append(
@@ -523,9 +531,9 @@ class _Reader:
         )
         return i
 
-    def _cell(self, raw: str) -> str:
-        text = raw.strip(" ")
-        blocks = self._paragraph(self.inlines(text), "Plain") if text else ""
+    def _cell(self, inlines: str) -> str:
+        """A cell of `inlines` (JSON; "" for an empty cell)."""
+        blocks = self._paragraph(inlines, "Plain") if inlines else ""
         return f'[["",[],[]],{{"t":"AlignDefault"}},1,1,[{blocks}]]'
 
     def _list(self, lines: list[str], i: int, out: list[str]) -> int:
@@ -598,6 +606,14 @@ class _Reader:
         if "\n" in value or _starts_block(value):
             raise Unsure
         return f'{{"t":"MetaInlines","c":{self.inlines(_meta_text(value))}}}'
+
+
+def _decide(caption: str, lengths: list[int], total: int, widths: list[str], cells: list[list[str]]) -> str:
+    """table_height's decision for a table read here (all at the page's width: one at the top of
+    the document or in a Div; a list item holds no table)."""
+    fractions = [length / total for length in lengths] if widths[0] != '{"t":"ColWidthDefault"}' else None
+    rows = json.loads("[" + ",".join("[" + ",".join(c or "[]" for c in row) + "]" for row in cells) + "]")
+    return table_height.decide(json.loads(caption)["c"] if caption else None, fractions, rows)
 
 
 def _row(cells: list[str]) -> str:

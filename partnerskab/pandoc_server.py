@@ -420,7 +420,7 @@ def _request(markdown: str, metadata: dict, read_json: bool = True) -> bytes:
         body = document.json.encode()
         flags = f"{document.typed_as_typed:d} {document.wide_words:d}"
         blocks = f"{_block_numbers(document.inline_blocks)} {_block_numbers(document.guard_blocks)}"
-        return f"json {len(body)} {flags} {blocks}\n".encode() + body
+        return f"json {len(body)} {flags} {blocks} {document.tables or '-'}\n".encode() + body
     body = markdown.encode()
     meta = json.dumps(metadata, ensure_ascii=False).encode()
     return f"{len(body)} {len(meta)}\n".encode() + body + meta

@@ -155,9 +155,13 @@ def pandoc_environment(stamp: int) -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "SOURCE_DATE_EPOCH": str(stamp)}
 
 
-def pandoc(source: bytes, workdir: Path, stamp: int, step: str) -> bytes:
-    """One pandoc run: the reader step over the Markdown, or a writer over the JSON tree."""
+def pandoc(source: bytes, workdir: Path, stamp: int, step: str, tables: str | None = None) -> bytes:
+    """One pandoc run: the reader step over the Markdown, or a writer over the JSON tree.
+    `tables`: the tables' decisions (pandoc_json.Document.tables) for layout.lua, which the
+    warm route hands over in its request; without them Typst measures every table."""
     command, env, to = pandoc_command(workdir, step), pandoc_environment(stamp), step
+    if tables is not None:
+        env["PARTNERSKAB_TABLES"] = tables
     try:
         result = subprocess.run(
             command,
@@ -176,15 +180,15 @@ def pandoc(source: bytes, workdir: Path, stamp: int, step: str) -> bytes:
 
 
 def convert_with_processes(
-    markdown: str, meta: dict, workdir: Path, stamp: int
+    markdown: str, meta: dict, workdir: Path, stamp: int, tables: str | None = None
 ) -> tuple[bytes, bytes, bytes]:
     """(HTML, DOCX, Typst) the way the build made them before issue 12: four pandoc processes,
     Markdown -> JSON and then one writer each. The warm route (pandoc_server.py) must give the
-    same bytes; tests/test_pandoc_server.py compares them, and bench/bench.py replays this
-    route as the old floor."""
+    same bytes; tests/test_pandoc_server.py compares them (giving both the same `tables`, see
+    pandoc()), and bench/bench.py replays this route as the old floor."""
     (workdir / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     tree = pandoc(markdown.encode(), workdir, stamp, "json")
-    return tuple(pandoc(tree, workdir, stamp, step) for step in ("html", "docx", "typst"))
+    return tuple(pandoc(tree, workdir, stamp, step, tables) for step in ("html", "docx", "typst"))
 
 
 def timestamp(data: dict) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from partnerskab import pandoc_server
+from partnerskab import pandoc_json, pandoc_server
 from partnerskab.context import build_context
 from partnerskab.load import load
 from partnerskab.pandoc_server import PandocFailed, PandocServer
@@ -87,8 +87,11 @@ def variants():
 
 @pytest.mark.parametrize("name, markdown, meta", [pytest.param(*v, id=v[0]) for v in variants()])
 def test_same_bytes_as_four_pandoc_processes(server, tmp_path, name, markdown, meta):
+    """The tables' decisions (table_height.py) travel in the warm route's request; the four
+    processes are given the same ones (none where pandoc_json.py leaves the Markdown to pandoc)."""
     warm = server.convert(markdown, meta)
-    cold = convert_with_processes(markdown, meta, tmp_path, 0)
+    document = pandoc_json.document(markdown, meta)
+    cold = convert_with_processes(markdown, meta, tmp_path, 0, document.tables if document else None)
     for format_, a, b in zip(("HTML", "DOCX", "Typst"), warm, cold, strict=True):
         assert a == b, f"{name}: the {format_} differs from the four-process route"
 

@@ -1,19 +1,20 @@
-"""Write templates/pandoc/widths.lua: how wide IBM Plex Sans sets each character the PDF shows
+"""Write partnerskab/plex_widths.json: how wide IBM Plex Sans sets each character the PDF shows
 without a probe (partnerskab.glyphs.SAFE), in regular, bold, italic and bold italic, and the
-face's cap height. layout.lua reads it to tell, before Typst lays anything out, whether a
-table is sure to be shorter or taller than the limit for keeping it on one page
+face's cap height. partnerskab/table_height.py reads it to tell, before Typst lays anything
+out, whether a table is sure to be shorter or taller than the limit for keeping it on one page
 (templates/pandoc/agreement.typst).
 
     .venv/bin/python tools/make_widths.py          # write the file
     .venv/bin/python tools/make_widths.py --check  # exit 1 if it is not what this writes
 
 The font files are read directly (the cmap, hmtx, hhea, head and OS/2 tables), so no font
-library is needed. A character a face lacks is left out, and layout.lua then lets Typst measure.
+library is needed. A character a face lacks is left out, and Typst then measures the table.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import struct
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from partnerskab.fonts import FACES  # noqa: E402
 from partnerskab.glyphs import SAFE  # noqa: E402
 
-OUT = ROOT / "templates" / "pandoc" / "widths.lua"
+OUT = ROOT / "partnerskab" / "plex_widths.json"
 STYLES = {
     "regular": "IBMPlexSans-Regular.ttf",
     "bold": "IBMPlexSans-Bold.ttf",
@@ -96,32 +97,17 @@ def face_metrics(path: Path) -> tuple[int, int, dict[int, int]]:
 
 def render() -> str:
     codes = sorted(ord(c) for c in SAFE if c.isprintable() or c == "\xa0")
-    lines = [
-        "-- Written by tools/make_widths.py from fonts/ibm-plex-sans; do not edit by hand",
-        "-- (tests/test_layout.py fails when it differs from what the tool writes).",
-        "-- Advance widths in font units of IBM Plex Sans for the characters the PDF shows without",
-        "-- a probe (partnerskab/glyphs.py SAFE), by style; a character a face lacks is missing.",
-        "return {",
-    ]
-    units = cap = None
+    data: dict = {}
+    lines = []
     for style, name in STYLES.items():
-        face_units, face_cap, widths = face_metrics(FACES / name)
-        assert units in (None, face_units) and cap in (None, face_cap), name
-        units, cap = face_units, face_cap
-        entries = [f"[{code}]={widths[code]}" for code in codes if code in widths]
-        row, rows = [], []
-        for entry in entries:
-            if sum(len(e) + 1 for e in row) + len(entry) > 92:
-                rows.append(",".join(row) + ",")
-                row = []
-            row.append(entry)
-        rows.append(",".join(row))
-        lines.append(f"  {style} = {{")
-        lines.extend(f"    {r}" for r in rows)
-        lines.append("  },")
-    lines[5:5] = [f"  units = {units},", f"  cap_height = {cap},"]
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        units, cap_height, widths = face_metrics(FACES / name)
+        assert data.get("units", units) == units and data.get("cap_height", cap_height) == cap_height
+        data.update(units=units, cap_height=cap_height)
+        entries = {str(code): widths[code] for code in codes if code in widths}
+        lines.append(f"{json.dumps(style)}: {json.dumps(entries, separators=(',', ':'))}")
+    head = f'"units": {data["units"]}, "cap_height": {data["cap_height"]}'
+    # one style to a line: a change to the fonts shows as a change to that line
+    return "{" + head + ",\n" + ",\n".join(lines) + "}\n"
 
 
 def main() -> int:

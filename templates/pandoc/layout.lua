@@ -72,31 +72,20 @@ end
 
 -- What the PDF's table of contents will hold (read before the passes that change the blocks):
 -- how many entries (the sections, unless unlisted) and the sections' numbers.
--- how many entries (the sections, unless unlisted) and the widest section number (by the
--- font's widths; Typst measures it).
-local contents = { entries = 0 }
-
-local function load_widths()
-  -- read once per process: render.lua runs this file for each document (arg[0] is render.lua,
-  -- beside this file; pandoc --lua-filter sets PANDOC_SCRIPT_FILE instead)
-  local here = pandoc.path.directory(PANDOC_SCRIPT_FILE or arg[0])
-  TABLE_WIDTHS = TABLE_WIDTHS or dofile(pandoc.path.join({ here, "widths.lua" }))
-  return TABLE_WIDTHS
-end
+-- how many entries (the sections, unless unlisted) and the longest section numbers (Typst
+-- measures them and takes the widest).
+local contents = { entries = 0, longest = {} }
 
 local function survey_contents(blocks)
-  local widths = load_widths().regular
-  contents = { entries = 0 }
-  local widest = -1
+  contents = { entries = 0, longest = {} }
   walk_headings(blocks, function(heading, number)
     if heading.level == 1 and not heading.classes:includes("unlisted") then
       contents.entries = contents.entries + 1
-      local width = 0
-      for _, code in utf8.codes(number or "") do
-        width = width + (widths[code] or 1000)
-      end
-      if number and width > widest then
-        contents.widest, widest = number, width
+      local longest = contents.longest[1]
+      if number and (not longest or #number > #longest) then
+        contents.longest = { number }
+      elseif number and #number == #longest then
+        table.insert(contents.longest, number)
       end
     end
   end)
@@ -125,6 +114,11 @@ local function typst_contents()
   end
   table.sort(keys)
   local label = typst_string(meta_labels["key-element"] or "")
+  local longest = {}
+  for _, number in ipairs(contents.longest) do
+    table.insert(longest, typst_string(number) .. ",")
+  end
+  longest = table.concat(longest, " ")
   return table.concat({
     "#block(above: 0.6em, below: 1.4em)[",
     "#let keys = (" .. table.concat(keys, ", ") .. ")",
@@ -133,7 +127,7 @@ local function typst_contents()
     "  let key = if id != none { keys.at(str(id), default: none) } else { none }",
     "  let note = if key != none { [ #text(size: 8pt, fill: muted)[· " .. "#" .. label .. " #key]] }",
     "  let prefix = it.prefix()",
-    "  let prefix = if prefix != none { box(width: measure(" .. typst_string(contents.widest or "") .. ").width, prefix) }",
+    "  let prefix = if prefix != none { box(width: calc.max(0pt, ..(" .. longest .. ").map(n => measure(n).width)), prefix) }",
     "  link(it.element.location(), it.indented(prefix, [#it.body()#note #box(width: 1fr, it.fill) #it.page()]))",
     "}",
     "#show outline: set text(size: 9.5pt)",
@@ -355,252 +349,69 @@ local function hyphenate_long_words(el)
   })
 end
 
--- A table in the PDF that fits in a third of a page (TABLE_LIMIT, agreement.typst) is kept on
--- one page; a longer one may break between rows. Typst can tell by measuring the table, but a
--- measure lays the table out again in each of its two or three passes, which was a fifth of
--- Typst's work. So the height is worked out here from IBM Plex Sans's widths (widths.lua,
--- tools/make_widths.py) the way Typst sets ragged text: first-fit lines, broken only at
--- spaces. Two bounds are taken: an upper one (widths 4 % wider, breaking only at spaces, so
--- never fewer lines than Typst) and a lower one (widths 4 % narrower, any line filled to the
--- last point). A table whose upper bound is under the limit is kept whole, one whose lower
--- bound is over it may break; Typst measures the rest (and any table whose text is not plain:
--- a character the widths lack, a picture, code, a list or a word wider than its column).
--- tests/test_layout.py checks every decision against Typst's own measure.
-local TABLE_LIMIT = 8.5 / 2.54 * 72 -- pt
-local TEXT_WIDTH = (21 - 2.5 - 2.3) / 2.54 * 72 -- the page's width inside its margins, in pt
-local CELL_SIZE, CAPTION_SIZE, FIGURE_GAP = 9.5, 8.5, 0.65 * 10 -- pt (agreement.typst)
-local CELL_INSET_X, CELL_INSET_Y = 5, 4
-local LEADING = 0.62 -- em, between the cap height of a line and the baseline of the one above
-local SLACK = 0.04 -- kerning and rounding, both ways
--- The raw Typst that this filter writes inside a cell: what opens a run of text (a hyphenatable
--- word, "#text(hyphenate: true)["; an unbreakable run, "#box["), what closes it, and what sets
--- nothing (a guard, a place to break an address).
-local OPENS = { ["#text(hyphenate: true)["] = "word", ["#box["] = "box" }
-local SILENT = { ['#"";'] = true, ["#box();"] = true }
+-- A table in the PDF under a third of a page (8.5 cm) is kept on one page; a longer one may
+-- break between rows (agreement.typst). partnerskab/table_height.py decides from the font's
+-- widths, where it can be sure, and render.lua hands the decisions over (TABLE_DECISIONS: a
+-- letter for each table, in the order they stand). A measure by Typst lays the table out again
+-- in each of Typst's passes; measuring every table was a fifth of its work.
+local OPENINGS = {
+  W = "#block(breakable: false)[", -- kept whole
+  B = "#block(breakable: true)[", -- may break
+  M = "#measured-table[", -- Typst measures it (agreement.typst)
+}
 
--- The lines a run of inlines takes at `width` pt in text of `size` pt, as (upper bound, lower
--- bound), or nil when that cannot be told here.
-local function line_bounds(inlines, width, size, bold)
-  local widths = TABLE_WIDTHS
-  local scale = size / widths.units
-  local lines_up, line, word = 0, 0, 0 -- the upper bound: first-fit, breaking at spaces only
-  local lines_low, segment = 0, 0 -- the lower bound: its letters, each forced line filled full
-  local open = {} -- the runs opened by raw Typst, innermost last
-  local glued = 0 -- how many of them are unbreakable boxes, whose spaces do not break
-  local failed = false
-  local function face(strong, emph)
-    return widths[(strong and "bold" or "") .. (emph and "italic" or "")] or widths.regular
-  end
-  local function end_word()
-    if word == 0 then
-      return
-    elseif word > width then
-      failed = true -- wider than its column: Typst hyphenates it or lets it run over
-    elseif line == 0 then
-      line = word
-    elseif line + word <= width then
-      line = line + word
-    else
-      lines_up, line = lines_up + 1, word
-    end
-    word = 0
-  end
-  local function end_line()
-    end_word()
-    if line > 0 then
-      lines_up, line = lines_up + 1, 0
-    end
-    if segment > 0 then
-      lines_low = lines_low + math.ceil(segment / width - 1e-9)
-    end
-    segment = 0
-  end
-  local function advance(code, strong, emph)
-    local w = face(strong, emph)[code]
-    if not w then
-      failed = true
-      return
-    end
-    if code ~= 32 then -- a space may be where a line breaks, and then takes no room
-      segment = segment + w * scale * (1 - SLACK)
-    end
-    if code == 32 and glued == 0 then
-      end_word()
-      if line > 0 then
-        line = line + w * scale * (1 + SLACK)
-      end
-    else
-      word = word + w * scale * (1 + SLACK)
-    end
-  end
-  local function walk(list, strong, emph)
-    for _, el in ipairs(list) do
-      local t = el.t
-      if t == "Str" then
-        for _, code in utf8.codes(el.text) do
-          advance(code, strong, emph)
-        end
-      elseif t == "Space" or t == "SoftBreak" then
-        advance(32, strong, emph)
-      elseif t == "LineBreak" then
-        end_line()
-      elseif t == "Strong" or t == "Emph" or t == "Link" or t == "Span" then
-        walk(el.content, strong or t == "Strong", emph or t == "Emph")
-      elseif t == "RawInline" and el.format == "typst" and OPENS[el.text] then
-        table.insert(open, OPENS[el.text])
-        glued = glued + (OPENS[el.text] == "box" and 1 or 0)
-      elseif t == "RawInline" and el.format == "typst" and el.text == "]" and #open > 0 then
-        glued = glued - (table.remove(open) == "box" and 1 or 0)
-      elseif t == "RawInline" and el.format == "typst" and SILENT[el.text] then
-        -- sets nothing
-      elseif t == "RawInline" and el.format == "typst" and el.text:match("^\\[%.%-]$") then
-        advance(string.byte(el.text, 2), strong, emph) -- typed_as_typed's escapes
-      else
-        failed = true -- a picture, code, a note, a quotation: Typst measures
-      end
-      if failed then
-        return
-      end
-    end
-  end
-  walk(inlines, bold, false)
-  end_line()
-  if failed or #open > 0 then
-    return nil
-  end
-  return lines_up, lines_low
-end
-
--- The height in pt of `lines` lines of text at `size` pt (a line is its cap height, and lines
--- are LEADING apart).
-local function lines_height(lines, size)
-  if lines == 0 then
-    return 0
-  end
-  return lines * TABLE_WIDTHS.cap_height / TABLE_WIDTHS.units * size + (lines - 1) * LEADING * size
-end
-
--- The blocks of a cell or a caption as one run of inlines, or nil when they are more than one
--- paragraph of plain text.
-local function one_paragraph(blocks)
-  if #blocks == 0 then
-    return {}
-  elseif #blocks == 1 and (blocks[1].t == "Plain" or blocks[1].t == "Para") then
-    return blocks[1].content
-  end
-end
-
--- (upper, lower) bounds of the table's height in pt, with its caption, or nil.
-local function table_height_bounds(tbl)
-  local columns = {}
-  for i, spec in ipairs(tbl.colspecs) do
-    local share = spec[2]
-    if type(share) ~= "number" or share <= 0 then
-      return nil -- auto-sized columns: only Typst knows their widths
-    end
-    columns[i] = share * TEXT_WIDTH
-  end
-  local upper, lower = 0, 0
-  local caption = one_paragraph(tbl.caption.long)
-  if caption == nil then
-    return nil
-  elseif #caption > 0 then
-    local up, low = line_bounds(caption, TEXT_WIDTH, CAPTION_SIZE, false)
-    if not up then
-      return nil
-    end
-    upper = upper + lines_height(up, CAPTION_SIZE) + FIGURE_GAP
-    lower = lower + lines_height(low, CAPTION_SIZE) + FIGURE_GAP
-  end
-  local rows = {}
-  for _, row in ipairs(tbl.head.rows) do
-    table.insert(rows, { row, true })
-  end
-  for _, body in ipairs(tbl.bodies) do
-    for _, row in ipairs(body.head) do
-      table.insert(rows, { row, false })
-    end
-    for _, row in ipairs(body.body) do
-      table.insert(rows, { row, false })
-    end
-  end
-  for _, row in ipairs(tbl.foot.rows) do
-    table.insert(rows, { row, false })
-  end
-  for index, entry in ipairs(rows) do
-    local row, bold = entry[1], entry[2] or index == 1 -- Typst bolds the first row (y: 0)
-    local column, row_up, row_low = 1, 0, 0
-    for _, cell in ipairs(row.cells) do
-      if cell.row_span ~= 1 then
-        return nil
-      end
-      local width = 0
-      for c = column, column + cell.col_span - 1 do
-        if not columns[c] then
-          return nil
-        end
-        width = width + columns[c]
-      end
-      column = column + cell.col_span
-      local inlines = one_paragraph(cell.contents)
-      if inlines == nil then
-        return nil
-      end
-      local up, low = line_bounds(inlines, width - 2 * CELL_INSET_X, CELL_SIZE, bold)
-      if not up then
-        return nil
-      end
-      row_up = math.max(row_up, lines_height(up, CELL_SIZE))
-      row_low = math.max(row_low, lines_height(low, CELL_SIZE))
-    end
-    upper = upper + row_up + 2 * CELL_INSET_Y
-    lower = lower + row_low + 2 * CELL_INSET_Y
-  end
-  return upper, lower
-end
-
--- The table wrapped in the block that keeps it whole or lets it break, when its height is
--- sure; else in the block that has Typst measure it (agreement.typst).
-local function table_kept_or_measured(tbl, full_width)
-  local upper, lower
-  if full_width then
-    upper, lower = table_height_bounds(tbl)
-  end
-  local opening = "#measured-table["
-  if upper and upper < TABLE_LIMIT then
-    opening = "#block(breakable: false)["
-  elseif lower and lower >= TABLE_LIMIT then
-    opening = "#block(breakable: true)["
-  end
+local function table_in_block(tbl, decision)
+  local opening = OPENINGS[decision] or OPENINGS.M
   return { pandoc.RawBlock("typst", opening), tbl, pandoc.RawBlock("typst", "]") }
 end
 
--- Every table in the document, in its block (table_kept_or_measured). A table at the top of
--- the document or in a Div (a block of the page's width) is estimated; one in a list, a quote
--- or another table is narrower, and Typst measures it.
+-- Blocks that may hold a table (in the Markdown that pandoc_json.py does not read).
+local HOLDERS = { BulletList = true, OrderedList = true, BlockQuote = true, DefinitionList = true, Figure = true }
+
+-- Every table in the document, in its block (table_in_block). The tables at the top of the
+-- document and in Divs (all there are, when pandoc_json.py read the document) take their
+-- decision in order; any other table (in a list or a quote, from pandoc's reader) and every
+-- table without a decision is measured.
 local function keep_tables_whole(doc)
-  load_widths()
-  local function blocks(list, full_width)
+  -- render.lua sets TABLE_DECISIONS; pandoc --lua-filter (render.convert_with_processes, the
+  -- route before issue 12, which tests compare with) may be given them in PARTNERSKAB_TABLES
+  local given = TABLE_DECISIONS or os.getenv("PARTNERSKAB_TABLES")
+  local decisions = given or ""
+  local function count(list)
+    local n = 0
+    for _, block in ipairs(list) do
+      n = n + (block.t == "Table" and 1 or block.t == "Div" and count(block.content) or 0)
+    end
+    return n
+  end
+  if given and count(doc.blocks) ~= #decisions then
+    decisions = "" -- not the tables pandoc_json.py read: Typst measures them all
+  end
+  local seen = 0
+  local function blocks(list)
     local out = {}
     for _, block in ipairs(list) do
       if block.t == "Table" then
-        for _, b in ipairs(table_kept_or_measured(block, full_width)) do
+        seen = seen + 1
+        for _, b in ipairs(table_in_block(block, decisions:sub(seen, seen))) do
           table.insert(out, b)
         end
       elseif block.t == "Div" then
-        block.content = blocks(block.content, full_width)
+        block.content = blocks(block.content)
         table.insert(out, block)
-      else
+      elseif not given and HOLDERS[block.t] then
         table.insert(out, block:walk({
           Table = function(inner)
-            return table_kept_or_measured(inner, false)
+            return table_in_block(inner, "M")
           end,
         }))
+      else
+        table.insert(out, block)
       end
     end
     return out
   end
-  doc.blocks = blocks(doc.blocks, true)
+  doc.blocks = blocks(doc.blocks)
   return doc
 end
 
@@ -908,15 +719,22 @@ else
   end
 end
 table.insert(passes, elements)
-if typst then
-  table.insert(passes, { Pandoc = keep_tables_whole })
-end
 if FORMAT == "docx" then
   table.insert(passes, { Pandoc = signatures_side_by_side })
 elseif html then
   table.insert(passes, { Pandoc = signature_grid })
 elseif typst then
-  table.insert(passes, { Pandoc = keep_signatures_together })
-  table.insert(passes, { Pandoc = number_headings })
+  -- the tables in their blocks, the signatures kept together, the headings numbered, in one
+  -- pass: each pass hands the whole document from pandoc to Lua and back
+  table.insert(passes, {
+    Pandoc = function(doc)
+      local top = { blocks = doc.blocks }
+      keep_tables_whole(top)
+      keep_signatures_together(top)
+      number_headings(top)
+      doc.blocks = top.blocks
+      return doc
+    end,
+  })
 end
 return passes

@@ -15,13 +15,16 @@
 --
 -- Protocol, on stdin and stdout, binary:
 --   request:  "<bytes of Markdown> <bytes of metadata JSON>\n" + Markdown + metadata
---          or "json <bytes> <typed> <wide> <inline> <guard>\n" + the document as pandoc's
+--          or "json <bytes> <typed> <wide> <inline> <guard> <tables>\n" + the document as pandoc's
 --             JSON, without its "pandoc-api-version" (added here), which
 --             partnerskab/pandoc_json.py made of the same Markdown and metadata: pandoc reads it
 --             in a seventh of the time. <typed> and <wide> are 1 or 0: may the text need
 --             layout.lua's Str functions (see below). <inline> and <guard> are the top-level
 --             blocks (counted from 1, separated by commas; "-" for none, "*" for all) that may
---             need layout.lua's inline functions and its Typst paragraph guard (WALK_BLOCKS)
+--             need layout.lua's inline functions and its Typst paragraph guard (WALK_BLOCKS).
+--             <tables> is a letter for each table, in order: kept whole (W), may break (B) or
+--             measured by Typst (M), from partnerskab/table_height.py; "-" for no table
+--             (TABLE_DECISIONS, layout.lua's keep_tables_whole)
 --   answer:   "ok <bytes of Typst>\n" + Typst, sent at once, so that Typst can lay out the PDF
 --             while pandoc goes on; then "<bytes of HTML> <bytes of DOCX>\n" + HTML + DOCX
 --          or "error <bytes of message>\n" + message, instead of either part
@@ -264,6 +267,7 @@ end
 
 local function read_markdown(markdown, metadata)
   WALK_BLOCKS = nil -- every block may need every function
+  TABLE_DECISIONS = nil -- every table measured by Typst
   -- The text the filter's Str may see: link and image targets and our logos' file names
   -- (typst-src=logo-0.png) are never text.
   local text = (markdown .. "\n" .. metadata):gsub("%]%b()", "]"):gsub("typst%-src=[^%s}]*", "")
@@ -284,8 +288,8 @@ end
 -- which its JSON reader requires.
 local API_VERSION = pandoc.write(pandoc.Pandoc({}), "json"):match('^{"pandoc%-api%-version":(%b[])')
 
-local function read_json(text, typed, wide, walk_blocks)
-  TYPED_AS_TYPED, WIDE_WORDS, WALK_BLOCKS = typed, wide, walk_blocks
+local function read_json(text, typed, wide, walk_blocks, tables)
+  TYPED_AS_TYPED, WIDE_WORDS, WALK_BLOCKS, TABLE_DECISIONS = typed, wide, walk_blocks, tables
   if text:sub(1, 1) ~= "{" then
     error("a JSON document that is not an object", 0)
   end
@@ -348,7 +352,8 @@ while true do
     break
   end
   local markdown_size, metadata_size = header:match("^(%d+) (%d+)$")
-  local json_size, typed, wide, inline, guard = header:match("^json (%d+) ([01]) ([01]) ([%d,*-]+) ([%d,*-]+)$")
+  local json_size, typed, wide, inline, guard, tables =
+    header:match("^json (%d+) ([01]) ([01]) ([%d,*-]+) ([%d,*-]+) ([WBM-]+)$")
   local read
   if markdown_size then
     local markdown = read_exactly(tonumber(markdown_size))
@@ -363,7 +368,7 @@ while true do
       walk_blocks = { inline = block_numbers(inline), guard = block_numbers(guard) }
     end
     read = function()
-      return read_json(text, typed == "1", wide == "1", walk_blocks)
+      return read_json(text, typed == "1", wide == "1", walk_blocks, tables ~= "-" and tables or "")
     end
   else
     io.stderr:write("render.lua: a request header it does not understand\n")
