@@ -10,7 +10,9 @@ measures and prints, each as a ratio to its reference (issue 12's targets; see t
       the old one, four pandoc processes and one Typst compile per agreement, and the new one,
       one warm pandoc and one warm Typst compiler handed one agreement after another;
   (b) a cold full build with the default jobs (the median of three), against both floors, and
-      with --jobs 1;
+      with --jobs 1. The floors and the builds are measured in turns, three rounds, and each
+      ratio is of medians: the machine's speed changes from minute to minute, and so the build
+      and its references meet the same changes. (c), (e) and (f) take turns likewise;
   (c) a cold build of one agreement as a new process, against the old route's processes for
       it, and against pandoc with xelatex (when xelatex is installed);
   (d) a no-op rebuild of --noop-count agreements;
@@ -306,10 +308,10 @@ print(time.perf_counter() - started)
 """
 
 
-def single_references(kept: Path, work: Path) -> tuple[float, float | None]:
+def single_references(kept: Path, work: Path):
     """(the old route for one agreement: four pandoc processes and one Typst compile, one after
     another; the classic route, pandoc with xelatex for the PDF and two more pandoc runs, or None
-    when xelatex is not installed). The medians of nine and three runs."""
+    when xelatex is not installed), as functions that time one run each."""
     folder, markdown, meta, stamp = next(_kept(kept))
     python = sys.executable
 
@@ -325,9 +327,8 @@ def single_references(kept: Path, work: Path) -> tuple[float, float | None]:
         )
         return pandoc_s + float(out.stdout)
 
-    old = sorted(old_route() for _ in range(9))[4]
     if not shutil.which("xelatex"):
-        return old, None
+        return old_route, None
     binary = pandoc_command(folder, "json")[0]
     source = folder / "agreement.md"
 
@@ -357,10 +358,11 @@ def single_references(kept: Path, work: Path) -> tuple[float, float | None]:
         return time.perf_counter() - started
 
     try:
-        return old, sorted(classic() for _ in range(3))[1]
+        classic()
     except subprocess.CalledProcessError as exc:  # xelatex without the fonts it needs, say
         print(f"    (pandoc with xelatex failed: {exc.stderr.decode(errors='replace')[-300:]})")
-        return old, None
+        return old_route, None
+    return old_route, classic
 
 
 def line(label: str, seconds: float, reference: float, target: str, ok: bool | None = None) -> None:
@@ -399,23 +401,28 @@ def main() -> int:
             project,
             env={"PARTNERSKAB_KEEP_INTERMEDIATE": str(kept)},
         )
-        old_pandoc, old_typst = old_floor(kept)
-        new_pandoc, new_typst = new_floor(kept)
-        old_s, new_s = old_pandoc + old_typst, new_pandoc + new_typst
-        for label, pandoc_s, typst_s in (
-            ("(a) old floor: four pandoc processes", old_pandoc, old_typst),
-            ("    new floor: one warm pandoc", new_pandoc, new_typst),
-        ):
-            total = pandoc_s + typst_s
-            each = f"{pandoc_s:.2f} s + Typst {typst_s:.2f} s = {total:.2f} s"
-            print(f"{label} {each}; ÷ {cores} = {total / cores:.2f} s")
-        colds = []  # the median of three: one cold build moved by 10-20 % from run to run
+        # Three rounds of the two floors and a cold build, and the median of each: the machine's
+        # speed changes from minute to minute (a cold build moved by 10-20 % from run to run),
+        # and in turns the build and its references meet the same changes.
+        floors, colds = [], []
         for _ in range(3):
+            floors.append((*old_floor(kept), *new_floor(kept)))
             shutil.rmtree(project / "build", ignore_errors=True)
             elapsed, output, _ = run([*build, "--jobs", str(cores), "--out", "build"], project)
             if not output.strip().splitlines()[-1].startswith(f"Bygget: {args.count},"):
                 raise SystemExit(f"the generated agreements did not all build:\n{output[-3000:]}")
             colds.append(elapsed)
+        old_pandoc, old_typst, new_pandoc, new_typst = (
+            statistics.median(f) for f in zip(*floors, strict=True)
+        )
+        old_s = statistics.median(f[0] + f[1] for f in floors)
+        new_s = statistics.median(f[2] + f[3] for f in floors)
+        for label, pandoc_s, typst_s, total in (
+            ("(a) old floor: four pandoc processes", old_pandoc, old_typst, old_s),
+            ("    new floor: one warm pandoc", new_pandoc, new_typst, new_s),
+        ):
+            each = f"{pandoc_s:.2f} s + Typst {typst_s:.2f} s, in all {total:.2f} s"
+            print(f"{label} {each}; ÷ {cores} = {total / cores:.2f} s")
         cold = statistics.median(colds)
         line(
             "(b) cold full build / (old floor ÷ cores)",
@@ -433,16 +440,27 @@ def main() -> int:
         )
         line("    cold full build, --jobs 1 / new floor", cold1, new_s, "(overhead)")
         print(f"{'':50}(default jobs: median of {', '.join(f'{c:.2f}' for c in colds)} s)")
+        print(f"{'':50}(floors: {', '.join(f'{f[0] + f[1]:.1f}/{f[2] + f[3]:.1f}' for f in floors)} s)")
 
         single = Path(tmp) / "single"
-        alone_cold = median_run(  # 15 runs: a quarter of a second moves by 10 ms from run to run
-            [python, str(ROOT / "build.py"), "build", str(draft), "--out", str(single)],
-            ROOT,
-            times=15,
-            fresh=lambda: shutil.rmtree(single, ignore_errors=True),
-        )
+        route, classic_route = single_references(single_kept(project, python, draft), Path(tmp))
+        singles, olds, classics = [], [], []
+        for _ in range(3):  # in turns, so that the machine's changes of speed meet all three alike
+            # 15 runs: a quarter of a second moves by 10 ms from run to run
+            singles.append(
+                median_run(
+                    [python, str(ROOT / "build.py"), "build", str(draft), "--out", str(single)],
+                    ROOT,
+                    times=5,
+                    fresh=lambda: shutil.rmtree(single, ignore_errors=True),
+                )
+            )
+            olds.extend(route() for _ in range(3))
+            if classic_route:
+                classics.append(classic_route())
         shutil.rmtree(single, ignore_errors=True)
-        old_route, classic = single_references(single_kept(project, python, draft), Path(tmp))
+        alone_cold, old_route = statistics.median(singles), statistics.median(olds)
+        classic = statistics.median(classics) if classics else None
         line(
             "(c) one agreement, cold / old route's processes",
             alone_cold,
@@ -468,13 +486,18 @@ def main() -> int:
             edited = original.replace("Aktivitet 1", f"Aktivitet 1{next(edits)}", 1)
             changed.write_text(edited, encoding="utf-8")
 
-        one = median_run(build, project, times=3, fresh=change_one)
-        alone = median_run(
-            [*build, str(changed), "--out", "alone"],
-            project,
-            times=3,
-            fresh=lambda: shutil.rmtree(project / "alone", ignore_errors=True),
-        )
+        ones, alones = [], []
+        for _ in range(3):  # in turns, as above
+            ones.append(median_run(build, project, times=1, fresh=change_one))
+            alones.append(
+                median_run(
+                    [*build, str(changed), "--out", "alone"],
+                    project,
+                    times=1,
+                    fresh=lambda: shutil.rmtree(project / "alone", ignore_errors=True),
+                )
+            )
+        one, alone = statistics.median(ones), statistics.median(alones)
         line("(e) one agreement changed / that one alone", one, alone, "≤ 1.2", one / alone <= 1.2)
         css = project / "templates" / "pandoc" / "agreement.css"
         css.write_text(css.read_text(encoding="utf-8") + "\n/* benchmark */\n", encoding="utf-8")
@@ -499,10 +522,13 @@ def main() -> int:
         for number in range(args.validate):
             shutil.copy(many_paths[number % len(many_paths)], folder / f"v-{number:04d}.yaml")
         files = sorted(str(p) for p in folder.iterdir())
-        ours, _, _ = run([python, str(many / "build.py"), "validate", *files], many)
         checker = Path(python).with_name("check-jsonschema")
         schema_file = str(many / "schema" / "partnership-agreement.schema.json")
-        theirs, _, _ = run([str(checker), "--schemafile", schema_file, *files], many)
+        ours_all, theirs_all = [], []
+        for _ in range(2):  # in turns, as above
+            ours_all.append(run([python, str(many / "build.py"), "validate", *files], many)[0])
+            theirs_all.append(run([str(checker), "--schemafile", schema_file, *files], many)[0])
+        ours, theirs = statistics.median(ours_all), statistics.median(theirs_all)
         label = f"    validate {args.validate} / check-jsonschema"
         line(label, ours, theirs, "≤ 0.15", ours / theirs <= 0.15)
 
