@@ -460,6 +460,19 @@ def test_a_signature_block_longer_than_a_page_breaks_instead_of_running_over_the
     assert len(heights) >= 48 and min(heights) > bottom_margin, min(heights)
 
 
+def test_an_amount_is_never_broken_inside_its_number(tmp_path):
+    """«i alt 150.000 kr.» in Havnestad's narrow «Beløb» column, one run of text held together by
+    no-break spaces, breaks where a long address may (before its "."), but never inside the
+    number: the PDF's lines hold «150.000» whole."""
+    havnestad = ROOT / "agreements" / "havnestad-naboskab.yaml"
+    text = havnestad.read_text(encoding="utf-8").replace("status: signed", "status: draft")
+    pdf, _, _ = _build(tmp_path, "havnestad-beloeb", text)
+    lines = "\n".join(page.extract_text() for page in PdfReader(pdf).pages).splitlines()
+    assert any("150.000" in line for line in lines)
+    assert not any(line.rstrip().endswith(("150", "50")) for line in lines if "i alt" in line), lines
+    assert not any(line.lstrip().startswith(".000") for line in lines)
+
+
 def test_a_range_of_years_is_never_broken_after_its_dash(tmp_path):
     """«2026–2028» in the narrow «År» column of the financing and the budget stays on one line
     in the PDF (Typst breaks after an en dash), and in the HTML."""

@@ -133,7 +133,9 @@ local function typst_contents()
     "#show outline: set text(size: 9.5pt)",
     "#show outline: set par(justify: false)",
     "#outline(title: text(size: 10.5pt, fill: accent)[#" .. typst_string(meta_labels["toc-title"] or "") .. "], depth: 1, indent: 0pt)",
-    string.format("#context if query(outline).len() == 0 { v(%d * 1.318 * 9.5pt - 0.89pt) }", contents.entries),
+    contents.entries > 0
+        and string.format("#context if query(outline).len() == 0 { v(%d * 1.318 * 9.5pt - 0.89pt) }", contents.entries)
+      or "",
     -- what «nøgleelement N» in the entries means
     "#block(above: 0.5em, text(size: 8pt, fill: muted)[#" .. typst_string(meta_labels["key-element-note"] or "") .. "])",
     "]",
@@ -316,7 +318,8 @@ local LONG_WORD = 16
 -- the address after it, as style guides break addresses (never before a closing "." or ")").
 -- The place is an empty box, between which and text Typst may break a line; nothing is added
 -- to the text, so what a reader copies from the PDF is the address as written (a zero-width
--- space would be copied too, and spoil the address).
+-- space would be copied too, and spoil the address). A "." between two digits is a number's
+-- (150.000 in «i alt 150.000 kr.», held together by no-break spaces): never broken there.
 local SEPARATOR = "[@/._]"
 -- After the separators: a letter or digit (ASCII, or the first byte of a letter in UTF-8 from
 -- U+00C0 on; not a no-break space, "»" or another sign from U+0080 to U+00BF).
@@ -328,7 +331,9 @@ local function address_parts(text)
   end
   local out, start = {}, 1
   for i = 2, #text do
-    if text:sub(i, i):find(SEPARATOR) and not text:sub(i - 1, i - 1):find(SEPARATOR) and text:find(MORE, i) then
+    local separator = text:sub(i, i):find(SEPARATOR) and not text:sub(i - 1, i - 1):find(SEPARATOR)
+    local in_number = text:sub(i - 1, i - 1):find("%d") and text:sub(i + 1, i + 1):find("%d")
+    if separator and not in_number and text:find(MORE, i) then
       table.insert(out, pandoc.Str(text:sub(start, i - 1)))
       table.insert(out, pandoc.RawInline("typst", "#box();")) -- ";": a "." after it is text
       start = i
