@@ -390,7 +390,7 @@ local function keep_tables_whole(doc)
     return n
   end
   if given and count(doc.blocks) ~= #decisions then
-    decisions = "" -- not the tables pandoc_json.py read: Typst measures them all
+    given, decisions = nil, "" -- not the tables pandoc_json.py read: Typst measures them all
   end
   local seen = 0
   local function blocks(list)
