@@ -160,22 +160,41 @@ def _budget(text: str, items: list[str]) -> str:
     return text
 
 
-def test_tables_are_kept_whole_exactly_when_typst_measures_them_under_a_third_of_a_page(tmp_path):
-    """layout.lua tells from IBM Plex Sans's widths whether a table is sure to be under 8.5 cm
-    (kept on one page) or over it (may break), so that Typst need not measure it. For every
-    table of the examples, of generated agreements and of budgets around the limit (one-line
-    rows, rows of two and three lines, long words, no-break runs), Typst's own measure must
-    agree with each decision taken; only tables it could not be sure of are measured."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    import bench
-
-    folder = tmp_path / "agreements"  # the examples as drafts: no seals beside them
+def _example_drafts(tmp_path):
+    """tmp_path/agreements with the examples as drafts (no seals beside them), beside copies of
+    logos/ and bilag/."""
+    folder = tmp_path / "agreements"
     folder.mkdir()
     for name in ("logos", "bilag"):
         shutil.copytree(ROOT / name, tmp_path / name)
     for example in EXAMPLES:
         text = example.read_text(encoding="utf-8").replace("status: signed", "status: draft")
         (folder / example.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _built_keeping(tmp_path, folder):
+    """The agreements in `folder` built, with what Typst was given kept: {name: folder}."""
+    kept = tmp_path / "kept"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", str(folder), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        env={**os.environ, "PARTNERSKAB_KEEP_INTERMEDIATE": str(kept)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {work.name: work for work in sorted(kept.iterdir())}
+
+
+def test_tables_are_kept_whole_exactly_when_typst_measures_them_under_a_third_of_a_page(tmp_path):
+    """table_height.py tells from IBM Plex Sans's widths whether a table is sure to be under
+    8.5 cm (kept on one page) or over it (may break), so that Typst need not measure it. For every
+    table of the examples, of generated agreements and of budgets around the limit (one-line
+    rows, rows of two and three lines, long words, no-break runs), Typst's own measure must
+    agree with each decision taken; only tables it could not be sure of are measured."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bench
+
+    folder = _example_drafts(tmp_path)
     examples = [load(p).data for p in EXAMPLES]
     rng = __import__("random").Random(7)
     for number in range(8):
@@ -197,31 +216,15 @@ def test_tables_are_kept_whole_exactly_when_typst_measures_them_under_a_third_of
     }
     for name, items in budgets.items():
         (folder / f"{name}.yaml").write_text(_budget(FJORDBY_TEXT, items), encoding="utf-8")
-    kept = tmp_path / "kept"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "build", str(folder), "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
-        env={**os.environ, "PARTNERSKAB_KEEP_INTERMEDIATE": str(kept)},
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    import typst
-
-    from partnerskab.fonts import font_paths
-
     decided = measured = whole = 0
-    for work in sorted(kept.iterdir()):
+    for work in _built_keeping(tmp_path, folder).values():
         source = (work / "agreement.typ").read_text(encoding="utf-8")
         measured += source.count("#measured-table[")
         whole += source.count("#block(breakable: false)[\n#figure(")
         checked = source.replace("#block(breakable: false)[\n#figure(", "#decided(true)[\n#figure(")
         checked = checked.replace("#block(breakable: true)[\n#figure(", "#decided(false)[\n#figure(")
         at = checked.index("#let horizontalrule")
-        (work / "checked.typ").write_text(checked[:at] + _CHECK_DECISIONS + checked[at:], encoding="utf-8")
-        records = typst.query(
-            str(work / "checked.typ"), "<table-decision>", field="value", root=str(work),
-            font_paths=font_paths(), ignore_system_fonts=True,
-        )  # fmt: skip
-        for record in __import__("json").loads(records):
+        for record in _typst(work, checked[:at] + _CHECK_DECISIONS + checked[at:], "<table-decision>"):
             decided += 1
             assert record["whole"] == (record["height"] < TABLE_LIMIT_PT), (work.name, record)
     assert decided + measured >= 70 and whole >= 30 and decided - whole >= 3, (decided, measured, whole)
@@ -269,21 +272,7 @@ def test_the_font_widths_table_height_reads_are_those_of_the_font_files():
 
 def _examples_kept(tmp_path):
     """The examples built as drafts, with what Typst was given kept: {name: folder}."""
-    folder = tmp_path / "agreements"
-    folder.mkdir()
-    for name in ("logos", "bilag"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    for example in EXAMPLES:
-        text = example.read_text(encoding="utf-8").replace("status: signed", "status: draft")
-        (folder / example.name).write_text(text, encoding="utf-8")
-    kept = tmp_path / "kept"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "build", str(folder), "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
-        env={**os.environ, "PARTNERSKAB_KEEP_INTERMEDIATE": str(kept)},
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    return {work.name: work for work in sorted(kept.iterdir())}
+    return _built_keeping(tmp_path, _example_drafts(tmp_path))
 
 
 def _typst(work, source: str, query: str | None = None):
