@@ -507,8 +507,10 @@ class _Reader:
         if any(len(row) != columns for row in raw) or all(not cell.strip(" ") for cell in raw[0]):
             raise Unsure
         total = sum(lengths)
+        fractions = None  # pandoc gives the columns widths only when a line is too long
         if total + columns + 1 > COLUMNS or max(sum(map(_width, row)) for row in raw) + columns + 1 > COLUMNS:
-            widths = [f'{{"t":"ColWidth","c":{json.dumps(length / total)}}}' for length in lengths]
+            fractions = [length / total for length in lengths]
+            widths = [f'{{"t":"ColWidth","c":{json.dumps(fraction)}}}' for fraction in fractions]
         else:
             widths = ['{"t":"ColWidthDefault"}'] * columns
         cells = [[self.inlines(cell.strip(" ")) if cell.strip(" ") else "" for cell in row] for row in raw]
@@ -522,7 +524,7 @@ class _Reader:
                 end += 1
             caption = self.paragraph([lines[i][2:], *lines[i + 1 : end]], "Plain") or ""
             i = end
-        self.tables.append(_decide(caption, lengths, total, widths, cells))
+        self.tables.append(_decide(caption, fractions, cells))
         specs = ",".join(f'[{{"t":"{align}"}},{width}]' for align, width in zip(aligns, widths, strict=True))
         rows = ",".join(map(_row, body))
         out.append(
@@ -608,10 +610,9 @@ class _Reader:
         return f'{{"t":"MetaInlines","c":{self.inlines(_meta_text(value))}}}'
 
 
-def _decide(caption: str, lengths: list[int], total: int, widths: list[str], cells: list[list[str]]) -> str:
+def _decide(caption: str, fractions: list[float] | None, cells: list[list[str]]) -> str:
     """table_height's decision for a table read here (all at the page's width: one at the top of
     the document or in a Div; a list item holds no table)."""
-    fractions = [length / total for length in lengths] if widths[0] != '{"t":"ColWidthDefault"}' else None
     rows = json.loads("[" + ",".join("[" + ",".join(c or "[]" for c in row) + "]" for row in cells) + "]")
     return table_height.decide(json.loads(caption)["c"] if caption else None, fractions, rows)
 

@@ -44,8 +44,8 @@ class _Unknown(Exception):
 
 
 @cache
-def _font() -> tuple[float, dict[str, dict[int, int]]]:
-    """(cap height in em, {style: {code point: advance in font units}}), widths in em."""
+def _font() -> tuple[float, dict[str, dict[int, float]]]:
+    """(cap height, {style: {code point: advance}}), both in em."""
     data = json.loads(WIDTHS.read_text(encoding="utf-8"))
     units = data["units"]
     faces = {

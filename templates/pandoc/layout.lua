@@ -71,7 +71,6 @@ local function walk_headings(blocks, visit)
 end
 
 -- What the PDF's table of contents will hold (read before the passes that change the blocks):
--- how many entries (the sections, unless unlisted) and the sections' numbers.
 -- how many entries (the sections, unless unlisted) and the longest section numbers (Typst
 -- measures them and takes the widest).
 local contents = { entries = 0, longest = {} }
@@ -687,8 +686,8 @@ elseif typst then
 end
 -- render.lua sets WALK_BLOCKS when it knows (partnerskab/pandoc_json.py) which top-level blocks
 -- hold an inline element of `inline`'s kinds (WALK_BLOCKS.inline, their numbers) and which a
--- paragraph that may need a guard (WALK_BLOCKS.guard); only those are walked, in a pass of their own before `elements`,
--- which is where a walk of the whole document applies them (inline functions first, then
+-- paragraph that may need a guard (WALK_BLOCKS.guard); only those are walked, in a pass of
+-- their own before `elements`, which is where a walk of the whole document applies them (inline functions first, then
 -- block functions from the innermost out). With a Str function to apply, every inline is seen
 -- anyway, and the document is walked whole.
 local passes = {}
