@@ -357,11 +357,6 @@ def single_references(kept: Path, work: Path):
             )
         return time.perf_counter() - started
 
-    try:
-        classic()
-    except subprocess.CalledProcessError as exc:  # xelatex without the fonts it needs, say
-        print(f"    (pandoc with xelatex failed: {exc.stderr.decode(errors='replace')[-300:]})")
-        return old_route, None
     return old_route, classic
 
 
@@ -446,18 +441,23 @@ def main() -> int:
         route, classic_route = single_references(single_kept(project, python, draft), Path(tmp))
         singles, olds, classics = [], [], []
         for _ in range(3):  # in turns, so that the machine's changes of speed meet all three alike
-            # 15 runs: a quarter of a second moves by 10 ms from run to run
-            singles.append(
+            # 15 runs in all: a quarter of a second moves by 10 ms from run to run
+            singles.extend(
                 median_run(
                     [python, str(ROOT / "build.py"), "build", str(draft), "--out", str(single)],
                     ROOT,
-                    times=5,
+                    times=1,
                     fresh=lambda: shutil.rmtree(single, ignore_errors=True),
                 )
+                for _ in range(5)
             )
             olds.extend(route() for _ in range(3))
             if classic_route:
-                classics.append(classic_route())
+                try:
+                    classics.append(classic_route())
+                except subprocess.CalledProcessError as exc:  # xelatex without the fonts it needs
+                    print(f"    (pandoc with xelatex failed: {exc.stderr.decode(errors='replace')[-300:]})")
+                    classic_route = None
         shutil.rmtree(single, ignore_errors=True)
         alone_cold, old_route = statistics.median(singles), statistics.median(olds)
         classic = statistics.median(classics) if classics else None
