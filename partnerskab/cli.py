@@ -15,9 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .i18n import Formats
-from .messages import ARGPARSE, BUILD_TOOLS_MISSING, COMMANDS, os_reason
+from .messages import ARGPARSE, BUILD_TOOLS_MISSING, COMMANDS, NOT_SET_UP, os_reason
 from .paths import agreements_in, shown_path
-from .pipeline import name_clashes, validate_file
 from .problems import format_github, format_json, format_markdown, format_text
 from .stopping import request_stop, stop_requested
 from .text import printable, source_date_epoch
@@ -285,12 +284,16 @@ def _build(args) -> int:
     if missing:
         print(BUILD_TOOLS_MISSING.format(packages=", ".join(missing)), file=sys.stderr)
         return 2
-    pandoc = None
-    if args.files:  # named agreements are most likely rendered: pandoc starts first (workers.py)
-        from .pandoc_server import PandocServer
+    # Pandoc starts first, before the checks are imported (pipeline.py), and warms up while the
+    # first agreement is checked: it is the first agreement's longest wait (workers.py). For
+    # named agreements, which are most likely rendered, and for the whole folder too, where it
+    # came 40 ms later, at the first agreement that had changed. When none has (a no-op
+    # rebuild), the pool stops it unused: about 1 ms of this process's time, and some of the
+    # other core's, as pandoc ran until then.
+    from .pandoc_server import PandocServer
 
-        pandoc = PandocServer()
-        pandoc.start(warm=True, own_group=True)
+    pandoc = PandocServer()
+    pandoc.start(warm=True, own_group=True)
     try:
         return _build_files(args, pandoc)
     finally:
@@ -365,6 +368,8 @@ def _validate(args) -> int:
     if not files:
         print(_none_found(args.files), file=sys.stderr)
         return 1
+    from .pipeline import name_clashes, validate_file
+
     failed, collected, warned = 0, [], 0
     clashes = name_clashes(files)  # as `build` would refuse them
     for path in files:
@@ -518,12 +523,25 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signum, signal.SIG_IGN)
         print(f"\n{INTERRUPTED}", file=sys.stderr)
         return 130
+    except ModuleNotFoundError as exc:
+        if not _not_installed(exc):
+            return _tool_fault(exc)
+        # A package the command imports when it needs it (the checks, pipeline.py; the render
+        # tools) is missing: a Python without .venv's packages, as build.py says at its start.
+        print(NOT_SET_UP.format(name=exc.name), file=sys.stderr)
+        return 2
     except Exception as exc:  # a fault in the tool itself: anything an agreement can cause is reported
         return _tool_fault(exc)
     finally:
         if not stop_requested():  # once stopping, a second signal must not end the clean-up
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+
+
+def _not_installed(exc: ModuleNotFoundError) -> bool:
+    """Whether the module is a package from outside (PyPI), not Python's own nor ours."""
+    top = (exc.name or "").partition(".")[0]
+    return bool(top) and top not in sys.stdlib_module_names and top != __package__
 
 
 def _quiet_when_stopping(unraisable) -> None:

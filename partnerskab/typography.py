@@ -49,6 +49,9 @@ _RULES = (
     (re.compile(r"\b(mio\.|mia\.) (?=kr\b|kr\.|DKK\b|EUR\b)"), rf"\1{NBSP}"),
     (re.compile(r"\b(DKK|EUR|kr\.) (?=\d)"), rf"\1{NBSP}"),
 )
+# The rules that can apply to a text without a digit (\d, as the rules read it): «mio. kr.».
+_NO_DIGIT_RULES = (_RULES[6],)
+_DIGIT = re.compile(r"\d")
 
 
 APOSTROPHE = "\u2019"
@@ -91,6 +94,9 @@ def typeset(text, lang: str = "da"):
     if "'" in text and not _OPENING_SINGLE.search(text):
         text = _WORD.sub(_apostrophes, text)
     if " " in text:
-        for pattern, replacement in _RULES:
+        # Every rule but one needs a digit; that one needs «mio.» or «mia.». A text without
+        # either (most names and sentences) skips the searches, with the same result.
+        rules = _RULES if _DIGIT.search(text) else _NO_DIGIT_RULES if "mi" in text else ()
+        for pattern, replacement in rules:
             text = pattern.sub(replacement, text)
     return text
