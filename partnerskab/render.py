@@ -102,6 +102,20 @@ def prepare() -> None:
     _jinja().get_template("agreement.md.j2")
 
 
+@cache
+def typst_fonts() -> typst.Fonts:
+    """Our fonts (fonts.py) and those inside Typst, never the system's: read and indexed once,
+    about 4 ms. Loading fonts starts no thread (a compile does), so the build's parent loads
+    them once its first worker runs, and the workers forked after that have them
+    (workers.py)."""
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=font_paths())
+
+
+# The draft marks (Renderer.draft_mark) this process has: made here, or by a worker of this
+# build, which sent it back with its result (workers.py); a worker forked after that has it.
+DRAFT_MARKS: dict[str, bytes] = {}
+
+
 def markdown_document(context: dict) -> str:
     return _jinja().get_template("agreement.md.j2").render(context)
 
@@ -223,21 +237,18 @@ class Renderer:
     def __init__(self, pandoc: PandocServer | None = None):
         self.pandoc = pandoc or PandocServer(READER, PANDOC_TIMEOUT)
         self._typst: typst.Compiler | None = None
-        self._draft_marks: dict[str, bytes] = {}
+        self.new_marks: dict[str, bytes] = {}  # the draft marks made here, for the parent
 
     def typst(self) -> typst.Compiler:
-        if self._typst is None:  # in the worker, never in the parent: Typst starts threads
-            fonts = typst.Fonts(
-                include_system_fonts=False, include_embedded_fonts=True, font_paths=font_paths()
-            )
-            self._typst = typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
+        if self._typst is None:  # in the worker, never in the parent: a compile starts threads
+            self._typst = typst.Compiler(font_paths=typst_fonts(), ignore_system_fonts=True)
         return self._typst
 
     def draft_mark(self, word: str, workdir: Path) -> bytes:
         """The draft's mark as an SVG picture of `word` (templates/pandoc/draft-mark.typ),
-        made by this Typst once for each word: about 1 ms warm. `word` is our own label
-        (i18n.LABELS), never the agreement's text."""
-        if word not in self._draft_marks:
+        made by Typst once for each word in a build: about 4 ms in a fresh worker. `word` is our
+        own label (i18n.LABELS), never the agreement's text."""
+        if word not in DRAFT_MARKS:
             if not word.isalpha():  # a label is one word; it is put in as a Typst string
                 raise ValueError(f"draft mark {word!r} is not a single word")
             source = (TEMPLATES / "pandoc" / "draft-mark.typ").read_text(encoding="utf-8")
@@ -247,8 +258,8 @@ class Renderer:
                 svg = self.typst().compile(input=str(typ), root=str(workdir), format="svg")
             except Exception as exc:  # typst raises its own TypstError types
                 raise RenderError(f"typst failed: {exc}", "typst_failed", detail=exc) from None
-            self._draft_marks[word] = svg
-        return self._draft_marks[word]
+            DRAFT_MARKS[word] = self.new_marks[word] = svg
+        return DRAFT_MARKS[word]
 
     def close(self) -> None:
         self.pandoc.close()

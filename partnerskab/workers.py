@@ -128,11 +128,15 @@ def _serve_tasks(connection, renderer, current: dict) -> None:
             documents = render(data, Path(workdir), **assets, renderer=renderer)
             if keep:  # PARTNERSKAB_KEEP_INTERMEDIATE: what pandoc and Typst were given
                 shutil.copytree(workdir, keep, dirs_exist_ok=True)
-            connection.send((True, documents))
+            result = (True, documents)
         except RenderError as exc:
-            connection.send((False, exc))
+            result = (False, exc)
         except Exception as exc:  # a bug, but still only this agreement's
-            connection.send((False, RenderError(f"{type(exc).__name__}: {exc}")))
+            result = (False, RenderError(f"{type(exc).__name__}: {exc}"))
+        # A draft mark made here goes to the parent, so that the workers it forks later have it
+        # (render.DRAFT_MARKS) instead of each making it again.
+        connection.send((*result, renderer.new_marks))
+        renderer.new_marks = {}
 
 
 class _Worker:
@@ -325,12 +329,14 @@ class RenderPool:
                 if not slot.pandoc.alive():  # a worker killed it after it failed
                     slot.fresh_pandoc()
                 if self.forks and not self.shared:
-                    # docx.py and lxml: the first worker imports them itself while its pandoc
-                    # converts (render.py), so the first agreement never waits for the parent;
-                    # the parent imports them before the next fork, so that the workers forked
-                    # later share them.
+                    # docx.py and lxml, and Typst's fonts: the first worker imports and loads
+                    # them itself while its pandoc converts (render.py), so the first agreement
+                    # never waits for the parent; the parent does so before the next fork, so
+                    # that the workers forked later share them.
                     from . import docx  # noqa: F401
+                    from .render import typst_fonts
 
+                    typst_fonts()
                     self.shared = True
                 others = [s.pandoc for s in self.slots if s is not slot]
                 slot.worker = _Worker(self.single_threaded, slot.pandoc, others)
@@ -393,7 +399,11 @@ class RenderPool:
                     # poll(0): a result that came while the caller wrote the last one is not late
                     if slot.worker.connection in signalled or slot.worker.connection.poll(0):
                         try:
-                            _, result = slot.worker.connection.recv()
+                            _, result, marks = slot.worker.connection.recv()
+                            if marks:  # render is imported: it was prepared before the fork
+                                from .render import DRAFT_MARKS
+
+                                DRAFT_MARKS.update(marks)
                         except (EOFError, OSError):
                             result = RenderError(words["worker_crashed"])
                             slot.discard()

@@ -886,6 +886,81 @@ def test_a_replaced_worker_adopts_the_same_warm_pandoc():
     assert seen["after"] == []  # and it ended with the pool
 
 
+_MARKS = """
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from partnerskab import render, workers
+from partnerskab.load import load
+
+made = Path(sys.argv[2]) / "made"
+original = render.Renderer.draft_mark
+
+
+def counted(self, word, workdir):  # inherited by every worker the pool forks
+    if word not in render.DRAFT_MARKS:
+        with open(made, "a") as log:
+            log.write(f"{os.getpid()} {word}\\n")
+    return original(self, word, workdir)
+
+
+render.Renderer.draft_mark = counted
+fonts = render.typst.Fonts
+
+
+def loaded(*args, **kwargs):
+    with open(Path(sys.argv[2]) / "fonts", "a") as log:
+        log.write(f"{os.getpid()}\\n")
+    return fonts(*args, **kwargs)
+
+
+render.typst.Fonts = loaded
+data = load(sys.argv[1] + "/agreements/vestby-flere-i-job.yaml").data
+count = 2 * workers.TASKS_PER_WORKER + 1  # three workers, one after the other
+tasks = [(n, data, {"logos": {}, "stem": f"v{n}"}, f"{sys.argv[2]}/kept{n}") for n in range(count)]
+pool = workers.RenderPool(1, timeout=120)
+pool.prestart()
+seen = {"workers": [], "ok": 0}
+for _key, result in pool.run(tasks):
+    seen["ok"] += hasattr(result, "pdf")
+    if pool.slots and pool.slots[0].worker:
+        seen["workers"].append(pool.slots[0].worker.process.pid)
+seen["parent"] = {word: svg.decode() for word, svg in render.DRAFT_MARKS.items()}
+seen["pid"] = os.getpid()
+print(json.dumps(seen))
+"""
+
+
+def test_a_draft_mark_and_the_fonts_are_made_once_a_build_and_handed_to_later_workers(tmp_path):
+    """Typst draws a draft's mark once in a build (about 4 ms in a fresh worker); the worker
+    sends it back with its result, and the workers forked after that have it from the parent.
+    Every draft still carries the same mark. Typst's fonts (about 4 ms) are loaded by the first
+    worker, while its pandoc converts, and by the parent before the next fork: not by every
+    worker."""
+    from partnerskab import workers
+
+    done = subprocess.run(
+        [sys.executable, "-c", _MARKS, str(ROOT), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    count = 2 * workers.TASKS_PER_WORKER + 1
+    assert seen["ok"] == count
+    assert len(set(seen["workers"])) == 3  # replaced twice
+    made = (tmp_path / "made").read_text().splitlines()
+    assert len(made) == 1 and made[0].endswith(" UDKAST"), made  # by the first worker alone
+    assert list(seen["parent"]) == ["UDKAST"]
+    marks = {(tmp_path / f"kept{n}" / "draft-mark.svg").read_text() for n in range(count)}
+    assert marks == {seen["parent"]["UDKAST"]}
+    assert "<svg" in marks.pop()
+    loaders = [int(pid) for pid in (tmp_path / "fonts").read_text().split()]
+    assert loaders == [seen["workers"][0], seen["pid"]]  # the first worker, then the parent
+
+
 _WIND_DOWN = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
