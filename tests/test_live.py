@@ -181,16 +181,23 @@ def test_ctrl_c_ends_it_cleanly(preview):
     def processes() -> set[int]:
         return set(_ours(preview.marker))
 
+    def warm_pandocs(ours: set[int]) -> set[int]:
+        return {
+            pid
+            for pid in _running("cmdline", b"render.lua")
+            if int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]) in ours
+        }
+
+    # The command, its server, a worker, and the worker's pandoc. Both are waited for: a pandoc
+    # that is starting has our environment until it runs pandoc, and counts as one of ours.
     deadline = time.monotonic() + 60
-    while len(processes()) < 3 and time.monotonic() < deadline:  # the command, its server, a worker
+    while time.monotonic() < deadline:
+        ours = processes()
+        pandocs = warm_pandocs(ours)
+        if len(ours) >= 3 and pandocs:
+            break
         time.sleep(0.2)
-    ours = processes()
     assert len(ours) >= 3, ours
-    pandocs = {
-        pid
-        for pid in _running("cmdline", b"render.lua")
-        if int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]) in ours
-    }
     assert pandocs, "the warm pandoc of the worker was not found"
     preview.process.send_signal(signal.SIGINT)
     output = preview.output()
