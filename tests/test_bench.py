@@ -33,6 +33,7 @@ def test_benchmark_runs_and_reports_every_measure():
         "(b) cold full build / (old floor",
         "cold full build / (new floor",
         "--jobs 1",
+        "times as fast as --jobs 1",
         "(c) one agreement, cold",
         "pandoc with xelatex",
         "(d) no-op rebuild of 4",
