@@ -828,6 +828,16 @@ print(json.dumps(seen))
 """
 
 
+def _pool_script(script: str, *args: str):
+    """What `script` printed as JSON, run in a process of its own with the project's folder and
+    `args` (the test process has run Typst, whose threads a fork must not inherit; the build's
+    parent never renders)."""
+    command = [sys.executable, "-c", script, str(ROOT), *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 _STALE = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
@@ -856,11 +866,7 @@ def test_agreements_that_fail_before_pandoc_never_shift_the_answers():
     unread; the next worker must not take it (or any stale answer) for its agreement's."""
     from partnerskab import workers
 
-    done = subprocess.run(
-        [sys.executable, "-c", _STALE, str(ROOT)], capture_output=True, text=True, timeout=300, cwd=ROOT
-    )
-    assert done.returncode == 0, done.stderr
-    results = json.loads(done.stdout)
+    results = _pool_script(_STALE)
     assert [html for _, html in results[: workers.TASKS_PER_WORKER]] == [None] * workers.TASKS_PER_WORKER
     good = results[workers.TASKS_PER_WORKER :]
     assert len(good) == 3
@@ -869,16 +875,10 @@ def test_agreements_that_fail_before_pandoc_never_shift_the_answers():
 
 
 def test_a_replaced_worker_adopts_the_same_warm_pandoc():
-    """Workers are replaced after TASKS_PER_WORKER agreements (Typst's memory); pandoc is not.
-    (In a process of its own: the test process has run Typst, whose threads a fork must not
-    inherit; the build's parent never renders.)"""
+    """Workers are replaced after TASKS_PER_WORKER agreements (Typst's memory); pandoc is not."""
     from partnerskab import workers
 
-    done = subprocess.run(
-        [sys.executable, "-c", _ADOPTION, str(ROOT)], capture_output=True, text=True, timeout=300, cwd=ROOT
-    )
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout)
+    seen = _pool_script(_ADOPTION)
     assert seen["results"] == ["ok"] * (workers.TASKS_PER_WORKER + 2)
     assert len(set(seen["workers"])) == 2  # replaced once
     assert set(seen["pandocs"]) == {seen["pandoc"]}  # the same pandoc throughout
@@ -939,15 +939,7 @@ def test_a_draft_mark_and_the_fonts_are_made_once_a_build_and_handed_to_later_wo
     worker."""
     from partnerskab import workers
 
-    done = subprocess.run(
-        [sys.executable, "-c", _MARKS, str(ROOT), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout)
+    seen = _pool_script(_MARKS, str(tmp_path))
     count = 2 * workers.TASKS_PER_WORKER + 1
     assert seen["ok"] == count
     assert len(set(seen["workers"])) == 3  # replaced twice
@@ -996,15 +988,7 @@ def test_the_last_worker_and_its_pandoc_end_while_its_result_is_written(kind):
     pool (the live preview) keeps both for the next save; closing it ends pandoc politely too
     (end of input, as the worker handed it back idle), not by a kill."""
     wait = "60" if kind == "once" else "1"
-    done = subprocess.run(
-        [sys.executable, "-c", _WIND_DOWN, str(ROOT), kind, wait],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout)
+    seen = _pool_script(_WIND_DOWN, kind, wait)
     assert seen["ok"]
     if kind == "once":
         assert seen["worker"] == 0 and seen["pandoc"] == 0
@@ -1034,15 +1018,7 @@ print(json.dumps(seen))
 def test_a_last_agreement_over_time_starts_no_pandoc_for_a_worker_that_will_not_come():
     """A worker killed for running over time takes its pandoc along; a fresh one is started for
     the next worker, but not once the last task has been given."""
-    done = subprocess.run(
-        [sys.executable, "-c", _TIMED_OUT_LAST, str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"error": "RenderError", "pandoc": False}
+    assert _pool_script(_TIMED_OUT_LAST) == {"error": "RenderError", "pandoc": False}
 
 
 def test_new_and_json_print_names_harmlessly(tmp_path):
