@@ -287,9 +287,9 @@ def _build(args) -> int:
     # Pandoc starts first, before the checks are imported (pipeline.py), and warms up while the
     # first agreement is checked: it is the first agreement's longest wait (workers.py). For
     # named agreements, which are most likely rendered, and for the whole folder too, where it
-    # came 40 ms later, at the first agreement that had changed. When none has (a no-op
-    # rebuild), the pool stops it unused: about 1 ms of this process's time, and some of the
-    # other core's, as pandoc ran until then.
+    # started about 60 ms later, at the first agreement that had changed. When none has (a
+    # no-op rebuild), the pool stops it unused: about 1 ms of this process's time, and some of
+    # the other core's, as pandoc ran until then.
     from .pandoc_server import PandocServer
 
     pandoc = PandocServer()

@@ -111,9 +111,10 @@ def typst_fonts() -> typst.Fonts:
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=font_paths())
 
 
-# The draft marks (Renderer.draft_mark) this process has: made here, or by a worker of this
-# build, which sent it back with its result (workers.py); a worker forked after that has it.
-DRAFT_MARKS: dict[str, bytes] = {}
+# The draft marks (Renderer.draft_mark) this process has, by word and the template's text: made
+# here, or by a worker of this build, which sent it back with its result (workers.py); a worker
+# forked after that has it. A template changed while the live preview runs makes a new one.
+DRAFT_MARKS: dict[tuple[str, str], bytes] = {}
 
 
 def markdown_document(context: dict) -> str:
@@ -237,7 +238,7 @@ class Renderer:
     def __init__(self, pandoc: PandocServer | None = None):
         self.pandoc = pandoc or PandocServer(READER, PANDOC_TIMEOUT)
         self._typst: typst.Compiler | None = None
-        self.new_marks: dict[str, bytes] = {}  # the draft marks made here, for the parent
+        self.new_marks: dict[tuple[str, str], bytes] = {}  # the draft marks made here, for the parent
 
     def typst(self) -> typst.Compiler:
         if self._typst is None:  # in the worker, never in the parent: a compile starts threads
@@ -248,18 +249,19 @@ class Renderer:
         """The draft's mark as an SVG picture of `word` (templates/pandoc/draft-mark.typ),
         made by Typst once for each word in a build: about 4 ms in a fresh worker. `word` is our
         own label (i18n.LABELS), never the agreement's text."""
-        if word not in DRAFT_MARKS:
+        source = (TEMPLATES / "pandoc" / "draft-mark.typ").read_text(encoding="utf-8")
+        key = (word, source)
+        if key not in DRAFT_MARKS:
             if not word.isalpha():  # a label is one word; it is put in as a Typst string
                 raise ValueError(f"draft mark {word!r} is not a single word")
-            source = (TEMPLATES / "pandoc" / "draft-mark.typ").read_text(encoding="utf-8")
             typ = workdir / "draft-mark.typ"
             typ.write_text(source.replace("$draft-mark$", f'#"{word}"'), encoding="utf-8")
             try:
                 svg = self.typst().compile(input=str(typ), root=str(workdir), format="svg")
             except Exception as exc:  # typst raises its own TypstError types
                 raise RenderError(f"typst failed: {exc}", "typst_failed", detail=exc) from None
-            DRAFT_MARKS[word] = self.new_marks[word] = svg
-        return DRAFT_MARKS[word]
+            DRAFT_MARKS[key] = self.new_marks[key] = svg
+        return DRAFT_MARKS[key]
 
     def close(self) -> None:
         self.pandoc.close()

@@ -898,7 +898,7 @@ original = render.Renderer.draft_mark
 
 
 def counted(self, word, workdir):  # inherited by every worker the pool forks
-    if word not in render.DRAFT_MARKS:
+    if not any(known == word for known, _ in render.DRAFT_MARKS):
         with open(made, "a") as log:
             log.write(f"{os.getpid()} {word}\\n")
     return original(self, word, workdir)
@@ -925,7 +925,7 @@ for _key, result in pool.run(tasks):
     seen["ok"] += hasattr(result, "pdf")
     if pool.slots and pool.slots[0].worker:
         seen["workers"].append(pool.slots[0].worker.process.pid)
-seen["parent"] = {word: svg.decode() for word, svg in render.DRAFT_MARKS.items()}
+seen["parent"] = {word: svg.decode() for (word, _), svg in render.DRAFT_MARKS.items()}
 seen["pid"] = os.getpid()
 print(json.dumps(seen))
 """
