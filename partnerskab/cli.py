@@ -293,7 +293,10 @@ def _build(args) -> int:
     from .pandoc_server import PandocServer
 
     pandoc = PandocServer()
-    pandoc.start(warm=True, own_group=True)
+    try:
+        pandoc.start(warm=True, own_group=True)
+    except OSError:  # no pandoc to start: said where an agreement needs one, not in a no-op build
+        pandoc = None
     try:
         return _build_files(args, pandoc)
     finally:

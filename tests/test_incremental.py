@@ -58,6 +58,45 @@ def test_a_second_build_rebuilds_nothing_even_after_a_checkout_touches_every_fil
     assert (project / "build" / "index.html").exists()
 
 
+# The build with a pandoc that cannot be started (a broken install): `build` starts pandoc first
+# thing (cli._build), and must not fail for that where it has nothing to render.
+_NO_PANDOC = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from partnerskab import pandoc_server
+
+pandoc_server.pandoc_binary = lambda: sys.argv[1] + "/no-such-pandoc"
+from partnerskab.cli import main
+
+sys.exit(main(["build", *sys.argv[2:]]))
+"""
+
+
+def test_a_build_with_nothing_to_render_needs_no_pandoc(project):
+    assert _summary(_build(project)) == (len(EXAMPLES), 0, 0)
+    run = subprocess.run(
+        [sys.executable, "-c", _NO_PANDOC, str(project)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert _summary(run) == (0, len(EXAMPLES), 0)
+    # With something to render, the missing pandoc is this agreement's failure, as before
+    (project / "agreements" / "aaby-ungementor.yaml").write_text(
+        (project / "agreements" / "aaby-ungementor.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    failed = subprocess.run(
+        [sys.executable, "-c", _NO_PANDOC, str(project)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr, failed.stderr
+
+
 def test_one_changed_agreement_is_the_only_one_rebuilt(project):
     _build(project)
     path = project / "agreements" / "aaby-ungementor.yaml"
