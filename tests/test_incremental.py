@@ -73,27 +73,18 @@ sys.exit(main(["build", *sys.argv[2:]]))
 
 
 def test_a_build_with_nothing_to_render_needs_no_pandoc(project):
+    def without_pandoc():
+        command = [sys.executable, "-c", _NO_PANDOC, str(project)]
+        return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300)
+
     assert _summary(_build(project)) == (len(EXAMPLES), 0, 0)
-    run = subprocess.run(
-        [sys.executable, "-c", _NO_PANDOC, str(project)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = without_pandoc()
     assert run.returncode == 0, run.stdout + run.stderr
     assert _summary(run) == (0, len(EXAMPLES), 0)
     # With something to render, the missing pandoc fails the build, as it did before
-    (project / "agreements" / "aaby-ungementor.yaml").write_text(
-        (project / "agreements" / "aaby-ungementor.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
-    )
-    failed = subprocess.run(
-        [sys.executable, "-c", _NO_PANDOC, str(project)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    path = project / "agreements" / "aaby-ungementor.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    failed = without_pandoc()
     # (a broken install is the tool's fault, told as such; in CI its details go to stderr too)
     assert failed.returncode == 70, failed.stdout + failed.stderr
     assert "uventet fejl i selve værktøjet" in failed.stderr
