@@ -11,8 +11,8 @@ and keeps a Typst compiler.
   rendering needs (render.prepare), so workers share that memory; it never renders itself,
   and forks before Typst has started any threads.
 - The worker *adopts* the slot's pandoc (it inherits the pipes; pandoc stays the parent's
-  child). A worker is replaced after TASKS_PER_WORKER agreements, to bound Typst's memory;
-  its successor adopts the same pandoc, still warm.
+  child). A worker is replaced after TASKS_PER_WORKER agreements; its successor adopts the
+  same pandoc, still warm.
 - A worker that runs past the time limit or dies is killed (its process group) and replaced,
   and so is the slot's pandoc, which may have been half-way through an answer; only that
   agreement fails. A pandoc that fails inside a worker is killed by the worker, which starts
@@ -52,14 +52,14 @@ RENDER_TIMEOUT = 300
 # A worker's exit code when the pandoc it was lent is not fit for the next worker (it owed an
 # answer, or failed and was killed): the parent then starts a fresh one for the slot.
 HANDED_BACK_UNCLEAN = 3
-# Typst keeps what it has laid out for the last ten documents (typst-py evicts the rest). A
-# worker that has rendered this many agreements is replaced by a fresh fork, which keeps the
-# whole build under 400 MB at two jobs, pandoc included (bench/bench.py; 8 gave about 440 MB,
-# never replacing about 560 MB, at the same speed). 3 since pandoc's allocation area became
-# 16 MB (pandoc_server.ENVIRONMENT): 4 then gave 375-390 MB, 3 about 357 MB and 2 about 338 MB;
-# a fresh worker's Typst does about 3 % more work for its first agreement. Pandoc is not
-# restarted for it.
-TASKS_PER_WORKER = 3
+# A worker that has rendered this many agreements is replaced by a fresh fork, which bounds
+# whatever a long-lived process might gather. Typst's memory needs no replacing: the worker's
+# Renderer trims its caches between agreements (render.TYPST_TRIMS), and one worker's memory
+# levels off after a few agreements. Workers used to be replaced after 3 agreements to bound
+# Typst's memory; each fresh worker cost the kernel about 30 ms of page faults (in a build of
+# bench/bench.py's 60, 1.2-1.5 s of system time against 0.6-0.9 s now) and its Typst a colder
+# first agreement.
+TASKS_PER_WORKER = 30
 _FORK = multiprocessing.get_context("fork")
 
 

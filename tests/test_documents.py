@@ -156,3 +156,37 @@ def test_reference_docx_is_a4():
     document = Document(str(ROOT / "templates" / "reference.docx"))
     assert document.sections[0].page_width.cm == pytest.approx(21.0, abs=0.05)
     assert document.sections[0].page_height.cm == pytest.approx(29.7, abs=0.05)
+
+
+def test_a_kept_renderer_trims_typst_between_agreements_and_its_documents_are_the_same(tmp_path):
+    """A render worker keeps its Typst compiler for many agreements and ages Typst's caches
+    before each agreement but its first (render.TYPST_TRIMS), which bounds its memory. The
+    documents are those of a fresh renderer, byte for byte, and the trim leaves no file behind."""
+    from partnerskab.render import Renderer, render
+
+    first, second = (
+        load(ROOT / "agreements" / f"{name}.yaml").data
+        for name in ("fjordby-familievenner", "vestby-flere-i-job")
+    )
+    alone = render(first, _workdir(tmp_path, "alone"), stem="fjordby")  # a renderer of its own
+    renderer = Renderer()
+    try:
+        kept = render(first, _workdir(tmp_path, "1"), stem="fjordby", renderer=renderer)
+        assert renderer.trims == 0  # nothing to trim before the first
+        render(second, _workdir(tmp_path, "2"), stem="vestby", renderer=renderer)
+        assert renderer.trims == 1
+        again = render(first, _workdir(tmp_path, "3"), stem="fjordby", renderer=renderer)
+        assert renderer.trims == 2
+    finally:
+        renderer.close()
+    for documents in (kept, again):
+        assert (documents.pdf, documents.docx, documents.html) == (alone.pdf, alone.docx, alone.html)
+    assert sorted(p.name for p in (tmp_path / "3").iterdir()) == sorted(
+        p.name for p in (tmp_path / "1").iterdir()
+    )
+
+
+def _workdir(tmp_path, name):
+    folder = tmp_path / name
+    folder.mkdir()
+    return folder

@@ -809,6 +809,7 @@ def _pandocs():  # ours only: another build on the machine may run its own
     return {p for p in _all_pandocs() if _descends(p, os.getpid())}
 
 
+workers.TASKS_PER_WORKER = int(sys.argv[2])  # a short life, so that a worker is replaced
 data = load(sys.argv[1] + "/agreements/norreby-reading-friends.yaml").data
 count = workers.TASKS_PER_WORKER + 2
 tasks = [(n, data, {"logos": {}, "stem": f"n{n}"}, None) for n in range(count)]
@@ -828,6 +829,11 @@ print(json.dumps(seen))
 """
 
 
+# The life of a worker (workers.TASKS_PER_WORKER) in the tests that see workers replaced: short,
+# so that they need few agreements.
+SHORT_LIFE = 3
+
+
 def _pool_script(script: str, *args: str):
     """What `script` printed as JSON, run in a process of its own with the project's folder and
     `args` (the test process has run Typst, whose threads a fork must not inherit; the build's
@@ -845,6 +851,7 @@ from pathlib import Path
 from partnerskab import workers
 from partnerskab.load import load
 
+workers.TASKS_PER_WORKER = int(sys.argv[2])  # a short life, so that a worker is replaced
 root = Path(sys.argv[1]) / "agreements"
 norreby = load(root / "norreby-reading-friends.yaml").data
 bad = {"logos": {norreby["partners"][0]["id"]: b"not an image"}, "stem": "bad"}
@@ -864,22 +871,18 @@ print(json.dumps(out))
 def test_agreements_that_fail_before_pandoc_never_shift_the_answers():
     """A worker whose agreements all fail before they reach pandoc leaves the warm-up's answer
     unread; the next worker must not take it (or any stale answer) for its agreement's."""
-    from partnerskab import workers
-
-    results = _pool_script(_STALE)
-    assert [html for _, html in results[: workers.TASKS_PER_WORKER]] == [None] * workers.TASKS_PER_WORKER
-    good = results[workers.TASKS_PER_WORKER :]
+    results = _pool_script(_STALE, str(SHORT_LIFE))
+    assert [html for _, html in results[:SHORT_LIFE]] == [None] * SHORT_LIFE
+    good = results[SHORT_LIFE:]
     assert len(good) == 3
     for title, html in good:
         assert html and f"<title>{title}" in html.replace("&#39;", "'"), (title, (html or "")[:300])
 
 
 def test_a_replaced_worker_adopts_the_same_warm_pandoc():
-    """Workers are replaced after TASKS_PER_WORKER agreements (Typst's memory); pandoc is not."""
-    from partnerskab import workers
-
-    seen = _pool_script(_ADOPTION)
-    assert seen["results"] == ["ok"] * (workers.TASKS_PER_WORKER + 2)
+    """Workers are replaced after TASKS_PER_WORKER agreements; pandoc is not."""
+    seen = _pool_script(_ADOPTION, str(SHORT_LIFE))
+    assert seen["results"] == ["ok"] * (SHORT_LIFE + 2)
     assert len(set(seen["workers"])) == 2  # replaced once
     assert set(seen["pandocs"]) == {seen["pandoc"]}  # the same pandoc throughout
     assert not any(seen["extra"])  # the workers started none of their own
@@ -915,6 +918,7 @@ def loaded(*args, **kwargs):
 
 
 render.typst.Fonts = loaded
+workers.TASKS_PER_WORKER = int(sys.argv[3])  # a short life, so that workers are replaced
 data = load(sys.argv[1] + "/agreements/vestby-flere-i-job.yaml").data
 count = 2 * workers.TASKS_PER_WORKER + 1  # three workers, one after the other
 tasks = [(n, data, {"logos": {}, "stem": f"v{n}"}, f"{sys.argv[2]}/kept{n}") for n in range(count)]
@@ -937,10 +941,8 @@ def test_a_draft_mark_and_the_fonts_are_made_once_a_build_and_handed_to_later_wo
     Every draft still carries the same mark. Typst's fonts (about 4 ms) are loaded by the first
     worker, while its pandoc converts, and by the parent before the next fork: not by every
     worker."""
-    from partnerskab import workers
-
-    seen = _pool_script(_MARKS, str(tmp_path))
-    count = 2 * workers.TASKS_PER_WORKER + 1
+    seen = _pool_script(_MARKS, str(tmp_path), str(SHORT_LIFE))
+    count = 2 * SHORT_LIFE + 1
     assert seen["ok"] == count
     assert len(set(seen["workers"])) == 3  # replaced twice
     made = (tmp_path / "made").read_text().splitlines()
