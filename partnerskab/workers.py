@@ -119,7 +119,8 @@ def _serve_tasks(connection, renderer, current: dict) -> None:
             return
         if task is None:
             return
-        data, assets, keep, workdir = task
+        data, assets, keep, workdir, alone = task
+        renderer.overlap = alone  # no other worker renders: Typst may use the other core
         # Kept until the next task: the parent removes it once it has the result, but should
         # the parent die first, this worker removes it on its way out.
         current["workdir"] = workdir
@@ -155,12 +156,15 @@ class _Worker:
         self.workdir: str | None = None
         self.done = 0
 
-    def give(self, key, data: dict, assets: dict, keep: str | None, timeout: float) -> None:
-        """`assets`: render()'s other arguments, the logos' bytes and the output name."""
+    def give(
+        self, key, data: dict, assets: dict, keep: str | None, timeout: float, alone: bool = True
+    ) -> None:
+        """`assets`: render()'s other arguments, the logos' bytes and the output name. `alone`:
+        no other worker of the pool is rendering (render.Renderer.overlap)."""
         # The parent names the work directory and removes it, even when the worker is killed;
         # the worker creates it, so a parent killed before sending leaves nothing behind.
         self.workdir = os.path.join(tempfile.gettempdir(), f"partnerskab-{secrets.token_hex(8)}")
-        self.connection.send((data, assets, keep, self.workdir))
+        self.connection.send((data, assets, keep, self.workdir, alone))
         self.task = (key, data, time.monotonic() + timeout)
         self.done += 1
 
@@ -343,7 +347,8 @@ class RenderPool:
                 self.forks += 1
                 _check_stop()
             try:
-                slot.worker.give(*task, self.timeout)
+                alone = not any(other.task for other in self.slots if other is not slot)
+                slot.worker.give(*task, self.timeout, alone)
                 return
             except OSError:  # BrokenPipeError: nobody reads the other end any more
                 if attempt:

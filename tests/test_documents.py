@@ -190,3 +190,49 @@ def _workdir(tmp_path, name):
     folder = tmp_path / name
     folder.mkdir()
     return folder
+
+
+def test_the_pdf_laid_out_beside_pandoc_or_after_it_is_the_same(tmp_path):
+    """A worker that renders alone has Typst lay out the PDF while pandoc writes the HTML and
+    DOCX; beside other workers, after it (render.Renderer.overlap). The documents are the same."""
+    from partnerskab.render import Renderer, render
+
+    data = load(ROOT / "agreements" / "vestby-flere-i-job.yaml").data
+    documents = []
+    for overlap in (True, False):
+        renderer = Renderer()
+        renderer.overlap = overlap
+        try:
+            documents.append(render(data, _workdir(tmp_path, str(overlap)), stem="vestby", renderer=renderer))
+        finally:
+            renderer.close()
+    beside, after = documents
+    assert (beside.pdf, beside.docx, beside.html) == (after.pdf, after.docx, after.html)
+    assert b"%PDF" in after.pdf[:8]
+
+
+@pytest.mark.parametrize("overlap", [True, False])
+def test_typsts_error_wins_over_pandocs_however_the_pdf_is_laid_out(tmp_path, monkeypatch, overlap):
+    """When both fail, the agreement's message is Typst's, which names the text to fix, whether
+    Typst ran beside pandoc or after it."""
+    from partnerskab import render as render_module
+    from partnerskab.errors import RenderError
+    from partnerskab.pandoc_server import PandocFailed, PandocServer
+
+    def typst_fails(*args):
+        raise RenderError("typst failed: the text to fix", "typst_failed")
+
+    def pandoc_fails(self):
+        raise PandocFailed("pandoc stopped")
+
+    monkeypatch.setattr(render_module, "compile_pdf", typst_fails)
+    monkeypatch.setattr(PandocServer, "receive_rest", pandoc_fails)
+    data = load(ROOT / "agreements" / "vestby-flere-i-job.yaml").data
+    renderer = render_module.Renderer()
+    renderer.overlap = overlap
+    try:
+        with pytest.raises(RenderError) as raised:
+            render_module.render(data, _workdir(tmp_path, "w"), stem="vestby", renderer=renderer)
+    finally:
+        renderer.pandoc.kill()
+    assert "the text to fix" in str(raised.value)

@@ -955,6 +955,49 @@ def test_a_draft_mark_and_the_fonts_are_made_once_a_build_and_handed_to_later_wo
     assert loaders == [seen["workers"][0], seen["pid"]]  # the first worker, then the parent
 
 
+_ALONE = """
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from partnerskab import render, workers
+from partnerskab.load import load
+
+seen = Path(sys.argv[2])
+original = render.render
+
+
+def logged(data, workdir, logos=None, stem="aftale", renderer=None):  # inherited by the workers
+    with open(seen, "a") as log:
+        log.write(f"{stem} {renderer.overlap}\\n")
+    return original(data, workdir, logos, stem, renderer)
+
+
+render.render = logged
+data = load(sys.argv[1] + "/agreements/vestby-flere-i-job.yaml").data
+pool = workers.RenderPool(int(sys.argv[3]), timeout=120)
+pool.prestart()
+ok = sum(hasattr(result, "pdf") for _key, result in pool.run(
+    [(n, data, {"logos": {}, "stem": f"v{n}"}, None) for n in range(4)]
+))
+pool.close()
+print(json.dumps(ok))
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_typst_works_beside_pandoc_only_when_no_other_worker_renders(tmp_path, jobs):
+    """With one job every agreement is rendered alone, and Typst lays out its PDF while pandoc
+    writes the HTML and DOCX (render.Renderer.overlap). With two, the first agreement is alone,
+    and the next ones, given while another worker renders, go one step after the other."""
+    assert _pool_script(_ALONE, str(tmp_path / "seen"), str(jobs)) == 4
+    seen = dict(line.split() for line in (tmp_path / "seen").read_text().splitlines())
+    assert seen["v0"] == "True"
+    if jobs == 1:
+        assert set(seen.values()) == {"True"}
+    else:
+        assert seen["v1"] == "False" and len(seen) == 4
+
+
 _WIND_DOWN = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
