@@ -197,7 +197,9 @@ def _line_column(text, index: int) -> tuple[int, int]:
     return text.count(newline, 0, index) + 1, index - (text.rfind(newline, 0, index) + 1) + 1
 
 
-def _check_text(raw: bytes) -> str:
+def _check_text(raw: bytes) -> tuple[str, bool]:
+    """The file's text, and whether it holds a character of private use (in a comment, or in a
+    value, which _build refuses)."""
     if len(raw) > MAX_BYTES:
         raise LoadError(1, 1, "too_large", limit=MAX_BYTES // 1_000_000)
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -209,10 +211,14 @@ def _check_text(raw: bytes) -> str:
     index = _control_char(text)
     if index >= 0:
         raise LoadError(*_line_column(text, index), "control_char", code=f"U+{ord(text[index]):04X}")
-    found = _DECEPTIVE_ANYWHERE.search(text)
-    if found:
+    found = _DECEPTIVE.search(text)  # one look for both kinds: a file seldom holds either
+    if found and not _PRIVATE.match(found.group()):
         raise _deceptive_error(found.group(), *_line_column(text, found.start()))
-    return text
+    if found:  # of private use, which a comment may hold: is there a deceptive one after it?
+        deceptive = _DECEPTIVE_ANYWHERE.search(text, found.start())
+        if deceptive:
+            raise _deceptive_error(deceptive.group(), *_line_column(text, deceptive.start()))
+    return text, found is not None
 
 
 # Tabs on a line with nothing else, or before a comment: YAML allows them, PyYAML refuses them,
@@ -245,13 +251,19 @@ def _comment_after(text: str, index: int) -> tuple[int, str] | None:
     return None
 
 
-def _build(events, source: Source, text_of_file: str = ""):
-    """Turn the event stream of one document into data, recording positions."""
+def _build(events, source: Source, text_of_file: str = "", private: bool = True):
+    """Turn the event stream of one document into data, recording positions. `private`: the
+    file may hold a character of private use (_check_text)."""
     root = None
     stack: list[list] = []  # frames: [container, path, pending_key, key_mark, seen_keys]
     nodes = 0
     documents = 0
     text = 0
+    # _check_text found no control or deceptive character in the file. A value can still hold
+    # one written as an escape, which only a double-quoted value with a backslash reads ("\x07",
+    # "\u202e"), or a character of private use, which a comment may hold: other values are
+    # searched only when the file has one of those.
+    search_every_value = private or not text_of_file
 
     def attach(value, event, mark):
         nonlocal root
@@ -307,14 +319,20 @@ def _build(events, source: Source, text_of_file: str = ""):
             text += len(event.value)
             if text > MAX_TEXT:
                 raise LoadError(*mark, "too_much_text", limit=f"{MAX_TEXT:,}".replace(",", "."))
-            index = _control_char(event.value)  # also those written as escapes: "\x07", "\u2028"
-            if index >= 0:
-                raise LoadError(*mark, "control_char", code=f"U+{ord(event.value[index]):04X}")
-            found = _DECEPTIVE.search(event.value)  # as an escape, "\u202e", or of private use
-            if found:
-                # where it is written in the value, or the value's start for an escape
-                at = text_of_file.find(found.group(), event.start_mark.index, event.end_mark.index)
-                raise _deceptive_error(found.group(), *(_line_column(text_of_file, at) if at >= 0 else mark))
+            if search_every_value or (
+                event.style == '"'
+                and text_of_file.find("\\", event.start_mark.index, event.end_mark.index) >= 0
+            ):
+                index = _control_char(event.value)  # also those written as escapes: "\x07", "\u2028"
+                if index >= 0:
+                    raise LoadError(*mark, "control_char", code=f"U+{ord(event.value[index]):04X}")
+                found = _DECEPTIVE.search(event.value)  # as an escape, "\u202e", or of private use
+                if found:
+                    # where it is written in the value, or the value's start for an escape
+                    at = text_of_file.find(found.group(), event.start_mark.index, event.end_mark.index)
+                    raise _deceptive_error(
+                        found.group(), *(_line_column(text_of_file, at) if at >= 0 else mark)
+                    )
             value = _scalar(event) if tag is None else event.value
             child = attach(value, event, mark)
             if isinstance(value, float) and child is not None:
@@ -517,9 +535,9 @@ def load(path: str | Path, display: str | None = None) -> Source:
         return source
     text = ""
     try:
-        text = _check_text(raw)
+        text, private = _check_text(raw)
         try:
-            data = _build(_events(text), source, text)
+            data = _build(_events(text), source, text, private)
         except yaml.MarkedYAMLError as exc:
             # Tabs on a blank line or before a comment: YAML allows them, PyYAML does not. Read
             # again with those tabs as spaces; a file PyYAML reads is never changed.
@@ -528,7 +546,7 @@ def load(path: str | Path, display: str | None = None) -> Source:
             if not (mark and text_at(raw, mark.index) == "\t" and blank != text):
                 raise
             source = Source(path=source.path)  # nothing from the first reading
-            text, data = blank, _build(_events(blank), source, blank)
+            text, data = blank, _build(_events(blank), source, blank, private)
         if not isinstance(data, dict):
             raise LoadError(*source.positions.get((), (1, 1)), "root_not_mapping")
         source.data = data

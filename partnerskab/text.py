@@ -133,10 +133,10 @@ class CharSearch:
         self._bmp = compiled([(a, min(b, "\uffff")) for a, b in ranges if a < plane])
         self._astral = compiled([(max(a, plane), b) for a, b in ranges if b >= plane])
 
-    def search(self, text: str) -> re.Match | None:
-        found = self._bmp.search(text) if self._bmp else None
-        if self._astral and _ASTRAL.search(text):
-            other = self._astral.search(text)
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
+        found = self._bmp.search(text, pos) if self._bmp else None
+        if self._astral and _ASTRAL.search(text, pos):
+            other = self._astral.search(text, pos)
             if other and (found is None or other.start() < found.start()):
                 found = other
         return found

@@ -234,4 +234,39 @@ def test_char_search_finds_what_re_finds_where_re_finds_it():
     ):
         found, expected = (m and (m.start(), m.group()) for m in (fast.search(text), slow.search(text)))
         assert found == expected, text
+        for pos in range(len(text) + 1):  # from a position, as load.py looks past a private one
+            found, expected = (
+                m and (m.start(), m.group()) for m in (fast.search(text, pos), slow.search(text, pos))
+            )
+            assert found == expected, (text, pos)
     assert CharSearch(DECEPTIVE).search("\U000f0001") is None  # private use is not deceptive
+
+
+@pytest.mark.parametrize(
+    "text, line, column, code",
+    [
+        # written as escapes, which only a double-quoted value reads
+        ('a: ok\nb: "x\\x07y"\n', 2, 4, "U+0007"),
+        ('a: ok\nb: "x\\u202ey"\n', 2, 4, "U+202E"),
+        ('a: "ok"\nb: "x\\U000F0001y"\n', 2, 4, "U+F0001"),
+        # of private use: allowed in a comment, refused in a value, whatever its style
+        ("# \U000f0001 en note\na: x\U000f0001y\n", 2, 5, "U+F0001"),
+        ("# \U000f0001\na: 'x\U000f0001y'\n", 2, 6, "U+F0001"),
+        ("# \U000f0001\na: |\n  x\U000f0001y\n", 3, 4, "U+F0001"),
+        ("# \U000f0001\n\U000f0002: x\n", 2, 1, "U+F0002"),
+        # deceptive anywhere, also after a private one in a comment
+        ("# \U000f0001 og \u202e\na: x\n", 1, 8, "U+202E"),
+        ("# \U000f0001\na: ok\n# \u200b\n", 3, 3, "U+200B"),
+    ],
+)
+def test_a_hidden_character_is_found_in_every_kind_of_value(write_agreement, text, line, column, code):
+    """load.py searches each value for a control, deceptive or private character only where
+    the file's own text cannot show it already: a double-quoted value with a backslash, or any
+    value when the file holds a character of private use (which a comment may)."""
+    [problem] = _load(write_agreement, text).problems
+    assert (problem.line, problem.column) == (line, column) and code in problem.message, problem
+
+
+def test_a_character_of_private_use_in_a_comment_alone_is_allowed(write_agreement):
+    source = _load(write_agreement, "# \U000f0001 en note\na: \"x y\"\nb: 'z'\n")
+    assert source.problems == [] and source.data == {"a": "x y", "b": "z"}
