@@ -240,6 +240,22 @@ def test_char_search_finds_what_re_finds_where_re_finds_it():
             )
             assert found == expected, (text, pos)
     assert CharSearch(DECEPTIVE).search("\U000f0001") is None  # private use is not deceptive
+    for text in ("æøå \u00ad x", "Søren Ørum\u00ad", "plain ascii", "æ\u0100\u00ad"):  # Latin-1 or not
+        for pos in range(len(text) + 1):
+            found, expected = (m and m.start() for m in (fast.search(text, pos), slow.search(text, pos)))
+            assert found == expected, (text, pos)
+
+
+def test_control_char_finds_what_re_finds_where_re_finds_it():
+    """load._control_char, which looks at a text with no character beyond U+00FF as bytes,
+    finds the first character no agreement may hold where the regular expression finds it."""
+    from partnerskab.load import _CONTROL, _control_char
+
+    for point in [*range(0x3000), 0x2028, 0x2029, 0xFEFF, 0x1F642]:
+        char = chr(point)
+        for text in (char, f"æøå {char}", f"a{char}b\x07", f"\u2013{char}"):
+            found = _CONTROL.search(text)
+            assert _control_char(text) == (found.start() if found else -1), (f"U+{point:04X}", text)
 
 
 @pytest.mark.parametrize(
