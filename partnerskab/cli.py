@@ -345,7 +345,9 @@ def _build_files(args, pandoc) -> int:
     if not usable_output_folder(args.out, files):
         return 2
     progress = Progress(len(files))
-    outcomes, rows = build_files(files, out, args.strict, max(1, args.jobs), progress, pandoc)
+    outcomes, rows = build_files(
+        files, out, args.strict, max(1, args.jobs), progress, pandoc, register=not args.files
+    )
     failed = any(not o.ok for o in outcomes)
     from .register import not_written, web_fonts, write_register
     from .write import write_together

@@ -92,7 +92,7 @@ def watch(files: list[str], out: Path, jobs: int, port: int, every: bool) -> int
         def build(paths: list[str], register: bool, first: bool = False) -> None:
             nonlocal recorded
             started = time.monotonic()
-            outcomes, _ = build_files(paths, out, False, jobs, pool=pool)
+            outcomes, _ = build_files(paths, out, False, jobs, pool=pool, register=register)
             try:
                 if register:  # every agreement watched, not only those just built
                     write_register(_rows(out, list(watched.values())), out)

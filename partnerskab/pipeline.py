@@ -92,6 +92,7 @@ def build_files(
     pandoc=None,
     pool=None,
     check_seals: bool = True,
+    register: bool = False,
 ) -> tuple[list[Outcome], list[dict]]:
     """Check every agreement and render the changed valid ones in parallel.
 
@@ -103,7 +104,8 @@ def build_files(
 
     A signed agreement whose current version is sealed is not rendered: its sealed documents
     are published as they are (seal.py). `check_seals=False` renders it all the same: that is
-    how `seal` makes the documents it keeps.
+    how `seal` makes the documents it keeps. `register`: the caller writes the register
+    afterwards (its template is loaded while the first worker renders).
     """
     from .state import State
     from .workers import RenderPool
@@ -178,7 +180,7 @@ def build_files(
         assets = {"logos": {pid: file.read_bytes() for pid, file in used.items()}, "stem": stem}
         yield index, source.data, assets, str(Path(keep) / stem) if keep else None
         with contextlib.suppress(OSError):  # an unreadable template: _finish reports it
-            _ready_to_finish()  # while the worker renders what was just handed to it
+            _ready_to_finish(register)  # while the worker renders what was just handed to it
 
     try:
         for index, result in pool.run(tasks()):
@@ -198,14 +200,19 @@ def build_files(
     return outcomes, rows
 
 
-def _ready_to_finish() -> None:
+def _ready_to_finish(register: bool = False) -> None:
     """Import what _finish uses and hash the templates and code (state.fingerprint), once, while
     the first worker renders: a one-agreement build's parent would otherwise do it after the
-    documents came back, about 6 ms on the way to the end."""
-    from . import context, register, seal, write  # noqa: F401
+    documents came back, about 6 ms on the way to the end. With `register`, load the register
+    page's template too, which the build writes last (about 20 ms)."""
+    from . import context, seal, write  # noqa: F401
+    from . import register as register_module
     from .state import fingerprint
 
     fingerprint()
+    if register:
+        with contextlib.suppress(Exception):  # only a head start: writing the register reports a fault
+            register_module.prepare()
 
 
 def _finish(

@@ -189,3 +189,32 @@ def test_an_agreement_that_has_renewed_itself_shows_the_period_it_is_in(register
     assert period.startswith(
         "1. august 2026 – 31. juli 2027, forlænges automatisk (første periode begyndte 1. august 2025)"
     ), period
+
+
+def test_the_page_template_is_loaded_ahead_and_a_changed_one_is_read_again(tmp_path, monkeypatch):
+    """A build of the whole folder loads the register page's template while its first worker
+    renders (pipeline._ready_to_finish), and keeps it; a process that lives on (the live
+    preview) still writes the page from the template as it is now."""
+    import shutil
+
+    from partnerskab import pipeline, register
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    monkeypatch.setattr(register, "TEMPLATES", templates)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    register._environment.cache_clear()
+    try:
+        pipeline._ready_to_finish(register=False)
+        assert register._environment.cache_info().currsize == 0  # a build of named files: not needed
+        pipeline._ready_to_finish(register=True)
+        assert register._environment.cache_info().currsize == 1
+        rows = [register.entry(str(EXAMPLES[0]), load(EXAMPLES[0]).data)]
+        on = register.today()
+        before = register.to_html(register.with_days_left(rows, on), on).decode()
+        page = templates / "index.html.j2"
+        page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<p>ændret</p></body>"), "utf-8")
+        after = register.to_html(register.with_days_left(rows, on), on).decode()
+    finally:
+        register._environment.cache_clear()
+    assert "<p>ændret</p>" not in before and "<p>ændret</p>" in after
