@@ -306,15 +306,36 @@ def _frame_references(document: etree._Element, settings: etree._Element, header
         section.insert(position, reference)
 
 
-def _default_language(styles: etree._Element, settings: etree._Element, language: str) -> None:
+def _default_language(styles: etree._Element, language: str) -> None:
     """The language of all text that sets none itself: the defaults under every style."""
     defaults = _child(styles, "docDefaults", ("docDefaults", "latentStyles", "style"))
     run_defaults = _child(defaults, "rPrDefault", ("rPrDefault", "pPrDefault"))
     properties = _child(run_defaults, "rPr")
     _set(_child(properties, "lang", ("lang", *AFTER_LANGUAGE)), val=language)
+
+
+def _theme_language(settings: etree._Element, language: str) -> None:
     theme_language = settings.find(w("themeFontLang"))
     if theme_language is not None:
         theme_language.set(w("val"), language)
+
+
+# styles.xml as pandoc wrote it and the language -> styles.xml with that default language. Pandoc
+# writes the same styles for every agreement in a language (its reference document's), and a
+# render worker finishes agreement after agreement: parsing and writing 30 kB of styles again was
+# a quarter of finishing a DOCX.
+_STYLES: dict[tuple[bytes, str], bytes] = {}
+
+
+def _styles_in(xml: bytes, language: str) -> bytes:
+    key = (xml, language)
+    if key not in _STYLES:
+        if len(_STYLES) >= 8:  # a reference document changed while the live preview runs
+            _STYLES.clear()
+        styles = _parse(xml)
+        _default_language(styles, language)
+        _STYLES[key] = _serialize(styles)
+    return _STYLES[key]
 
 
 def _core_properties(core: etree._Element, frame: DocxFrame, stamp: int) -> None:
@@ -374,7 +395,7 @@ def finish_docx(data: bytes, frame: DocxFrame, stamp: int) -> bytes:
     relationships = _parse(parts["word/_rels/document.xml.rels"])
     types = _parse(parts["[Content_Types].xml"])
     ids = _add_parts(relationships, types, names)
-    styles, settings = _parse(parts["word/styles.xml"]), _parse(parts["word/settings.xml"])
+    settings = _parse(parts["word/settings.xml"])
     _frame_references(document, settings, ids["header"], ids["footer"])
     for paragraph in unnumbered_headings(body):
         _no_number(paragraph)
@@ -383,18 +404,18 @@ def finish_docx(data: bytes, frame: DocxFrame, stamp: int) -> bytes:
         kind_line(body, frame, width)
     for table in signature_tables(body):
         _without_lines(table)
-    _default_language(styles, settings, frame.language)
+    _theme_language(settings, frame.language)
     core = _parse(parts["docProps/core.xml"])
     _core_properties(core, frame, stamp)
     changed = {
         "[Content_Types].xml": types,
         "word/document.xml": document,
         "word/_rels/document.xml.rels": relationships,
-        "word/styles.xml": styles,
         "word/settings.xml": settings,
         "docProps/core.xml": core,
     }
     parts.update({name: _serialize(root) for name, root in changed.items()})
+    parts["word/styles.xml"] = _styles_in(parts["word/styles.xml"], frame.language)
     parts[f"word/{names['header']}"] = header_part(frame, width)
     parts[f"word/{names['footer']}"] = footer_part(frame, width)
     return write_parts(parts, stamp)

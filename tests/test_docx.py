@@ -415,3 +415,22 @@ def test_the_title_block_is_the_pdfs(built, stem):
     assert meta.text.startswith("Status: Udkast" if data["language"] == "da" else "Status: Draft")
     shading = meta.style.element.find(qn("w:pPr")).find(qn("w:shd"))
     assert shading.get(qn("w:fill")) == "EAF1F5"
+
+
+def test_each_docx_has_its_own_language_when_one_process_finishes_several(built):
+    """docx.py keeps the styles it made for a language (a worker finishes agreement after
+    agreement); a DOCX in another language still gets its own, and the same bytes as the
+    first time."""
+    from partnerskab.docx import DocxFrame, finish_docx, read_parts
+
+    stem = EXAMPLES[0].stem
+    pandoc_like = (built / f"{stem}.docx").read_bytes()  # a finished one will do: only its styles are read
+    languages = []
+    for lang in ("da-DK", "en-GB", "da-DK"):
+        frame = DocxFrame(
+            title="T", mark="Udkast", draft=True, page_label="Side", page_of="af", language=lang
+        )
+        parts = read_parts(finish_docx(pandoc_like, frame, 0))
+        styles = etree.fromstring(parts["word/styles.xml"])
+        languages.append(_val(styles, "w:docDefaults/w:rPrDefault/w:rPr/w:lang"))
+    assert languages == ["da-DK", "en-GB", "da-DK"]
