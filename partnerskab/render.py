@@ -239,10 +239,10 @@ def logo_context(data: dict, logos: dict[str, bytes], workdir: Path) -> list[dic
 # while what every agreement uses (the template, the fonts' shaping) is used again each time
 # and stays. Measured over the benchmark's 60 agreements in one process: about 73 MB instead of
 # 135 MB, and Typst's time, the trims included, a little lower than without them (41-43 against
-# 45-47 ms an agreement). It changes no document: these are caches of pure functions. This is what lets a
-# render worker live for many agreements (workers.TASKS_PER_WORKER) instead of being replaced
-# after three to bound its memory: a fresh worker's first pages cost the kernel about 30 ms of
-# page faults and Typst a colder start.
+# 45-47 ms an agreement). It changes no document: these are caches of pure functions. This is
+# what lets a render worker live for many agreements (workers.TASKS_PER_WORKER) instead of being
+# replaced after three to bound its memory: a fresh worker's first pages cost the kernel about
+# 30 ms of page faults and Typst a colder start.
 TYPST_TRIMS = 5
 _TRIM_SOURCE = "trim.typ"  # in the agreement's work directory, beside agreement.typ and the logos
 
