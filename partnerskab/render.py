@@ -280,13 +280,20 @@ class Renderer:
             return
         self.untrimmed = False
         empty = workdir / _TRIM_SOURCE
-        empty.write_bytes(b"")
-        for _ in range(TYPST_TRIMS):
-            # An empty document cannot fail; were Typst to refuse it anyway, the caches were
-            # still aged (typst-py ages them before it exports), and the agreement does not suffer.
-            with contextlib.suppress(Exception):
+        try:
+            empty.write_bytes(b"")
+            for _ in range(TYPST_TRIMS):
                 self.typst().compile(input=str(empty), root=str(workdir), format="svg")
-        empty.unlink()
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001
+            # Housekeeping never fails an agreement: an empty document cannot fail, but were
+            # Typst to refuse it, or panic (pyo3's PanicException is a BaseException), or the
+            # disk be full, the agreement is rendered all the same, its caches aged or not.
+            return
+        finally:
+            with contextlib.suppress(OSError):
+                empty.unlink(missing_ok=True)
         self.trims += 1
 
     def draft_mark(self, word: str, workdir: Path) -> bytes:

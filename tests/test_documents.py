@@ -236,3 +236,22 @@ def test_typsts_error_wins_over_pandocs_however_the_pdf_is_laid_out(tmp_path, mo
     finally:
         renderer.pandoc.kill()
     assert "the text to fix" in str(raised.value)
+
+
+def test_a_trim_that_fails_never_fails_the_agreement(tmp_path):
+    """Trimming Typst's caches is housekeeping: where it cannot be done (here its file cannot be
+    written), the agreement is rendered all the same, and the next one trims again."""
+    from partnerskab.render import Renderer, render
+
+    data = load(ROOT / "agreements" / "vestby-flere-i-job.yaml").data
+    renderer = Renderer()
+    try:
+        render(data, _workdir(tmp_path, "1"), stem="vestby", renderer=renderer)
+        blocked = _workdir(tmp_path, "2")
+        (blocked / "trim.typ").mkdir()  # not a file: writing it fails
+        documents = render(data, blocked, stem="vestby", renderer=renderer)
+        assert renderer.trims == 0 and documents.pdf.startswith(b"%PDF")
+        render(data, _workdir(tmp_path, "3"), stem="vestby", renderer=renderer)
+        assert renderer.trims == 1
+    finally:
+        renderer.close()

@@ -425,12 +425,13 @@ def test_each_docx_has_its_own_language_when_one_process_finishes_several(built)
 
     stem = EXAMPLES[0].stem
     pandoc_like = (built / f"{stem}.docx").read_bytes()  # a finished one will do: only its styles are read
-    languages = []
+    languages, finished = [], []
     for lang in ("da-DK", "en-GB", "da-DK"):
         frame = DocxFrame(
             title="T", mark="Udkast", draft=True, page_label="Side", page_of="af", language=lang
         )
-        parts = read_parts(finish_docx(pandoc_like, frame, 0))
-        styles = etree.fromstring(parts["word/styles.xml"])
+        finished.append(finish_docx(pandoc_like, frame, 0))
+        styles = etree.fromstring(read_parts(finished[-1])["word/styles.xml"])
         languages.append(_val(styles, "w:docDefaults/w:rPrDefault/w:rPr/w:lang"))
     assert languages == ["da-DK", "en-GB", "da-DK"]
+    assert finished[0] == finished[2]
