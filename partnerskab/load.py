@@ -131,18 +131,18 @@ def strings(value, path: Path_ = ()) -> list[tuple[Path_, str]]:
 def _gather_strings(value, path: Path_, found: list) -> None:
     if isinstance(value, str):
         found.append((path, value))
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            if isinstance(child, str):
-                found.append(((*path, key), child))
-            elif isinstance(child, (dict, list)):
-                _gather_strings(child, (*path, key), found)
+        return
+    if isinstance(value, dict):
+        children = value.items()
     elif isinstance(value, list):
-        for index, child in enumerate(value):
-            if isinstance(child, str):
-                found.append(((*path, index), child))
-            elif isinstance(child, (dict, list)):
-                _gather_strings(child, (*path, index), found)
+        children = enumerate(value)
+    else:
+        return
+    for key, child in children:
+        if isinstance(child, str):  # the common case, without a call of its own
+            found.append(((*path, key), child))
+        elif isinstance(child, (dict, list)):
+            _gather_strings(child, (*path, key), found)
 
 
 class LoadError(Exception):

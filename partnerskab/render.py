@@ -356,14 +356,12 @@ def render(
     (workdir / "stamp").write_text(str(stamp), encoding="utf-8")
     # Typst lays out the PDF in a thread (typst-py lets go of the GIL) while pandoc writes the
     # HTML and DOCX and docx.py finishes the DOCX; or, when other agreements keep the cores
-    # busy, after pandoc has written them (Renderer.overlap).
+    # busy, after that (Renderer.overlap).
     typst_args = (typst_source, workdir, stamp, compiler)
     pdf_job = _Job(compile_pdf, *typst_args) if renderer.overlap else None
     renderer.untrimmed = True
     try:
         html, docx = renderer.pandoc.receive_rest()
-        if pdf_job is None:
-            pdf_job = _Job(compile_pdf, *typst_args, thread=False)
         t = LABELS[context["lang"]]
         docx = finish_docx(
             docx,
@@ -380,20 +378,16 @@ def render(
             ),
             stamp,
         )
-    finally:
-        if pdf_job is None:  # pandoc failed first: Typst's error, should it have one, still wins
-            pdf_job = _Job(compile_pdf, *typst_args, thread=False)
-        pdf = pdf_job.result()  # Typst's error, if it failed, wins: it names the text to fix
+    finally:  # Typst's error, if it failed, wins over pandoc's: it names the text to fix
+        pdf = pdf_job.result() if pdf_job else compile_pdf(*typst_args)
     return Documents(markdown, typst_source, html, docx, pdf)
 
 
 class _Job:
-    """A function run in a thread (or, with thread=False, here and now); result() waits for it
-    and returns or raises what it did."""
+    """A function run in a thread; result() waits for it and returns or raises what it did."""
 
-    def __init__(self, function, *args, thread: bool = True):
+    def __init__(self, function, *args):
         self._outcome: tuple = (None, None)
-        self._thread = None
 
         def run():
             try:
@@ -401,15 +395,11 @@ class _Job:
             except BaseException as exc:  # handed to the caller of result()
                 self._outcome = (None, exc)
 
-        if thread:
-            self._thread = threading.Thread(target=run, daemon=True)
-            self._thread.start()
-        else:
-            run()
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
 
     def result(self):
-        if self._thread is not None:
-            self._thread.join()
+        self._thread.join()
         value, error = self._outcome
         if error is not None:
             raise error
